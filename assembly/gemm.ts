@@ -1,0 +1,134 @@
+import { checkRange } from "./common";
+
+// C[M,N] = A[M,K] @ B[K,N] (+ C when beta = 1). A and B are read through
+// element strides, so transposed operands cost no copy: they are packed from
+// strides into panels, and a 4x8 register-blocked f32x4 micro-kernel (8
+// accumulators; 6x8 spills V8's 16 xmm registers) runs over the panels.
+// Blocking: KC rows of K share a packed B block of KC x NC (L2) and an A
+// block of MC x KC (L1/L2).
+const MR = 4;
+const NR = 8;
+export const GEMM_MC: i32 = 64;
+export const GEMM_KC: i32 = 256;
+export const GEMM_NC: i32 = 1024;
+// scratch needed: packed A + packed B + one edge tile
+export const GEMM_SCRATCH_BYTES: i32 = (GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC + MR * NR) * 4;
+
+// Pack rows [i0, i0+mc) x cols [p0, p0+kc) of A into MR-row panels, k-major,
+// zero-padded to a multiple of MR rows.
+function packA(a: usize, rsA: i32, csA: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
+  for (let ip = 0; ip < mc; ip += MR) {
+    const rows = min(MR, mc - ip);
+    for (let r = 0; r < MR; r++) {
+      if (r < rows) {
+        let src = a + ((<usize>(i0 + ip + r) * <usize>rsA + <usize>p0 * <usize>csA) << 2);
+        const step = <usize>csA << 2;
+        let d = dst + (<usize>r << 2);
+        for (let k = 0; k < kc; k++) { store<f32>(d, load<f32>(src)); src += step; d += MR << 2; }
+      } else {
+        let d = dst + (<usize>r << 2);
+        for (let k = 0; k < kc; k++) { store<f32>(d, 0); d += MR << 2; }
+      }
+    }
+    dst += <usize>(MR * kc) << 2;
+  }
+}
+
+// Pack rows [p0, p0+kc) x cols [j0, j0+nc) of B into NR-column panels.
+function packB(b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let jp = 0; jp < nc; jp += NR) {
+    const cols = min(NR, nc - jp);
+    if (cols == NR && csB == 1) {
+      let src = b + ((<usize>p0 * <usize>rsB + <usize>(j0 + jp)) << 2);
+      const step = <usize>rsB << 2;
+      for (let k = 0; k < kc; k++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        src += step; dst += NR << 2;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        const row = b + ((<usize>(p0 + k) * <usize>rsB) << 2);
+        for (let c = 0; c < NR; c++) {
+          store<f32>(dst + (<usize>c << 2), c < cols ? load<f32>(row + (<usize>((j0 + jp + c) * csB) << 2)) : 0);
+        }
+        dst += NR << 2;
+      }
+    }
+  }
+}
+
+// 4x8 tile: c (row stride ldc bytes) = (accumulate ? c : 0) + Ap panel @ Bp panel
+@inline function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
+  let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    const a0 = v128.load32_splat(ap), a1 = v128.load32_splat(ap, 4);
+    const a2 = v128.load32_splat(ap, 8), a3 = v128.load32_splat(ap, 12);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    ap += MR << 2; bp += NR << 2;
+  }
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c + ldc)); c11 = f32x4.add(c11, v128.load(c + ldc, 16));
+    c20 = f32x4.add(c20, v128.load(c + 2 * ldc)); c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
+    c30 = f32x4.add(c30, v128.load(c + 3 * ldc)); c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+}
+
+export function gemm(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32,
+  c: usize, ldc: i32, beta: i32, scratch: usize): void {
+  checkRange(c, (<usize>(m - 1) * <usize>ldc + <usize>n) << 2);
+  checkRange(scratch, <usize>GEMM_SCRATCH_BYTES);
+  if (m <= 0 || n <= 0) return;
+  if (k == 0) { // empty sum: C = 0 (or C unchanged)
+    if (!beta) for (let i = 0; i < m; i++) memory.fill(c + (<usize>i * <usize>ldc << 2), 0, <usize>n << 2);
+    return;
+  }
+  const ap = scratch;
+  const bp = scratch + (<usize>(GEMM_MC * GEMM_KC) << 2);
+  const tile = bp + (<usize>(GEMM_KC * GEMM_NC) << 2);
+  const ldcBytes = <usize>ldc << 2;
+  for (let jc = 0; jc < n; jc += GEMM_NC) {
+    const nc = min(GEMM_NC, n - jc);
+    for (let pc = 0; pc < k; pc += GEMM_KC) {
+      const kc = min(GEMM_KC, k - pc);
+      const accumulate = pc > 0 || beta != 0;
+      packB(b, rsB, csB, pc, jc, kc, nc, bp);
+      for (let ic = 0; ic < m; ic += GEMM_MC) {
+        const mc = min(GEMM_MC, m - ic);
+        packA(a, rsA, csA, ic, pc, mc, kc, ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const cols = min(NR, nc - jr);
+          const bpanel = bp + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const rows = min(MR, mc - ir);
+            const apanel = ap + (<usize>(ir * kc) << 2);
+            const cptr = c + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
+            if (rows == MR && cols == NR) {
+              micro(kc, apanel, bpanel, cptr, ldcBytes, accumulate);
+            } else {
+              // edge: compute the full tile into scratch, then add/copy the valid part
+              micro(kc, apanel, bpanel, tile, NR << 2, false);
+              for (let r = 0; r < rows; r++) {
+                for (let cc = 0; cc < cols; cc++) {
+                  const dst = cptr + <usize>r * ldcBytes + (<usize>cc << 2);
+                  const v = load<f32>(tile + (<usize>(r * NR + cc) << 2));
+                  store<f32>(dst, accumulate ? load<f32>(dst) + v : v);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

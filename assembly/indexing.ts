@@ -1,0 +1,81 @@
+import { checkRange } from "./common";
+
+// Index kernels return -1 when every index is in [0, size), else the position
+// of the first bad one, which the JS side turns into PyTorch's error.
+
+// out[o, j, i] = src[o, idx[j], i]; src is [outer, size, inner].
+export function index_select(src: usize, idx: usize, out: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
+  for (let j = 0; j < n; j++) {
+    const k = load<i32>(idx + (<usize>j << 2));
+    if (k < 0 || k >= size) return j;
+  }
+  const rowBytes = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < n; j++) {
+      const k = load<i32>(idx + (<usize>j << 2));
+      memory.copy(out + (<usize>o * <usize>n + <usize>j) * rowBytes, src + (<usize>o * <usize>size + <usize>k) * rowBytes, rowBytes);
+    }
+  }
+  return -1;
+}
+
+// dst[o, idx[j], i] += src[o, j, i]: the backward of index_select/embedding.
+export function index_add(dst: usize, idx: usize, src: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
+  for (let j = 0; j < n; j++) {
+    const k = load<i32>(idx + (<usize>j << 2));
+    if (k < 0 || k >= size) return j;
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < n; j++) {
+      const k = load<i32>(idx + (<usize>j << 2));
+      const d = dst + ((<usize>o * <usize>size + <usize>k) * <usize>inner << 2);
+      const s = src + ((<usize>o * <usize>n + <usize>j) * <usize>inner << 2);
+      let i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const off = <usize>i << 2;
+        v128.store(d + off, f32x4.add(v128.load(d + off), v128.load(s + off)));
+      }
+      for (; i < inner; i++) {
+        const off = <usize>i << 2;
+        store<f32>(d + off, load<f32>(d + off) + load<f32>(s + off));
+      }
+    }
+  }
+  return -1;
+}
+
+// gather: out[o, j, i] = src[o, idx[o, j, i], i], src [outer, size, inner],
+// idx and out [outer, n, inner]. scatter_add is its adjoint.
+export function gather(src: usize, idx: usize, out: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
+  const total = outer * n * inner;
+  checkRange(idx, <usize>total << 2);
+  for (let t = 0; t < total; t++) {
+    const k = load<i32>(idx + (<usize>t << 2));
+    if (k < 0 || k >= size) return t;
+  }
+  for (let o = 0; o < outer; o++)
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < inner; i++) {
+        const t = (<usize>o * <usize>n + <usize>j) * <usize>inner + <usize>i;
+        const k = load<i32>(idx + (t << 2));
+        store<f32>(out + (t << 2), load<f32>(src + (((<usize>o * <usize>size + <usize>k) * <usize>inner + <usize>i) << 2)));
+      }
+  return -1;
+}
+
+export function scatter_add(dst: usize, idx: usize, src: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
+  const total = outer * n * inner;
+  for (let t = 0; t < total; t++) {
+    const k = load<i32>(idx + (<usize>t << 2));
+    if (k < 0 || k >= size) return t;
+  }
+  for (let o = 0; o < outer; o++)
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < inner; i++) {
+        const t = (<usize>o * <usize>n + <usize>j) * <usize>inner + <usize>i;
+        const k = load<i32>(idx + (t << 2));
+        const d = dst + (((<usize>o * <usize>size + <usize>k) * <usize>inner + <usize>i) << 2);
+        store<f32>(d, load<f32>(d) + load<f32>(src + (t << 2)));
+      }
+  return -1;
+}

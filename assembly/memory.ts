@@ -1,0 +1,98 @@
+import { checkRange } from "./common";
+
+// Every element is 4 bytes (f32 data, i32 indices, f32 0/1 masks), so one
+// copy kernel serves all dtypes.
+
+export function fill(ptr: usize, n: i32, value: f32): void {
+  checkRange(ptr, <usize>n << 2);
+  const v = f32x4.splat(value);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(ptr + (<usize>i << 2), v);
+  for (; i < n; i++) store<f32>(ptr + (<usize>i << 2), value);
+}
+
+export function fill_i32(ptr: usize, n: i32, value: i32): void {
+  checkRange(ptr, <usize>n << 2);
+  for (let i = 0; i < n; i++) store<i32>(ptr + (<usize>i << 2), value);
+}
+
+export function copy(src: usize, dst: usize, n: i32): void {
+  checkRange(src, <usize>n << 2);
+  checkRange(dst, <usize>n << 2);
+  memory.copy(dst, src, <usize>n << 2);
+}
+
+// Strided copy: dst[idx] = src[idx] for every multi-index of shape, both read
+// through element strides. meta = [shape(nd), srcStrides(nd), dstStrides(nd),
+// counter scratch(nd)]. Makes views contiguous and writes into views.
+export function copy_strided(src: usize, dst: usize, nd: i32, meta: usize): void {
+  const last = nd - 1;
+  const n = load<i32>(meta + (<usize>last << 2));
+  const ss = load<i32>(meta + (<usize>(nd + last) << 2));
+  const ds = load<i32>(meta + (<usize>(2 * nd + last) << 2));
+  const counter = meta + (<usize>(3 * nd) << 2);
+  let rows = 1;
+  for (let d = 0; d < last; d++) {
+    rows *= load<i32>(meta + (<usize>d << 2));
+    store<i32>(counter + (<usize>d << 2), 0);
+  }
+  let offS: isize = 0, offD: isize = 0;
+  const ssb = <usize>ss << 2, dsb = <usize>ds << 2;
+  for (let r = 0; r < rows; r++) {
+    let p = src + (offS << 2);
+    let q = dst + (offD << 2);
+    if (ss == 1 && ds == 1) {
+      memory.copy(q, p, <usize>n << 2);
+    } else if (ss == 0 && ds == 1) {
+      const v = v128.load32_splat(p);
+      let i = 0;
+      for (; i + 4 <= n; i += 4) v128.store(q + (<usize>i << 2), v);
+      for (; i < n; i++) store<i32>(q + (<usize>i << 2), load<i32>(p));
+    } else {
+      for (let i = 0; i < n; i++) { store<i32>(q, load<i32>(p)); p += ssb; q += dsb; }
+    }
+    for (let d = last - 1; d >= 0; d--) {
+      const cp = counter + (<usize>d << 2);
+      const c = load<i32>(cp) + 1;
+      const size = load<i32>(meta + (<usize>d << 2));
+      const strS = load<i32>(meta + (<usize>(nd + d) << 2));
+      const strD = load<i32>(meta + (<usize>(2 * nd + d) << 2));
+      if (c < size) { store<i32>(cp, c); offS += strS; offD += strD; break; }
+      store<i32>(cp, 0);
+      offS -= <isize>strS * (size - 1);
+      offD -= <isize>strD * (size - 1);
+    }
+  }
+}
+
+export function cast_i32_f32(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f32>(dst + (<usize>i << 2), <f32>load<i32>(src + (<usize>i << 2)));
+}
+
+// Truncates toward zero, as PyTorch's float -> int64 conversion.
+export function cast_f32_i32(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<i32>(dst + (<usize>i << 2), <i32>load<f32>(src + (<usize>i << 2)));
+}
+
+// dst[i] += alpha * src[i]: gradient accumulation and axpy.
+export function axpy(dst: usize, src: usize, n: i32, alpha: f32): void {
+  checkRange(dst, <usize>n << 2);
+  checkRange(src, <usize>n << 2);
+  let i = 0;
+  if (alpha == 1) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+    }
+  } else {
+    const va = f32x4.splat(alpha);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(va, v128.load(src + o))));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + alpha * load<f32>(src + o));
+  }
+}

@@ -1,0 +1,143 @@
+import { checkRange } from "./common";
+
+// Reductions over the middle axis of a contiguous [outer, len, inner] block:
+// every reduction along one dim (or a run of adjacent dims) has this shape.
+export const R_SUM: i32 = 0;
+export const R_MAX: i32 = 1;
+export const R_MIN: i32 = 2;
+export const R_PROD: i32 = 3;
+
+@inline function rInit(op: i32): f32 {
+  switch (op) {
+    case R_MAX: return -Infinity;
+    case R_MIN: return Infinity;
+    case R_PROD: return 1;
+  }
+  return 0;
+}
+@inline function rScalar(op: i32, acc: f32, x: f32): f32 {
+  switch (op) {
+    case R_MAX: return x > acc || x != x ? x : acc;
+    case R_MIN: return x < acc || x != x ? x : acc;
+    case R_PROD: return acc * x;
+  }
+  return acc + x;
+}
+@inline function rVector(op: i32, acc: v128, x: v128): v128 {
+  switch (op) {
+    case R_MAX: return f32x4.max(acc, x);
+    case R_MIN: return f32x4.min(acc, x);
+    case R_PROD: return f32x4.mul(acc, x);
+  }
+  return f32x4.add(acc, x);
+}
+
+@inline function reduceImpl(op: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
+  if (inner == 1) {
+    // contiguous rows: two vector accumulators, then lanes, then the tail
+    for (let o = 0; o < outer; o++) {
+      const row = x + (<usize>o * <usize>len << 2);
+      let acc0 = f32x4.splat(rInit(op)), acc1 = acc0;
+      let i = 0;
+      for (; i + 8 <= len; i += 8) {
+        acc0 = rVector(op, acc0, v128.load(row + (<usize>i << 2)));
+        acc1 = rVector(op, acc1, v128.load(row + (<usize>i << 2), 16));
+      }
+      for (; i + 4 <= len; i += 4) acc0 = rVector(op, acc0, v128.load(row + (<usize>i << 2)));
+      acc0 = rVector(op, acc0, acc1);
+      let s = rScalar(op, rScalar(op, f32x4.extract_lane(acc0, 0), f32x4.extract_lane(acc0, 1)),
+        rScalar(op, f32x4.extract_lane(acc0, 2), f32x4.extract_lane(acc0, 3)));
+      for (; i < len; i++) s = rScalar(op, s, load<f32>(row + (<usize>i << 2)));
+      store<f32>(out + (<usize>o << 2), s);
+    }
+    return;
+  }
+  // strided: accumulate whole inner rows into out, vector body + scalar tail
+  for (let o = 0; o < outer; o++) {
+    const dst = out + (<usize>o * <usize>inner << 2);
+    const init = f32x4.splat(rInit(op));
+    let i = 0;
+    for (; i + 4 <= inner; i += 4) v128.store(dst + (<usize>i << 2), init);
+    for (; i < inner; i++) store<f32>(dst + (<usize>i << 2), rInit(op));
+    for (let r = 0; r < len; r++) {
+      const src = x + ((<usize>o * <usize>len + <usize>r) * <usize>inner << 2);
+      i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const off = <usize>i << 2;
+        v128.store(dst + off, rVector(op, v128.load(dst + off), v128.load(src + off)));
+      }
+      for (; i < inner; i++) {
+        const off = <usize>i << 2;
+        store<f32>(dst + off, rScalar(op, load<f32>(dst + off), load<f32>(src + off)));
+      }
+    }
+  }
+}
+
+export function reduce(op: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
+  checkRange(x, <usize>outer * <usize>len * <usize>inner << 2);
+  checkRange(out, <usize>outer * <usize>inner << 2);
+  switch (op) {
+    case R_SUM: reduceImpl(R_SUM, x, out, outer, len, inner); break;
+    case R_MAX: reduceImpl(R_MAX, x, out, outer, len, inner); break;
+    case R_MIN: reduceImpl(R_MIN, x, out, outer, len, inner); break;
+    default: reduceImpl(op, x, out, outer, len, inner);
+  }
+}
+
+// Index (int32) of the max (isMax) or min along the middle axis; the first
+// one on ties, a NaN wins (as PyTorch). Values go to vals if it is non-zero.
+export function argreduce(isMax: i32, x: usize, vals: usize, idx: usize, outer: i32, len: i32, inner: i32): void {
+  checkRange(x, <usize>outer * <usize>len * <usize>inner << 2);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = x + ((<usize>o * <usize>len * <usize>inner + <usize>i) << 2);
+      const step = <usize>inner << 2;
+      let best = load<f32>(base);
+      let bi = 0;
+      for (let r = 1; r < len && best == best; r++) {
+        const v = load<f32>(base + <usize>r * step);
+        if (v != v || (isMax ? v > best : v < best)) { best = v; bi = r; }
+      }
+      const k = <usize>o * <usize>inner + <usize>i;
+      if (vals) store<f32>(vals + (k << 2), best);
+      store<i32>(idx + (k << 2), bi);
+    }
+  }
+}
+
+// softmax / log_softmax along the middle axis, max-subtracted; logsumexp
+// writes one value per (outer, inner).
+export const S_SOFTMAX: i32 = 0;
+export const S_LOG_SOFTMAX: i32 = 1;
+export const S_LOGSUMEXP: i32 = 2;
+
+export function softmax(mode: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
+  checkRange(x, <usize>outer * <usize>len * <usize>inner << 2);
+  const step = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const off = (<usize>o * <usize>len * <usize>inner + <usize>i) << 2;
+      const src = x + off;
+      let m: f32 = -Infinity;
+      for (let r = 0; r < len; r++) {
+        const v = load<f32>(src + <usize>r * step);
+        if (v > m || v != v) m = v;
+      }
+      if (m == -Infinity || m == Infinity) m = 0; // all -inf rows give NaN/-inf as PyTorch
+      let s: f64 = 0;
+      for (let r = 0; r < len; r++) s += Math.exp(<f64>(load<f32>(src + <usize>r * step) - m));
+      if (mode == S_LOGSUMEXP) {
+        store<f32>(out + ((<usize>o * <usize>inner + <usize>i) << 2), <f32>(Math.log(s) + <f64>m));
+      } else if (mode == S_LOG_SOFTMAX) {
+        const ls = <f32>Math.log(s);
+        const dst = out + off;
+        for (let r = 0; r < len; r++) store<f32>(dst + <usize>r * step, load<f32>(src + <usize>r * step) - m - ls);
+      } else {
+        const inv = 1.0 / s;
+        const dst = out + off;
+        for (let r = 0; r < len; r++) store<f32>(dst + <usize>r * step, <f32>(Math.exp(<f64>(load<f32>(src + <usize>r * step) - m)) * inv));
+      }
+    }
+  }
+}

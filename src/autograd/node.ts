@@ -1,0 +1,27 @@
+// One recorded op: its backward rule, its inputs (graph edges) and the
+// tensors it saved, with their versions to detect in-place changes.
+import type { Tensor } from '../tensor.js';
+
+/** Given the output gradient, the gradients of the inputs (null where not needed). */
+export type BackwardFn = (grad: Tensor, needs: boolean[]) => (Tensor | null)[];
+
+export class Node {
+  savedVersions: number[];
+  /** the non-leaf tensor whose grad is kept (retain_grad) */
+  retained: WeakRef<Tensor> | null = null;
+  freed = false;
+  constructor(
+    readonly name: string,
+    public inputs: (Tensor | null)[],
+    public backwardFn: BackwardFn | null,
+    public saved: Tensor[],
+  ) {
+    this.savedVersions = saved.map((t) => t.storage.version);
+  }
+  name_(): string { return this.name; }
+  toString(): string { return `<${this.name}>`; }
+  /** PyTorch's grad_fn.next_functions, as [node or 'AccumulateGrad' or null, 0] pairs. */
+  get next_functions(): [Node | string | null, number][] {
+    return this.inputs.map((t) => [t === null || !t.requires_grad ? null : t.grad_fn ?? 'AccumulateGrad', 0]);
+  }
+}

@@ -1,0 +1,288 @@
+// Linear memory is a bounded cache; the JS heap is the backing store (DESIGN.md).
+//
+// Every storage has a Slot: its block in linear memory when resident (ptr > 0)
+// and/or a host copy. Blocks come from size-class free lists over a bump
+// pointer. When resident bytes would pass the budget, the least recently used
+// blocks not touched by the running op are written back to host arrays and
+// freed. Blocks known dead (backward's intermediate gradients, tidy scopes,
+// dispose) are freed at once; a FinalizationRegistry frees the rest when the
+// event loop gets to run it.
+import { kernels } from './wasm.js';
+
+const PAGE = 65536;
+
+export class Slot {
+  ptr = 0; // byte address while resident, else 0
+  cls = 0; // block size in bytes (its size class)
+  tick = 0; // last op that touched it (LRU and the implicit pin)
+  pins = 0;
+  host: ArrayBuffer | null = null;
+  constructor(
+    readonly bytes: number,
+    public owner: WeakRef<Storage> | null,
+  ) {}
+}
+
+/** Raw bytes of one tensor's elements (always 4 bytes each). */
+let storageCount = 0;
+/** Storages created so far: a storage with a larger id was made after that point. */
+export function storageWatermark(): number {
+  return storageCount;
+}
+
+export class Storage {
+  readonly id = ++storageCount;
+  version = 0; // bumped by in-place writes; autograd checks saved tensors against it
+  persistent = false; // owned by a module, an optimizer or a .grad: tidy leaves it alone
+  disposed = false;
+  readonly slot: Slot;
+  constructor(readonly numel: number) {
+    const bytes = numel * 4;
+    this.slot = new Slot(bytes, null);
+    if (bytes > 0) {
+      this.slot.owner = new WeakRef(this);
+      finalizer.register(this, this.slot, this.slot);
+    }
+  }
+}
+
+// ---- allocator -------------------------------------------------------------
+
+let top = 0; // bump pointer
+const freeLists = new Map<number, number[]>();
+let linearBytes = kernels.memory.buffer.byteLength;
+
+function sizeClass(bytes: number): number {
+  if (bytes <= 256) return Math.max(64, (bytes + 63) & ~63);
+  const quarter = 2 ** (Math.floor(Math.log2(bytes)) - 2); // at most 25% waste
+  return Math.ceil(bytes / quarter) * quarter;
+}
+
+function grow(toBytes: number): boolean {
+  const need = Math.ceil((toBytes - kernels.memory.buffer.byteLength) / PAGE);
+  if (need <= 0) return true;
+  try {
+    kernels.memory.grow(Math.max(need, 16));
+  } catch {
+    return false;
+  }
+  linearBytes = kernels.memory.buffer.byteLength;
+  refreshViews();
+  return true;
+}
+
+function rawAlloc(cls: number): number {
+  const list = freeLists.get(cls);
+  if (list !== undefined && list.length > 0) return list.pop()!;
+  if (top + cls > linearBytes && !grow(top + cls)) return 0;
+  const p = top;
+  top += cls;
+  return p;
+}
+
+function rawFree(ptr: number, cls: number): void {
+  let list = freeLists.get(cls);
+  if (list === undefined) freeLists.set(cls, (list = []));
+  list.push(ptr);
+}
+
+// ---- typed views, re-made after every grow ---------------------------------
+
+export let F32 = new Float32Array(kernels.memory.buffer);
+export let I32 = new Int32Array(kernels.memory.buffer);
+function refreshViews(): void {
+  F32 = new Float32Array(kernels.memory.buffer);
+  I32 = new Int32Array(kernels.memory.buffer);
+}
+
+// ---- the cache ---------------------------------------------------------------
+
+const resident = new Set<Slot>();
+let residentBytes = 0;
+let hostBytes = 0;
+let writeBacks = 0;
+let budget = 256 * 1024 * 1024;
+/** Op clock: blocks touched at the current tick are inputs/outputs of the running op. */
+export let clock = 1;
+
+/** Starts a new op: everything touched from now on is pinned until the next one. */
+export function tick(): void {
+  clock++;
+}
+
+const finalizer = new FinalizationRegistry<Slot>((slot) => {
+  releaseSlot(slot);
+});
+
+function releaseSlot(slot: Slot): void {
+  if (slot.ptr !== 0) {
+    resident.delete(slot);
+    residentBytes -= slot.cls;
+    rawFree(slot.ptr, slot.cls);
+    slot.ptr = 0;
+  }
+  if (slot.host !== null) {
+    hostBytes -= slot.host.byteLength;
+    slot.host = null;
+  }
+}
+
+function writeBack(slot: Slot): void {
+  const storage = slot.owner?.deref();
+  if (storage !== undefined && !storage.disposed) {
+    slot.host = kernels.memory.buffer.slice(slot.ptr, slot.ptr + slot.bytes);
+    hostBytes += slot.bytes;
+    writeBacks++;
+  }
+  resident.delete(slot);
+  residentBytes -= slot.cls;
+  rawFree(slot.ptr, slot.cls);
+  slot.ptr = 0;
+}
+
+/** Writes back least recently used blocks until `need` more bytes fit in `target`. */
+function evict(target: number, need: number): void {
+  const candidates: Slot[] = [];
+  for (const s of resident) if (s.tick < clock && s.pins === 0) candidates.push(s);
+  candidates.sort((a, b) => a.tick - b.tick);
+  for (const s of candidates) {
+    if (residentBytes + need <= target) break;
+    writeBack(s);
+  }
+}
+
+function allocBlock(slot: Slot): number {
+  const cls = sizeClass(slot.bytes);
+  if (residentBytes + cls > budget) evict(budget * 0.75, cls);
+  let ptr = rawAlloc(cls);
+  if (ptr === 0) {
+    evict(0, cls); // out of linear memory: write back all that is not pinned
+    ptr = rawAlloc(cls);
+    if (ptr === 0) {
+      throw new Error(`wasmtorch: out of memory: tried to allocate ${slot.bytes} bytes in WebAssembly memory ` +
+        `(${residentBytes} resident bytes are pinned by the running op)`);
+    }
+  }
+  slot.ptr = ptr;
+  slot.cls = cls;
+  slot.tick = clock;
+  resident.add(slot);
+  residentBytes += cls;
+  for (const scope of scopes) scope.push(slot);
+  return ptr;
+}
+
+/** A fresh resident block for a new storage's elements (contents undefined). */
+export function allocate(storage: Storage): number {
+  if (storage.slot.bytes === 0) return 0;
+  return allocBlock(storage.slot);
+}
+
+/** The storage's address in linear memory, making it resident if it was written back. */
+export function ptrOf(storage: Storage): number {
+  const slot = storage.slot;
+  if (slot.ptr !== 0) {
+    slot.tick = clock;
+    return slot.ptr;
+  }
+  if (storage.disposed) throw new Error('wasmtorch: this tensor was disposed (by dispose() or a torch.tidy scope) and cannot be used');
+  if (slot.bytes === 0) return 0;
+  const host = slot.host;
+  const ptr = allocBlock(slot);
+  if (host !== null) {
+    new Uint8Array(kernels.memory.buffer, ptr, slot.bytes).set(new Uint8Array(host));
+    hostBytes -= host.byteLength;
+    slot.host = null;
+  }
+  return ptr;
+}
+
+/** Host-only storage from existing bytes (no linear memory used until an op needs it). */
+export function hostStorage(buffer: ArrayBuffer, numel: number): Storage {
+  const s = new Storage(numel);
+  if (numel > 0) {
+    s.slot.host = buffer;
+    hostBytes += buffer.byteLength;
+    for (const scope of scopes) scope.push(s.slot);
+  }
+  return s;
+}
+
+/** A copy of the storage's bytes, wherever they live. */
+export function readBytes(storage: Storage): ArrayBuffer {
+  const slot = storage.slot;
+  if (storage.disposed) throw new Error('wasmtorch: this tensor was disposed (by dispose() or a torch.tidy scope) and cannot be used');
+  if (slot.ptr !== 0) return kernels.memory.buffer.slice(slot.ptr, slot.ptr + slot.bytes);
+  if (slot.host !== null) return slot.host.slice(0);
+  return new ArrayBuffer(slot.bytes);
+}
+
+/** Frees the storage's block and host copy now; using it afterwards is an error. */
+export function disposeStorage(storage: Storage): void {
+  if (storage.disposed) return;
+  storage.disposed = true;
+  releaseSlot(storage.slot);
+  finalizer.unregister(storage.slot);
+}
+
+/** Permanent blocks for the kernels' scratch space (outside the budget). */
+export function staticBlock(bytes: number): number {
+  const ptr = rawAlloc(sizeClass(bytes));
+  if (ptr === 0) throw new Error('wasmtorch: could not reserve kernel scratch memory');
+  return ptr;
+}
+
+// ---- tidy scopes -------------------------------------------------------------
+
+const scopes: Slot[][] = [];
+
+/** Runs fn; frees every block it allocated except those reachable from `keep`. */
+export function withScope<T>(fn: () => T, keep: (result: T) => Set<Slot>): T {
+  const scope: Slot[] = [];
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.splice(scopes.lastIndexOf(scope), 1);
+  }
+  const kept = keep(result);
+  for (const slot of scope) {
+    if (kept.has(slot)) continue;
+    const storage = slot.owner?.deref();
+    if (storage === undefined) releaseSlot(slot);
+    else if (!storage.persistent) disposeStorage(storage);
+    else for (const outer of scopes) outer.push(slot); // still owned: outer scopes decide
+  }
+  return result;
+}
+
+// ---- reporting -------------------------------------------------------------
+
+export interface MemoryInfo {
+  resident_bytes: number;
+  resident_blocks: number;
+  host_bytes: number;
+  write_backs: number;
+  linear_memory_bytes: number;
+  budget: number;
+}
+
+export function memoryInfo(): MemoryInfo {
+  return {
+    resident_bytes: residentBytes,
+    resident_blocks: resident.size,
+    host_bytes: hostBytes,
+    write_backs: writeBacks,
+    linear_memory_bytes: kernels.memory.buffer.byteLength,
+    budget,
+  };
+}
+
+export function setMemoryBudget(bytes: number): void {
+  if (!(bytes > 0)) throw new Error(`set_memory_budget(): expected a positive number of bytes, got ${bytes}`);
+  budget = bytes;
+  if (residentBytes > budget) evict(budget, 0);
+}
+
+top = (kernels.fn.heap_base() + 63) & ~63;

@@ -1,0 +1,67 @@
+// Loads the kernel module (embedded as base64, so Node, browsers, workers and
+// bundlers all load it without configuration) and names its exports.
+import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+
+type Ptr = number;
+export interface KernelFunctions {
+  unary(op: number, x: Ptr, out: Ptr, n: number, p0: number, p1: number): void;
+  binary(op: number, a: Ptr, b: Ptr, out: Ptr, nd: number, meta: Ptr): void;
+  where(cond: Ptr, a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  reduce(op: number, x: Ptr, out: Ptr, outer: number, len: number, inner: number): void;
+  argreduce(isMax: number, x: Ptr, vals: Ptr, idx: Ptr, outer: number, len: number, inner: number): void;
+  softmax(mode: number, x: Ptr, out: Ptr, outer: number, len: number, inner: number): void;
+  fill(ptr: Ptr, n: number, value: number): void;
+  fill_i32(ptr: Ptr, n: number, value: number): void;
+  copy(src: Ptr, dst: Ptr, n: number): void;
+  copy_strided(src: Ptr, dst: Ptr, nd: number, meta: Ptr): void;
+  cast_i32_f32(src: Ptr, dst: Ptr, n: number): void;
+  cast_f32_i32(src: Ptr, dst: Ptr, n: number): void;
+  axpy(dst: Ptr, src: Ptr, n: number, alpha: number): void;
+  index_select(src: Ptr, idx: Ptr, out: Ptr, outer: number, size: number, inner: number, n: number): number;
+  index_add(dst: Ptr, idx: Ptr, src: Ptr, outer: number, size: number, inner: number, n: number): number;
+  gather(src: Ptr, idx: Ptr, out: Ptr, outer: number, size: number, inner: number, n: number): number;
+  scatter_add(dst: Ptr, idx: Ptr, src: Ptr, outer: number, size: number, inner: number, n: number): number;
+  gemm(m: number, n: number, k: number, a: Ptr, rsA: number, csA: number, b: Ptr, rsB: number, csB: number,
+    c: Ptr, ldc: number, beta: number, scratch: Ptr): void;
+  sgd_step(p: Ptr, grad: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number,
+    weightDecay: number, nesterov: number, maximize: number, firstStep: number): void;
+  heap_base(): number;
+}
+
+export interface Kernels {
+  fn: KernelFunctions;
+  memory: WebAssembly.Memory;
+  /** The module's exported integer constants (op codes, GEMM block sizes). */
+  codes: Record<string, number>;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (B) return B.from(text, 'base64');
+  const bin = atob(text);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/** Instantiates a kernel module: the library's own, or a debug build in tests. */
+export async function instantiateKernels(bytes: Uint8Array): Promise<Kernels> {
+  const imports = {
+    env: {
+      abort(_msg: number, _file: number, line: number, column: number): never {
+        throw new Error(`wasmtorch kernel assertion failed (assembly line ${line}:${column})`);
+      },
+    },
+  };
+  const { instance } = await WebAssembly.instantiate(bytes as BufferSource, imports);
+  const exports = instance.exports as Record<string, unknown>;
+  const codes: Record<string, number> = {};
+  for (const [name, value] of Object.entries(exports)) {
+    if (value instanceof WebAssembly.Global) codes[name] = Number(value.value);
+  }
+  return { fn: exports as unknown as KernelFunctions, memory: exports.memory as WebAssembly.Memory, codes };
+}
+
+export const kernels: Kernels = await instantiateKernels(decodeBase64(KERNELS_WASM_BASE64));
+export const K = kernels.fn;
+export const codes = kernels.codes;

@@ -1,0 +1,77 @@
+// wasmtorch: PyTorch's programming model, kernels in SIMD WebAssembly.
+//   import * as torch from 'wasmtorch';
+//   const { nn, optim } = torch; const F = torch.nn.functional;
+import { Tensor, fromArray, type NestedArray } from './tensor.js';
+import * as ops from './ops/index.js';
+import * as engine from './autograd/engine.js';
+import { memoryInfo, setMemoryBudget } from './backend/memory.js';
+
+export { Tensor };
+export type { Shape, NestedArray, TensorOrScalar } from './tensor.js';
+export * from './dtype.js';
+export { manual_seed, initial_seed, Generator, default_generator } from './random.js';
+export { tidy, keep } from './tidy.js';
+export { no_grad, enable_grad, is_grad_enabled, set_grad_enabled } from './autograd/engine.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+
+// creation
+export {
+  tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, normal, randperm,
+  zeros_like, ones_like, empty_like, full_like, rand_like, randn_like, empty_ as empty,
+} from './ops/creation.js';
+// elementwise
+export {
+  add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, rsqrt, abs, sigmoid, tanh, relu, sin, cos,
+  reciprocal, square, sign, erf, log1p, expm1, floor, ceil, round, clamp, leaky_relu, gelu, softplus, silu,
+  gt, lt, ge, le, eq, ne, logical_and, logical_or, logical_not, where, masked_fill,
+} from './ops/elementwise.js';
+export { clamp as clip } from './ops/elementwise.js';
+// reductions
+export { sum, mean, amax, amin, max, min, argmax, argmin, logsumexp, softmax, log_softmax, var_ as var, std } from './ops/reduce.js';
+// linear algebra
+export { matmul, mm, bmm, dot } from './ops/matmul.js';
+// shape and indexing
+export {
+  view, reshape, transpose, t, permute, unsqueeze, squeeze, flatten, unflatten, expand, narrow, select, cat, stack,
+  split, chunk, unbind, contiguous, clone,
+} from './ops/shape.js';
+export { index_select, gather, embedding } from './ops/indexing.js';
+export { cat as concat } from './ops/shape.js';
+
+export const autograd = {
+  grad: engine.grad,
+  backward(tensors: Tensor | Tensor[], grad_tensors?: Tensor | Tensor[] | null, options: { retain_graph?: boolean; create_graph?: boolean } = {}): void {
+    const ts = Array.isArray(tensors) ? tensors : [tensors];
+    const gs = grad_tensors == null ? ts.map(() => null) : Array.isArray(grad_tensors) ? grad_tensors : [grad_tensors];
+    ts.forEach((t, i) => engine.backward(t, gs[i] ?? null, options));
+  },
+};
+
+export function is_tensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
+export function numel(t: Tensor): number {
+  return t.numel();
+}
+
+/** Legacy constructors the course uses: torch.FloatTensor([...]), torch.LongTensor([...]). */
+export function FloatTensor(data: NestedArray): Tensor {
+  return ops.tensor(data, { dtype: 'float32' });
+}
+export function LongTensor(data: NestedArray): Tensor {
+  return ops.tensor(data, { dtype: 'int64' });
+}
+export function from_numpy(data: Float32Array | Int32Array, shape?: number[]): Tensor {
+  return fromArray(data, shape ?? [data.length], data instanceof Int32Array ? 'int64' : 'float32');
+}
+
+/** Resident bytes and blocks in WebAssembly memory, host bytes, write-backs, linear memory size. */
+export function memory() {
+  return memoryInfo();
+}
+/** Bytes of tensor data kept in WebAssembly memory before least recently used data is written back. */
+export function set_memory_budget(bytes: number): void {
+  setMemoryBudget(bytes);
+}
+export const __version__ = '0.1.0';

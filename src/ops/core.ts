@@ -1,0 +1,168 @@
+// What every op shares: argument checks (one place each), output allocation,
+// pointers, broadcasting and the strided-meta scratch for kernels.
+import { Tensor, contiguousStrides, numelOf, type Shape } from '../tensor.js';
+import { type DType, isIntegral } from '../dtype.js';
+import { Storage, allocate, ptrOf, staticBlock, tick, I32, F32 } from '../backend/memory.js';
+import { K, codes } from '../backend/wasm.js';
+
+export { K, codes, tick };
+
+const META_INTS = 256;
+const meta = staticBlock(META_INTS * 4);
+const scalarSlot = staticBlock(16);
+export const gemmScratch = staticBlock(codes.GEMM_SCRATCH_BYTES);
+
+/** Writes ints into the kernel meta scratch and returns its address. */
+export function writeMeta(values: number[]): number {
+  if (values.length > META_INTS) throw new Error(`wasmtorch: tensors with more than ${META_INTS >> 2} dimensions are not supported`);
+  const base = meta >> 2;
+  for (let i = 0; i < values.length; i++) I32[base + i] = values[i];
+  return meta;
+}
+
+/** The address of a one-element f32 holding v (stride-0 operand for scalar ops). */
+export function scalarPtr(v: number): number {
+  F32[scalarSlot >> 2] = v;
+  return scalarSlot;
+}
+
+export function shapeStr(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function normalizeDim(dim: number, ndim: number): number {
+  const lo = ndim === 0 ? -1 : -ndim;
+  const hi = ndim === 0 ? 0 : ndim - 1;
+  if (!Number.isInteger(dim) || dim < lo || dim > hi) {
+    throw new Error(`Dimension out of range (expected to be in range of [${lo}, ${hi}], but got ${dim})`);
+  }
+  return dim < 0 ? dim + Math.max(ndim, 1) : dim;
+}
+
+/** A new contiguous resident tensor with undefined contents. */
+export function empty(shape: number[], dtype: DType = 'float32'): Tensor {
+  const storage = new Storage(numelOf(shape));
+  allocate(storage);
+  return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
+}
+
+/** Byte address of the tensor's first element (makes it resident). */
+export function ptr(t: Tensor): number {
+  return ptrOf(t.storage) + t.offset * 4;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** PyTorch's broadcasting rule; the one place its error is raised. */
+export function broadcastShapes(a: Shape, b: Shape): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(`The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`);
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** t's strides when read as `shape` (broadcast dims get stride 0). */
+export function broadcastStrides(t: Tensor, shape: Shape): number[] {
+  const out = new Array<number>(shape.length).fill(0);
+  const off = shape.length - t.shape.length;
+  for (let i = 0; i < t.shape.length; i++) out[off + i] = t.shape[i] === 1 ? 0 : t._strides[i];
+  return out;
+}
+
+/**
+ * Merges adjacent dims that every operand walks contiguously, so kernels loop
+ * over as few (and as long) rows as possible. Returns [shape, ...strides].
+ */
+export function collapse(shape: Shape, strides: number[][]): [number[], number[][]] {
+  const s: number[] = [];
+  const st: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const k = s.length - 1;
+    if (k >= 0 && strides.every((str, j) => st[j][k] === str[d] * shape[d])) {
+      s[k] *= shape[d];
+      strides.forEach((str, j) => (st[j][k] = str[d]));
+    } else {
+      s.push(shape[d]);
+      strides.forEach((str, j) => st[j].push(str[d]));
+    }
+  }
+  if (s.length === 0) {
+    s.push(1);
+    st.forEach((x) => x.push(0));
+  }
+  return [s, st];
+}
+
+/** Copies t (any strides) into a new contiguous tensor. */
+export function contiguousCopy(t: Tensor): Tensor {
+  const out = empty(t.shape.slice(), t.dtype);
+  if (out.numel() > 0) copyInto(out, t);
+  return out;
+}
+
+/** dst[...] = src[...] for same-shaped (src broadcastable) tensors of any strides. */
+export function copyInto(dst: Tensor, src: Tensor): void {
+  tick();
+  const [shape, [ss, ds]] = collapse(dst.shape, [broadcastStrides(src, dst.shape), dst._strides]);
+  const nd = shape.length;
+  const m = writeMeta([...shape, ...ss, ...ds]);
+  const sp = ptr(src), dp = ptr(dst);
+  if (nd === 1 && ss[0] === 1 && ds[0] === 1) K.copy(sp, dp, shape[0]);
+  else K.copy_strided(sp, dp, nd, m);
+}
+
+/** The tensor itself when contiguous, else a contiguous copy (no autograd). */
+export function dense(t: Tensor): Tensor {
+  return t.is_contiguous() ? t : contiguousCopy(t);
+}
+
+/** Float32 data for a kernel (ints and bools converted). */
+export function asFloat(t: Tensor): Tensor {
+  if (t.dtype === 'float32' || t.dtype === 'bool') return dense(t);
+  tick();
+  const src = dense(t);
+  const out = empty(t.shape.slice(), 'float32');
+  K.cast_i32_f32(ptr(src), ptr(out), out.numel());
+  return out;
+}
+
+/** Converts float32 data to an integer dtype (truncating) or keeps it. */
+export function fromFloat(t: Tensor, dtype: DType): Tensor {
+  if (!isIntegral(dtype)) {
+    t.dtype = dtype;
+    return t;
+  }
+  tick();
+  const out = empty(t.shape.slice(), dtype);
+  K.cast_f32_i32(ptr(t), ptr(out), out.numel());
+  return out;
+}
+
+export function checkFloat(t: Tensor, op: string): void {
+  if (t.dtype !== 'float32') {
+    throw new Error(`"${op}" not implemented for '${t.dtype === 'int64' ? 'Long' : t.dtype === 'int32' ? 'Int' : 'Bool'}'`);
+  }
+}
+
+/** Reads `{ dim, keepdim }` options or positional (dim, keepdim), PyTorch style. */
+export function dimArgs(
+  dimOrOpts: number | number[] | { dim?: number | number[] | null; keepdim?: boolean } | null | undefined,
+  keepdim?: boolean,
+): { dim: number | number[] | null; keepdim: boolean } {
+  if (dimOrOpts !== null && typeof dimOrOpts === 'object' && !Array.isArray(dimOrOpts)) {
+    return { dim: dimOrOpts.dim ?? null, keepdim: dimOrOpts.keepdim ?? false };
+  }
+  return { dim: dimOrOpts ?? null, keepdim: keepdim ?? false };
+}

@@ -1,0 +1,234 @@
+// Tensor creation: from nested arrays or typed arrays, constant fills,
+// ranges and random draws. Data made in JS starts in a host array and enters
+// linear memory only when an op first reads it.
+import { Tensor, fromArray, numelOf, type NestedArray } from '../tensor.js';
+import { type DType, isIntegral } from '../dtype.js';
+import { default_generator, type Generator } from '../random.js';
+import { setRequiresGrad } from '../autograd/engine.js';
+import { K, tick, empty, ptr } from './core.js';
+
+export interface CreateOptions {
+  dtype?: DType;
+  requires_grad?: boolean;
+  generator?: Generator;
+}
+type SizeArgs = (number | number[] | CreateOptions)[];
+
+/** Splits PyTorch's `(*size, options)` or `(size, options)` argument forms. */
+export function sizeArgs(args: SizeArgs): [number[], CreateOptions] {
+  let opts: CreateOptions = {};
+  const dims: number[] = [];
+  for (const a of args) {
+    if (Array.isArray(a)) dims.push(...a);
+    else if (typeof a === 'number') dims.push(a);
+    else if (a !== null && typeof a === 'object') opts = a;
+  }
+  for (const d of dims) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`Trying to create tensor with negative dimension ${d}: [${dims.join(', ')}]`);
+  }
+  return [dims, opts];
+}
+
+function finish(t: Tensor, opts: CreateOptions): Tensor {
+  if (opts.requires_grad) setRequiresGrad(t, true);
+  return t;
+}
+
+function checkInt64(values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v > 2147483647 || v < -2147483648) {
+      throw new Error(`wasmtorch stores int64 as int32: value ${v} is out of range [-2147483648, 2147483647]`);
+    }
+  }
+}
+
+function typedFor(dtype: DType, n: number): Float32Array | Int32Array {
+  return isIntegral(dtype) ? new Int32Array(n) : new Float32Array(n);
+}
+
+function inferShape(data: NestedArray): number[] {
+  const shape: number[] = [];
+  let d: NestedArray = data;
+  while (Array.isArray(d)) {
+    shape.push(d.length);
+    if (d.length === 0) break;
+    d = d[0];
+  }
+  return shape;
+}
+
+function flatten(data: NestedArray, shape: number[], depth: number, out: number[]): void {
+  if (depth === shape.length) {
+    if (Array.isArray(data)) throw new Error(`expected a number at depth ${depth}, got a sequence`);
+    out.push(typeof data === 'boolean' ? (data ? 1 : 0) : data);
+    return;
+  }
+  if (!Array.isArray(data) || data.length !== shape[depth]) {
+    throw new Error(`expected sequence of length ${shape[depth]} at dim ${depth} (got ${Array.isArray(data) ? data.length : 'a number'})`);
+  }
+  for (const x of data) flatten(x, shape, depth + 1, out);
+}
+
+/** torch.tensor(data, { dtype, requires_grad }): copies data; numbers are float32 unless dtype says otherwise. */
+export function tensor(data: NestedArray | Float32Array | Int32Array | Tensor, opts: CreateOptions = {}): Tensor {
+  if (data instanceof Tensor) return finish(data.detach().clone().to(opts.dtype ?? data.dtype), opts);
+  if (data instanceof Float32Array || data instanceof Int32Array) {
+    const dtype = opts.dtype ?? (data instanceof Int32Array ? 'int64' : 'float32');
+    const values = typedFor(dtype, data.length);
+    values.set(data);
+    return finish(fromArray(values, [data.length], dtype), opts);
+  }
+  const shape = inferShape(data);
+  const flat: number[] = [];
+  flatten(data, shape, 0, flat);
+  let dtype = opts.dtype;
+  if (dtype === undefined) {
+    const leaf = firstLeaf(data);
+    dtype = typeof leaf === 'boolean' ? 'bool' : 'float32';
+  }
+  if (isIntegral(dtype)) checkInt64(flat);
+  const values = typedFor(dtype, flat.length);
+  for (let i = 0; i < flat.length; i++) values[i] = dtype === 'bool' ? (flat[i] ? 1 : 0) : flat[i];
+  return finish(fromArray(values, shape, dtype), opts);
+}
+
+// JS has no 1.0 vs 1 distinction, so numbers become float32 (the common case
+// in ported tutorials: torch.tensor([[1.0], [2.0]])); labels and indices say
+// { dtype: torch.long } or use torch.LongTensor([...]).
+
+function firstLeaf(data: NestedArray): NestedArray {
+  let d = data;
+  while (Array.isArray(d) && d.length > 0) d = d[0];
+  return d;
+}
+
+/** A 0-d float tensor holding v (operands that are plain numbers). */
+export function scalarTensor(v: number, dtype: DType = 'float32'): Tensor {
+  const values = typedFor(dtype, 1);
+  values[0] = v;
+  return fromArray(values, [], dtype);
+}
+
+export function full(size: number[] | number, fill_value: number | boolean, opts: CreateOptions = {}): Tensor {
+  const shape = Array.isArray(size) ? size.slice() : [size];
+  sizeArgs(shape);
+  const dtype = opts.dtype ?? (typeof fill_value === 'boolean' ? 'bool' : 'float32');
+  tick();
+  const t = empty(shape, dtype);
+  const n = t.numel();
+  const v = Number(fill_value);
+  if (n > 0) {
+    if (isIntegral(dtype)) K.fill_i32(ptr(t), n, v);
+    else K.fill(ptr(t), n, v);
+  }
+  return finish(t, opts);
+}
+
+export function zeros(...args: SizeArgs): Tensor {
+  const [shape, opts] = sizeArgs(args);
+  return full(shape, 0, opts);
+}
+export function ones(...args: SizeArgs): Tensor {
+  const [shape, opts] = sizeArgs(args);
+  return full(shape, 1, opts);
+}
+export function empty_(...args: SizeArgs): Tensor {
+  const [shape, opts] = sizeArgs(args);
+  return full(shape, 0, opts);
+}
+export const zeros_like = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 0, { dtype: t.dtype, ...opts });
+export const ones_like = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 1, { dtype: t.dtype, ...opts });
+export const empty_like = zeros_like;
+export const full_like = (t: Tensor, v: number, opts: CreateOptions = {}): Tensor => full(t.shape, v, { dtype: t.dtype, ...opts });
+
+/** torch.arange(end) / (start, end) / (start, end, step). */
+export function arange(start: number, end?: number | CreateOptions, step?: number | CreateOptions, opts: CreateOptions = {}): Tensor {
+  const nums: number[] = [];
+  for (const a of [start, end, step]) {
+    if (typeof a === 'number') nums.push(a);
+    else if (a !== undefined) opts = a;
+  }
+  const [s, e, st] = nums.length === 1 ? [0, nums[0], 1] : nums.length === 2 ? [nums[0], nums[1], 1] : [nums[0], nums[1], nums[2]];
+  if (st === 0) throw new Error('step must be nonzero');
+  if ((e - s) / st < 0) throw new Error('upper bound and larger bound inconsistent with step sign');
+  const n = Math.ceil((e - s) / st);
+  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? 'int64' : 'float32');
+  const values = typedFor(dtype, n);
+  for (let i = 0; i < n; i++) values[i] = s + i * st;
+  return finish(fromArray(values, [n], dtype), opts);
+}
+
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (steps < 0) throw new Error('number of steps must be non-negative');
+  const values = new Float32Array(steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // PyTorch fills the second half from the end, so the last value is exactly `end`
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  return finish(fromArray(values, [steps], opts.dtype ?? 'float32'), opts);
+}
+
+export function eye(n: number, m?: number | CreateOptions, opts: CreateOptions = {}): Tensor {
+  let cols = n;
+  if (typeof m === 'number') cols = m;
+  else if (m !== undefined) opts = m;
+  const dtype = opts.dtype ?? 'float32';
+  const values = typedFor(dtype, n * cols);
+  for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = 1;
+  return finish(fromArray(values, [n, cols], dtype), opts);
+}
+
+function randomTensor(args: SizeArgs, draw: (g: Generator) => number): Tensor {
+  const [shape, opts] = sizeArgs(args);
+  const g = opts.generator ?? default_generator;
+  const n = numelOf(shape);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) values[i] = draw(g);
+  return finish(fromArray(values, shape, opts.dtype ?? 'float32'), opts);
+}
+
+export const rand = (...args: SizeArgs): Tensor => randomTensor(args, (g) => g.nextFloat());
+export const randn = (...args: SizeArgs): Tensor => randomTensor(args, (g) => g.nextNormal());
+export const rand_like = (t: Tensor, opts: CreateOptions = {}): Tensor => rand(t.shape, opts);
+export const randn_like = (t: Tensor, opts: CreateOptions = {}): Tensor => randn(t.shape, opts);
+
+/** torch.randint(high, size) or (low, high, size). */
+export function randint(a: number, b: number | number[], c?: number[] | CreateOptions, opts: CreateOptions = {}): Tensor {
+  let low = 0, high: number, size: number[];
+  if (Array.isArray(b)) {
+    high = a;
+    size = b;
+    if (c !== undefined && !Array.isArray(c)) opts = c;
+  } else {
+    low = a;
+    high = b;
+    size = c as number[];
+  }
+  if (high <= low) throw new Error(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  const g = opts.generator ?? default_generator;
+  const dtype = opts.dtype ?? 'int64';
+  const n = numelOf(size);
+  const values = typedFor(dtype, n);
+  for (let i = 0; i < n; i++) values[i] = g.nextInt(low, high);
+  return finish(fromArray(values, size.slice(), dtype), opts);
+}
+
+/** torch.normal(mean, std, size). */
+export function normal(mean: number, std: number, size: number[], opts: CreateOptions = {}): Tensor {
+  return randomTensor([size, opts], (g) => mean + std * g.nextNormal());
+}
+
+/** torch.randperm(n): a seeded Fisher-Yates shuffle. */
+export function randperm(n: number, opts: CreateOptions = {}): Tensor {
+  const g = opts.generator ?? default_generator;
+  const values = new Int32Array(n);
+  for (let i = 0; i < n; i++) values[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.nextInt(0, i + 1);
+    const t = values[i];
+    values[i] = values[j];
+    values[j] = t;
+  }
+  return fromArray(values, [n], opts.dtype ?? 'int64');
+}

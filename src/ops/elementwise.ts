@@ -1,0 +1,279 @@
+// Elementwise ops: each one's forward kernel call, graph edge and local
+// derivative together, micrograd style. Derivatives are written with ops, so
+// they are differentiable again.
+import { Tensor, type TensorOrScalar } from '../tensor.js';
+import { type DType, promoteTypes, isIntegral } from '../dtype.js';
+import { record } from '../autograd/engine.js';
+import {
+  K, codes, tick, empty, ptr, writeMeta, scalarPtr, broadcastShapes, broadcastStrides, collapse,
+  asFloat, fromFloat, shapeStr,
+} from './core.js';
+import { scalarTensor } from './creation.js';
+
+// ---- unary -------------------------------------------------------------------
+
+function unaryKernel(x: Tensor, op: number, p0 = 0, p1 = 0, outDtype: DType = 'float32'): Tensor {
+  const src = asFloat(x);
+  tick();
+  const out = empty(x.shape.slice(), 'float32');
+  const n = out.numel();
+  if (n > 0) K.unary(op, ptr(src), ptr(out), n, p0, p1);
+  return fromFloat(out, outDtype);
+}
+
+/** An elementwise unary op with its derivative dy/dx as a function of x and y. */
+function unaryOp(code: string, name: string, derivative: ((x: Tensor, y: Tensor, g: Tensor) => Tensor) | null) {
+  const op = codes[code];
+  return (x: Tensor): Tensor => {
+    const y = unaryKernel(x, op);
+    if (derivative === null) return y;
+    return record(y, name, [x], (g) => [derivative(x, y, g)], [x, y]);
+  };
+}
+
+export const neg = (x: Tensor): Tensor => {
+  const y = unaryKernel(x, codes.U_NEG, 0, 0, x.dtype);
+  return record(y, 'NegBackward0', [x], (g) => [neg(g)]);
+};
+export const exp = unaryOp('U_EXP', 'ExpBackward0', (_x, y, g) => g.mul(y));
+export const log = unaryOp('U_LOG', 'LogBackward0', (x, _y, g) => g.div(x));
+export const sqrt = unaryOp('U_SQRT', 'SqrtBackward0', (_x, y, g) => g.div(y.mul(2)));
+export const abs = (x: Tensor): Tensor => {
+  const y = unaryKernel(x, codes.U_ABS, 0, 0, x.dtype);
+  return record(y, 'AbsBackward0', [x], (g) => [g.mul(sign(x))], [x]);
+};
+export const sigmoid = unaryOp('U_SIGMOID', 'SigmoidBackward0', (_x, y, g) => g.mul(y.mul(sub(1, y))));
+export const tanh = unaryOp('U_TANH', 'TanhBackward0', (_x, y, g) => g.mul(sub(1, y.mul(y))));
+export const relu = unaryOp('U_RELU', 'ReluBackward0', (_x, y, g) => g.mul(y.gt(0)));
+export const sin = unaryOp('U_SIN', 'SinBackward0', (x, _y, g) => g.mul(cos(x)));
+export const cos = unaryOp('U_COS', 'CosBackward0', (x, _y, g) => g.mul(neg(sin(x))));
+export const reciprocal = unaryOp('U_RECIPROCAL', 'ReciprocalBackward0', (_x, y, g) => g.mul(neg(y.mul(y))));
+export const square = unaryOp('U_SQUARE', 'PowBackward0', (x, _y, g) => g.mul(x.mul(2)));
+export const sign = unaryOp('U_SIGN', 'SignBackward0', (_x, _y, g) => g.mul(0));
+export const erf = unaryOp('U_ERF', 'ErfBackward0', (x, _y, g) =>
+  g.mul(exp(neg(x.mul(x))).mul(2 / Math.sqrt(Math.PI))));
+export const log1p = unaryOp('U_LOG1P', 'Log1PBackward0', (x, _y, g) => g.div(x.add(1)));
+export const expm1 = unaryOp('U_EXPM1', 'Expm1Backward0', (_x, y, g) => g.mul(y.add(1)));
+export const floor = unaryOp('U_FLOOR', 'FloorBackward0', (_x, _y, g) => g.mul(0));
+export const ceil = unaryOp('U_CEIL', 'CeilBackward0', (_x, _y, g) => g.mul(0));
+export const round = unaryOp('U_ROUND', 'RoundBackward0', (_x, _y, g) => g.mul(0));
+export const rsqrt = (x: Tensor): Tensor => reciprocal(sqrt(x));
+export const silu = unaryOp('U_SILU', 'SiluBackward0', (x, _y, g) => {
+  const s = sigmoid(x);
+  return g.mul(s.mul(x.mul(sub(1, s)).add(1)));
+});
+export const gelu = (x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor => {
+  if ((options.approximate ?? 'none') === 'tanh') {
+    const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+    return x.mul(0.5).mul(tanh(inner).add(1));
+  }
+  const y = unaryKernel(x, codes.U_GELU);
+  return record(y, 'GeluBackward0', [x], (g) => {
+    const cdf = erf(x.mul(Math.SQRT1_2)).add(1).mul(0.5);
+    const pdf = exp(x.mul(x).mul(-0.5)).mul(1 / Math.sqrt(2 * Math.PI));
+    return [g.mul(cdf.add(x.mul(pdf)))];
+  }, [x]);
+};
+export const leaky_relu = (x: Tensor, negative_slope: number | { negative_slope?: number } = 0.01): Tensor => {
+  const slope = typeof negative_slope === 'number' ? negative_slope : negative_slope.negative_slope ?? 0.01;
+  const y = unaryKernel(x, codes.U_LEAKY_RELU, slope);
+  return record(y, 'LeakyReluBackward0', [x], (g) => [g.mul(where(x.gt(0), 1, slope))], [x]);
+};
+export const softplus = (x: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor => {
+  const beta = options.beta ?? 1, threshold = options.threshold ?? 20;
+  const y = unaryKernel(x, codes.U_SOFTPLUS, beta, threshold);
+  return record(y, 'SoftplusBackward0', [x], (g) => {
+    const z = exp(x.mul(beta));
+    return [g.mul(where(x.mul(beta).gt(threshold), 1, z.div(z.add(1))))];
+  }, [x]);
+};
+export function clamp(
+  x: Tensor,
+  min?: number | null | { min?: number | null; max?: number | null },
+  max?: number | null,
+): Tensor {
+  let lo = min, hi = max;
+  if (lo !== null && typeof lo === 'object') ({ min: lo, max: hi } = lo);
+  if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
+    throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
+  }
+  const p0 = lo ?? NaN, p1 = hi ?? NaN;
+  const y = unaryKernel(x, codes.U_CLAMP, p0, p1, x.dtype);
+  return record(y, 'ClampBackward1', [x], (g) => {
+    let mask = ones_mask(x);
+    if (lo !== null && lo !== undefined) mask = mask.mul(x.ge(lo));
+    if (hi !== null && hi !== undefined) mask = mask.mul(x.le(hi));
+    return [g.mul(mask)];
+  }, [x]);
+}
+function ones_mask(x: Tensor): Tensor {
+  return x.eq(x).logical_not().logical_not(); // 1 where x is a number (NaN gets 0, as PyTorch)
+}
+export const logical_not = (x: Tensor): Tensor => {
+  const y = unaryKernel(x, codes.U_LOGICAL_NOT);
+  y.dtype = 'bool';
+  return y;
+};
+
+// ---- binary -------------------------------------------------------------------
+
+/** Result dtype of a binary op with a Python-number operand, as PyTorch promotes. */
+function resultDtype(a: TensorOrScalar, b: TensorOrScalar): DType {
+  const ta = a instanceof Tensor ? a.dtype : null;
+  const tb = b instanceof Tensor ? b.dtype : null;
+  if (ta !== null && tb !== null) return promoteTypes(ta, tb);
+  const t = (ta ?? tb)!;
+  const s = (ta === null ? a : b) as number;
+  if (typeof s === 'boolean') return t;
+  if (!Number.isInteger(s) && t !== 'float32') return 'float32';
+  return t === 'bool' ? 'int64' : t;
+}
+
+function binaryKernel(op: number, a: TensorOrScalar, b: TensorOrScalar, outDtype: DType): Tensor {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new Error('expected at least one tensor operand');
+  const ta = a instanceof Tensor ? asFloat(a) : null;
+  const tb = b instanceof Tensor ? asFloat(b) : null;
+  const shape = ta && tb ? broadcastShapes(ta.shape, tb.shape) : (ta ?? tb)!.shape.slice();
+  tick();
+  const out = empty(shape, 'float32');
+  if (out.numel() > 0) {
+    const sa = ta ? broadcastStrides(ta, shape) : shape.map(() => 0);
+    const sb = tb ? broadcastStrides(tb, shape) : shape.map(() => 0);
+    const [cs, [csa, csb]] = collapse(shape, [sa, sb]);
+    const m = writeMeta([...cs, ...csa, ...csb]);
+    const pa = ta ? ptr(ta) : scalarPtr(Number(a));
+    const pb = tb ? ptr(tb) : scalarPtr(Number(b));
+    K.binary(op, pa, pb, ptr(out), cs.length, m);
+  }
+  return fromFloat(out, outDtype);
+}
+
+type Operand = TensorOrScalar;
+const asT = (v: Operand): Tensor | null => (v instanceof Tensor ? v : null);
+
+export function add(a: Operand, b: Operand, options?: { alpha?: number }): Tensor {
+  if (options?.alpha !== undefined && options.alpha !== 1) b = b instanceof Tensor ? mul(b, options.alpha) : b * options.alpha;
+  const y = binaryKernel(codes.B_ADD, a, b, resultDtype(a, b));
+  return record(y, 'AddBackward0', [asT(a), asT(b)], (g) => [g, g]);
+}
+export function sub(a: Operand, b: Operand, options?: { alpha?: number }): Tensor {
+  if (options?.alpha !== undefined && options.alpha !== 1) b = b instanceof Tensor ? mul(b, options.alpha) : b * options.alpha;
+  if (resultDtype(a, b) === 'bool') {
+    throw new Error('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  }
+  const y = binaryKernel(codes.B_SUB, a, b, resultDtype(a, b));
+  return record(y, 'SubBackward0', [asT(a), asT(b)], (g, needs) => [g, needs[1] ? neg(g) : null]);
+}
+export function mul(a: Operand, b: Operand): Tensor {
+  const y = binaryKernel(codes.B_MUL, a, b, resultDtype(a, b));
+  return record(y, 'MulBackward0', [asT(a), asT(b)],
+    (g, needs) => [needs[0] ? mul(g, b) : null, needs[1] ? mul(g, a) : null], [asT(a), asT(b)].filter(notNull));
+}
+export function div(a: Operand, b: Operand, options?: { rounding_mode?: 'trunc' | 'floor' | null }): Tensor {
+  let y = binaryKernel(codes.B_DIV, a, b, 'float32');
+  const mode = options?.rounding_mode ?? null;
+  if (mode !== null) {
+    y = mode === 'floor' ? floor(y) : y.sign().mul(floor(abs(y)));
+    return fromFloat(y, resultDtype(a, b));
+  }
+  return record(y, 'DivBackward0', [asT(a), asT(b)], (g, needs) => [
+    needs[0] ? div(g, b) : null,
+    needs[1] ? neg(mul(g, a)).div(mul(b, b)) : null,
+  ], [asT(a), asT(b)].filter(notNull));
+}
+export function pow(a: Operand, b: Operand): Tensor {
+  const y = binaryKernel(codes.B_POW, a, b, resultDtype(a, b));
+  return record(y, 'PowBackward1', [asT(a), asT(b)], (g, needs) => [
+    // d/da a^b = b a^(b-1), taken as 0 where b == 0 (PyTorch's convention)
+    needs[0] ? mul(g, where(eq(b instanceof Tensor ? b : scalarTensor(b), 0), 0, mul(b, pow(a, sub(b, 1))))) : null,
+    // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0
+    needs[1] ? mul(g, where(eq(a instanceof Tensor ? a : scalarTensor(a), 0).logical_and(ge(b, 0)), 0, mul(y, log(a instanceof Tensor ? a : scalarTensor(a))))) : null,
+  ], [asT(a), asT(b), y].filter(notNull));
+}
+function minmax(op: number, name: string, a: Tensor, b: Tensor): Tensor {
+  const y = binaryKernel(op, a, b, resultDtype(a, b));
+  return record(y, name, [a, b], (g, needs) => {
+    // ties split the gradient evenly, as PyTorch does
+    const wa = where(eq(a, b), 0.5, op === codes.B_MAX ? gt(a, b) : lt(a, b));
+    return [needs[0] ? mul(g, wa) : null, needs[1] ? mul(g, sub(1, wa)) : null];
+  }, [a, b]);
+}
+export const maximum = (a: Tensor, b: Tensor): Tensor => minmax(codes.B_MAX, 'MaximumBackward0', a, b);
+export const minimum = (a: Tensor, b: Tensor): Tensor => minmax(codes.B_MIN, 'MinimumBackward0', a, b);
+
+function compare(code: string) {
+  return (a: Operand, b: Operand): Tensor => binaryKernel(codes[code], a, b, 'bool');
+}
+export const gt = compare('B_GT');
+export const lt = compare('B_LT');
+export const ge = compare('B_GE');
+export const le = compare('B_LE');
+export const eq = compare('B_EQ');
+export const ne = compare('B_NE');
+export const logical_and = compare('B_AND');
+export const logical_or = compare('B_OR');
+
+function notNull<T>(v: T | null): v is T {
+  return v !== null;
+}
+
+// ---- selection -------------------------------------------------------------
+
+/** torch.where(condition, input, other): elements of input where condition, else other. */
+export function where(condition: Tensor, input: Operand, other: Operand): Tensor {
+  if (condition.dtype !== 'bool') {
+    throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype === 'float32' ? 'Float' : 'Long'}`);
+  }
+  const ti = asT(input), to = asT(other);
+  let shape = broadcastShapes(condition.shape, ti ? ti.shape : []);
+  shape = broadcastShapes(shape, to ? to.shape : []);
+  const dtype = resultDtype(input, other);
+  const c = expandDense(condition, shape);
+  const a = ti ? expandDense(asFloat(ti), shape) : null;
+  const b = to ? expandDense(asFloat(to), shape) : null;
+  tick();
+  const out = empty(shape, 'float32');
+  const n = out.numel();
+  if (n > 0) {
+    // scalar operands are broadcast by the fill kernel into the output first
+    const pa = a ? ptr(a) : fillScalar(out, Number(input));
+    const pb = b ? ptr(b) : pa === ptr(out) ? expandScalar(n, Number(other)) : fillScalar(out, Number(other));
+    K.where(ptr(c), pa, pb, ptr(out), n);
+  }
+  const y = fromFloat(out, dtype);
+  return record(y, 'WhereBackward0', [null, ti, to], (g, needs) => [
+    null,
+    needs[1] ? where(condition, g, 0) : null,
+    needs[2] ? where(condition, 0, g) : null,
+  ]);
+}
+function fillScalar(out: Tensor, v: number): number {
+  K.fill(ptr(out), out.numel(), v);
+  return ptr(out);
+}
+function expandScalar(n: number, v: number): number {
+  const t = empty([n]);
+  K.fill(ptr(t), n, v);
+  return ptr(t);
+}
+function expandDense(t: Tensor, shape: number[]): Tensor {
+  if (t.is_contiguous() && t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i])) return t;
+  const out = empty(shape, t.dtype);
+  const [cs, [ss, ds]] = collapse(shape, [broadcastStrides(t, shape), out._strides]);
+  tick();
+  if (out.numel() > 0) K.copy_strided(ptr(t), ptr(out), cs.length, writeMeta([...cs, ...ss, ...ds]));
+  return out;
+}
+
+export function masked_fill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+  if (mask.dtype !== 'bool') {
+    throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype === 'int64' ? 'long int' : mask.dtype}`);
+  }
+  const shape = broadcastShapes(x.shape, mask.shape);
+  if (shape.length !== x.shape.length || shape.some((d, i) => d !== x.shape[i])) {
+    throw new Error(`The size of tensor a (${x.shape[x.shape.length - 1]}) must match the size of tensor b (${mask.shape[mask.shape.length - 1]}) at non-singleton dimension ${x.shape.length - 1}; mask ${shapeStr(mask.shape)} does not broadcast to input ${shapeStr(x.shape)}`);
+  }
+  return where(mask, value, x);
+}
+
+export { isIntegral };

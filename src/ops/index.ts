@@ -1,0 +1,9 @@
+// Every op, for the Tensor methods and the torch namespace.
+export * from './core.js';
+export * from './creation.js';
+export * from './elementwise.js';
+export * from './reduce.js';
+export * from './shape.js';
+export * from './matmul.js';
+export * from './indexing.js';
+export * from './inplace.js';

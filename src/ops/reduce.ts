@@ -1,0 +1,266 @@
+// Reductions along dims. Every kernel call reduces the middle axis of a
+// contiguous [outer, len, inner] block; several dims reduce one run at a time.
+import { Tensor, numelOf, type Shape } from '../tensor.js';
+import { record } from '../autograd/engine.js';
+import { K, codes, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, dimArgs, checkFloat, shapeStr } from './core.js';
+import { reshape, expand } from './shape.js';
+import { eq, div, mul, sub, exp } from './elementwise.js';
+import { zeros } from './creation.js';
+
+type DimArg = number | number[] | { dim?: number | number[] | null; keepdim?: boolean } | null | undefined;
+
+/** Sorted, unique, normalized dims (all dims for null). */
+function reductionDims(dim: number | number[] | null, ndim: number): number[] {
+  if (dim === null || (Array.isArray(dim) && dim.length === 0)) return Array.from({ length: ndim }, (_, i) => i);
+  const list = (Array.isArray(dim) ? dim : [dim]).map((d) => normalizeDim(d, ndim));
+  for (let i = 0; i < list.length; i++) {
+    if (list.indexOf(list[i]) !== i) throw new Error(`dim ${list[i]} appears multiple times in the list of dims`);
+  }
+  return list.sort((a, b) => a - b);
+}
+
+function keptShape(shape: Shape, dims: number[]): number[] {
+  return shape.map((s, i) => (dims.includes(i) ? 1 : s));
+}
+
+/** Reduces the given dims with a kernel op; the result keeps them as size 1. */
+function reduceKeep(x: Tensor, dims: number[], op: number): Tensor {
+  let cur = dense(asFloat(x));
+  let shape = cur.shape.slice();
+  // walk runs of adjacent dims from the last one so earlier indices stay valid
+  let i = dims.length - 1;
+  while (i >= 0) {
+    let j = i;
+    while (j > 0 && dims[j - 1] === dims[j] - 1) j--;
+    const lo = dims[j], hi = dims[i];
+    const outer = numelOf(shape.slice(0, lo));
+    const len = numelOf(shape.slice(lo, hi + 1));
+    const inner = numelOf(shape.slice(hi + 1));
+    const next = shape.slice();
+    for (let k = lo; k <= hi; k++) next[k] = 1;
+    tick();
+    const out = empty(next, 'float32');
+    if (len === 0) K.fill(ptr(out), out.numel(), op === codes.R_SUM ? 0 : op === codes.R_PROD ? 1 : NaN);
+    else if (out.numel() > 0) K.reduce(op, ptr(cur), ptr(out), outer, len, inner);
+    cur = out;
+    shape = next;
+    i = j - 1;
+  }
+  return cur;
+}
+
+function finishShape(y: Tensor, x: Tensor, dims: number[], keepdim: boolean): Tensor {
+  if (keepdim) return y;
+  return y.detach().view(x.shape.filter((_, i) => !dims.includes(i)));
+}
+
+export function sum(x: Tensor, dim?: DimArg, keepdim?: boolean, options?: { dtype?: string }): Tensor {
+  void options;
+  const a = dimArgs(dim, keepdim);
+  const dims = reductionDims(a.dim, x.shape.length);
+  const y0 = reduceKeep(x, dims, codes.R_SUM);
+  const y = fromFloat(finishShape(y0, x, dims, a.keepdim), x.dtype === 'float32' ? 'float32' : 'int64');
+  return record(y, 'SumBackward1', [x], (g) => [expand(reshape(g, keptShape(x.shape, dims)), x.shape)]);
+}
+
+export function mean(x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor {
+  if (x.dtype !== 'float32') {
+    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype === 'int64' ? 'Long' : x.dtype === 'int32' ? 'Int' : 'Bool'}`);
+  }
+  const a = dimArgs(dim, keepdim);
+  const dims = reductionDims(a.dim, x.shape.length);
+  const count = dims.reduce((n, d) => n * x.shape[d], 1);
+  return div(sum(x, dims, a.keepdim), count);
+}
+
+/** Gradient of amax/amin: spread evenly over the elements equal to the result. */
+function extremumBackward(x: Tensor, y: Tensor, g: Tensor, dims: number[]): Tensor {
+  const shape = keptShape(x.shape, dims);
+  const mask = eq(x, reshape(y, shape));
+  const count = sum(mask, dims, true);
+  return div(mul(reshape(g, shape), mask), count);
+}
+
+function extremum(x: Tensor, dim: DimArg, keepdim: boolean | undefined, isMax: boolean): Tensor {
+  const a = dimArgs(dim, keepdim);
+  const dims = reductionDims(a.dim, x.shape.length);
+  for (const d of dims) {
+    if (x.shape[d] === 0) {
+      throw new Error(`${isMax ? 'amax' : 'amin'}(): Expected reduction dim ${d} to have non-zero size.`);
+    }
+  }
+  const y0 = reduceKeep(x, dims, isMax ? codes.R_MAX : codes.R_MIN);
+  const y = fromFloat(finishShape(y0, x, dims, a.keepdim), x.dtype);
+  return record(y, isMax ? 'AmaxBackward0' : 'AminBackward0', [x], (g) => [extremumBackward(x, y, g, dims)], [x, y]);
+}
+export const amax = (x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor => extremum(x, dim, keepdim, true);
+export const amin = (x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor => extremum(x, dim, keepdim, false);
+
+/** (values, indices), as PyTorch's torch.return_types.max: destructurable and named. */
+export interface ValuesIndices {
+  0: Tensor;
+  1: Tensor;
+  length: 2;
+  values: Tensor;
+  indices: Tensor;
+  [Symbol.iterator](): Iterator<Tensor>;
+}
+
+function argExtremum(x: Tensor, dim: number, keepdim: boolean, isMax: boolean, wantValues: boolean): [Tensor | null, Tensor] {
+  const d = normalizeDim(dim, x.shape.length);
+  const shape = x.shape.length === 0 ? [1] : x.shape;
+  const size = shape[d];
+  if (size === 0) {
+    throw new Error(`${isMax ? 'max' : 'min'}(): Expected reduction dim ${d} to have non-zero size.`);
+  }
+  const src = dense(asFloat(x));
+  const outer = numelOf(shape.slice(0, d)), inner = numelOf(shape.slice(d + 1));
+  const kept = keptShape(x.shape, [d]);
+  tick();
+  const vals = wantValues ? empty(kept, 'float32') : null;
+  const idx = empty(kept, 'int64');
+  if (idx.numel() > 0) K.argreduce(isMax ? 1 : 0, ptr(src), vals ? ptr(vals) : 0, ptr(idx), outer, size, inner);
+  const finalShape = keepdim ? kept : x.shape.filter((_, i) => i !== d);
+  return [vals ? fromFloat(vals.view(finalShape), x.dtype) : null, idx.view(finalShape)];
+}
+
+function maxmin(x: Tensor, dim: number | Tensor | { dim: number; keepdim?: boolean } | undefined, keepdim: boolean | undefined, isMax: boolean): Tensor | ValuesIndices {
+  if (dim === undefined) {
+    if (x.numel() === 0) {
+      throw new Error(`${isMax ? 'max' : 'min'}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    }
+    return extremum(x, null, false, isMax);
+  }
+  if (dim instanceof Tensor) return isMax ? x.maximum(dim) : x.minimum(dim);
+  const a = typeof dim === 'number' ? { dim, keepdim: keepdim ?? false } : { dim: dim.dim, keepdim: dim.keepdim ?? false };
+  const [v, idx] = argExtremum(x, a.dim, a.keepdim, isMax, true);
+  const d = normalizeDim(a.dim, x.shape.length);
+  const values = record(v!, isMax ? 'MaxBackward0' : 'MinBackward0', [x], (g) => [indexBackward(g, idx, x.shape, d, a.keepdim)]);
+  const pair = [values, idx];
+  return Object.assign(pair, { values, indices: idx }) as unknown as ValuesIndices;
+}
+
+/** Scatters g into zeros of `shape` at the positions idx picked along dim. */
+function indexBackward(g: Tensor, idx: Tensor, shape: Shape, d: number, keepdim: boolean): Tensor {
+  const kept = keptShape(shape, [d]);
+  const gk = dense(keepdim ? g : reshape(g, kept));
+  const ik = dense(keepdim ? idx : idx.view(kept));
+  const out = zeros(shape.slice());
+  const full = shape.length === 0 ? [1] : shape;
+  tick();
+  K.scatter_add(ptr(out), ptr(ik), ptr(gk), numelOf(full.slice(0, d)), full[d], numelOf(full.slice(d + 1)), 1);
+  return out;
+}
+
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, other: Tensor): Tensor;
+export function max(x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | ValuesIndices {
+  return maxmin(x, dim, keepdim, true);
+}
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, other: Tensor): Tensor;
+export function min(x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | ValuesIndices {
+  return maxmin(x, dim, keepdim, false);
+}
+
+function argOf(x: Tensor, dim: number | { dim?: number; keepdim?: boolean } | undefined, keepdim: boolean | undefined, isMax: boolean): Tensor {
+  const a = typeof dim === 'object' ? { dim: dim.dim, keepdim: dim.keepdim ?? false } : { dim, keepdim: keepdim ?? false };
+  if (a.dim === undefined || a.dim === null) {
+    const [, idx] = argExtremum(reshape(x.detach(), [-1]), 0, false, isMax, false);
+    return a.keepdim ? idx.view(x.shape.map(() => 1)) : idx;
+  }
+  return argExtremum(x, a.dim, a.keepdim, isMax, false)[1];
+}
+export const argmax = (x: Tensor, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor => argOf(x, dim, keepdim, true);
+export const argmin = (x: Tensor, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor => argOf(x, dim, keepdim, false);
+
+/** softmax-family kernel along one dim: returns the kernel output (keepdim for logsumexp). */
+function softmaxKernel(x: Tensor, d: number, mode: number): Tensor {
+  const src = dense(x);
+  const shape = x.shape.length === 0 ? [1] : x.shape;
+  const outer = numelOf(shape.slice(0, d)), len = shape[d], inner = numelOf(shape.slice(d + 1));
+  tick();
+  const out = empty(mode === codes.S_LOGSUMEXP ? keptShape(x.shape, [d]) : x.shape.slice(), 'float32');
+  if (out.numel() > 0) K.softmax(mode, ptr(src), ptr(out), outer, len, inner);
+  return out;
+}
+
+function softmaxDim(x: Tensor, dim: number | { dim: number } | undefined, name: string): number {
+  const raw = typeof dim === 'object' ? dim.dim : dim;
+  if (raw === undefined) throw new Error(`${name}() missing required argument 'dim'`);
+  checkFloat(x, name === 'softmax' ? 'softmax_lastdim_kernel_impl' : 'log_softmax_lastdim_kernel_impl');
+  return normalizeDim(raw, x.shape.length);
+}
+
+export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
+  const d = softmaxDim(x, dim, 'softmax');
+  const y = softmaxKernel(x, d, codes.S_SOFTMAX);
+  return record(y, 'SoftmaxBackward0', [x], (g) => [mul(y, sub(g, sum(mul(g, y), d, true)))], [y]);
+}
+
+export function log_softmax(x: Tensor, dim: number | { dim: number }): Tensor {
+  const d = softmaxDim(x, dim, 'log_softmax');
+  const y = softmaxKernel(x, d, codes.S_LOG_SOFTMAX);
+  return record(y, 'LogSoftmaxBackward0', [x], (g) => [sub(g, mul(exp(y), sum(g, d, true)))], [y]);
+}
+
+export function logsumexp(x: Tensor, dim: DimArg, keepdim?: boolean): Tensor {
+  const a = dimArgs(dim, keepdim);
+  checkFloat(x, 'logsumexp');
+  const dims = reductionDims(a.dim, x.shape.length);
+  if (dims.length !== 1) {
+    // several dims: composed, with the max subtracted for stability
+    const m = amax(x, dims, true).detach();
+    const y = sum(exp(sub(x, m)), dims, true).log().add(m);
+    return a.keepdim ? y : reshape(y, x.shape.filter((_, i) => !dims.includes(i)));
+  }
+  const d = dims[0];
+  const yk = softmaxKernel(x, d, codes.S_LOGSUMEXP);
+  const y = a.keepdim ? yk : yk.view(x.shape.filter((_, i) => i !== d));
+  return record(y, 'LogsumexpBackward0', [x], (g) => [mul(reshape(g, keptShape(x.shape, [d])), exp(sub(x, yk)))], [x, y]);
+}
+
+export interface VarOptions {
+  dim?: number | number[] | null;
+  unbiased?: boolean;
+  correction?: number;
+  keepdim?: boolean;
+}
+
+function varArgs(dim: number | number[] | VarOptions | null | undefined, options: VarOptions | boolean | undefined): VarOptions {
+  let o: VarOptions = {};
+  if (dim !== null && typeof dim === 'object' && !Array.isArray(dim)) o = { ...dim };
+  else o.dim = dim ?? null;
+  if (typeof options === 'boolean') o.unbiased = options;
+  else if (options) o = { ...o, ...options };
+  return o;
+}
+
+/** torch.var: composed from mean and sum, so it needs no gradient code. */
+export function var_(x: Tensor, dim?: number | number[] | VarOptions | null, options?: VarOptions | boolean): Tensor {
+  const o = varArgs(dim, options);
+  checkFloat(x, 'var');
+  const dims = reductionDims(o.dim ?? null, x.shape.length);
+  const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
+  const n = dims.reduce((p, d) => p * x.shape[d], 1);
+  const centered = sub(x, mean(x, dims, true));
+  return div(sum(mul(centered, centered), dims, o.keepdim ?? false), Math.max(0, n - correction));
+}
+
+export function std(x: Tensor, dim?: number | number[] | VarOptions | null, options?: VarOptions | boolean): Tensor {
+  return var_(x, dim, options).sqrt();
+}
+
+/** Sums a broadcast gradient back to `shape` (the adjoint of broadcasting). */
+export function sumToShape(g: Tensor, shape: Shape): Tensor {
+  const lead = g.shape.length - shape.length;
+  if (lead < 0) throw new Error(`cannot sum gradient of shape ${shapeStr(g.shape)} to ${shapeStr(shape)}`);
+  const dims: number[] = [];
+  for (let i = 0; i < g.shape.length; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  }
+  const s = dims.length > 0 ? sum(g, dims, true) : g;
+  return reshape(s, shape.slice());
+}

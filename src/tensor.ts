@@ -1,0 +1,254 @@
+// The Tensor: shape, strides and offset over a Storage (views share it),
+// a dtype, and the autograd fields. Op methods delegate to src/ops.
+import { type DType, isFloating, isIntegral, viewOf } from './dtype.js';
+import { Storage, readBytes, disposeStorage, hostStorage } from './backend/memory.js';
+import type { Node } from './autograd/node.js';
+import * as ops from './ops/index.js';
+import * as autograd from './autograd/engine.js';
+import { formatTensor } from './format.js';
+
+export type Shape = readonly number[];
+export type Scalar = number | boolean;
+export type TensorOrScalar = Tensor | number;
+export type NestedArray = number | boolean | NestedArray[];
+type DimOptions = { dim?: number | number[] | null; keepdim?: boolean };
+
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+export function numelOf(shape: Shape): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
+}
+
+export class Tensor {
+  requires_grad = false;
+  grad: Tensor | null = null;
+  grad_fn: Node | null = null;
+  /** set by retain_grad(): a non-leaf keeps its .grad */
+  _retains_grad = false;
+
+  constructor(
+    public storage: Storage,
+    public shape: number[],
+    public _strides: number[],
+    public offset: number,
+    public dtype: DType,
+  ) {}
+
+  // ---- reading ------------------------------------------------------------
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return this.shape.slice();
+    return this.shape[ops.normalizeDim(dim, this.shape.length)];
+  }
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    if (dim === undefined) return this._strides.slice();
+    return this._strides[ops.normalizeDim(dim, this.shape.length)];
+  }
+  dim(): number { return this.shape.length; }
+  get ndim(): number { return this.shape.length; }
+  numel(): number { return numelOf(this.shape); }
+  nelement(): number { return this.numel(); }
+  get is_leaf(): boolean { return this.grad_fn === null; }
+  get _version(): number { return this.storage.version; }
+  is_contiguous(): boolean {
+    let s = 1;
+    for (let i = this.shape.length - 1; i >= 0; i--) {
+      if (this.shape[i] !== 1 && this._strides[i] !== s) return false;
+      s *= this.shape[i];
+    }
+    return true;
+  }
+  is_floating_point(): boolean { return isFloating(this.dtype); }
+
+  /** The elements in row-major order, as a fresh typed array. */
+  dataSync(): Float32Array | Int32Array {
+    const t = this.is_contiguous() ? this : ops.contiguous(this);
+    const buf = readBytes(t.storage);
+    return viewOf(t.dtype, buf, t.offset * 4, t.numel());
+  }
+
+  item(): number {
+    if (this.numel() !== 1) {
+      throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    }
+    const v = this.dataSync()[0];
+    return this.dtype === 'bool' ? v : v;
+  }
+
+  tolist(): NestedArray {
+    const flat = Array.from(this.dataSync(), (v) => (this.dtype === 'bool' ? v !== 0 : v));
+    const build = (d: number, off: number): NestedArray => {
+      if (d === this.shape.length) return flat[off];
+      const inner = numelOf(this.shape.slice(d + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[d]; i++) out.push(build(d + 1, off + i * inner));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  toString(): string { return formatTensor(this); }
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
+
+  // ---- autograd -------------------------------------------------------------
+  /** Detached tensor sharing storage; assigning replaces this tensor's contents in place. */
+  get data(): Tensor { return this.detach(); }
+  set data(value: Tensor) { ops.setData(this, value); }
+
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this._strides, this.offset, this.dtype);
+  }
+  detach_(): this {
+    this.grad_fn = null;
+    this.requires_grad = false;
+    return this;
+  }
+  requires_grad_(requires_grad = true): this {
+    autograd.setRequiresGrad(this, requires_grad);
+    return this;
+  }
+  retain_grad(): void { autograd.retainGrad(this); }
+  backward(gradient?: Tensor | null, options: { retain_graph?: boolean; create_graph?: boolean } = {}): void {
+    autograd.backward(this, gradient ?? null, options);
+  }
+  /** Frees this tensor's memory now (its storage, shared by its views). */
+  dispose(): void { disposeStorage(this.storage); }
+
+  // ---- conversions ------------------------------------------------------------
+  to(dtype: DType | { dtype?: DType }): Tensor {
+    const d = typeof dtype === 'string' ? dtype : dtype.dtype ?? this.dtype;
+    return ops.toDtype(this, d);
+  }
+  float(): Tensor { return ops.toDtype(this, 'float32'); }
+  long(): Tensor { return ops.toDtype(this, 'int64'); }
+  int(): Tensor { return ops.toDtype(this, 'int32'); }
+  bool(): Tensor { return ops.toDtype(this, 'bool'); }
+  type(dtype: DType): Tensor { return ops.toDtype(this, dtype); }
+  clone(): Tensor { return ops.clone(this); }
+  contiguous(): Tensor { return ops.contiguous(this); }
+  cpu(): Tensor { return this; }
+  numpy(): Float32Array | Int32Array { return this.dataSync(); }
+
+  // ---- elementwise -------------------------------------------------------------
+  add(other: TensorOrScalar, options?: { alpha?: number }): Tensor { return ops.add(this, other, options); }
+  sub(other: TensorOrScalar, options?: { alpha?: number }): Tensor { return ops.sub(this, other, options); }
+  mul(other: TensorOrScalar): Tensor { return ops.mul(this, other); }
+  div(other: TensorOrScalar): Tensor { return ops.div(this, other); }
+  pow(exponent: TensorOrScalar): Tensor { return ops.pow(this, exponent); }
+  rsub(other: TensorOrScalar): Tensor { return ops.sub(other, this); }
+  maximum(other: Tensor): Tensor { return ops.maximum(this, other); }
+  minimum(other: Tensor): Tensor { return ops.minimum(this, other); }
+  neg(): Tensor { return ops.neg(this); }
+  exp(): Tensor { return ops.exp(this); }
+  log(): Tensor { return ops.log(this); }
+  sqrt(): Tensor { return ops.sqrt(this); }
+  rsqrt(): Tensor { return ops.rsqrt(this); }
+  abs(): Tensor { return ops.abs(this); }
+  sigmoid(): Tensor { return ops.sigmoid(this); }
+  tanh(): Tensor { return ops.tanh(this); }
+  relu(): Tensor { return ops.relu(this); }
+  sin(): Tensor { return ops.sin(this); }
+  cos(): Tensor { return ops.cos(this); }
+  reciprocal(): Tensor { return ops.reciprocal(this); }
+  square(): Tensor { return ops.square(this); }
+  sign(): Tensor { return ops.sign(this); }
+  log1p(): Tensor { return ops.log1p(this); }
+  clamp(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor {
+    return ops.clamp(this, min, max);
+  }
+  clip(min?: number | null, max?: number | null): Tensor { return ops.clamp(this, min, max); }
+  eq(other: TensorOrScalar): Tensor { return ops.eq(this, other); }
+  ne(other: TensorOrScalar): Tensor { return ops.ne(this, other); }
+  gt(other: TensorOrScalar): Tensor { return ops.gt(this, other); }
+  lt(other: TensorOrScalar): Tensor { return ops.lt(this, other); }
+  ge(other: TensorOrScalar): Tensor { return ops.ge(this, other); }
+  le(other: TensorOrScalar): Tensor { return ops.le(this, other); }
+  logical_not(): Tensor { return ops.logical_not(this); }
+  logical_and(other: Tensor): Tensor { return ops.logical_and(this, other); }
+  logical_or(other: Tensor): Tensor { return ops.logical_or(this, other); }
+  masked_fill(mask: Tensor, value: number): Tensor { return ops.masked_fill(this, mask, value); }
+
+  // ---- reductions -------------------------------------------------------------
+  sum(dim?: number | number[] | DimOptions | null, keepdim?: boolean): Tensor { return ops.sum(this, dim, keepdim); }
+  mean(dim?: number | number[] | DimOptions | null, keepdim?: boolean): Tensor { return ops.mean(this, dim, keepdim); }
+  amax(dim?: number | number[] | DimOptions | null, keepdim?: boolean): Tensor { return ops.amax(this, dim, keepdim); }
+  amin(dim?: number | number[] | DimOptions | null, keepdim?: boolean): Tensor { return ops.amin(this, dim, keepdim); }
+  max(): Tensor;
+  max(other: Tensor): Tensor;
+  max(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ops.ValuesIndices;
+  max(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | ops.ValuesIndices {
+    return ops.max(this, dim as number, keepdim);
+  }
+  min(): Tensor;
+  min(other: Tensor): Tensor;
+  min(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ops.ValuesIndices;
+  min(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | ops.ValuesIndices {
+    return ops.min(this, dim as number, keepdim);
+  }
+  argmax(dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor { return ops.argmax(this, dim, keepdim); }
+  argmin(dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor { return ops.argmin(this, dim, keepdim); }
+  logsumexp(dim: number | number[] | DimOptions, keepdim?: boolean): Tensor { return ops.logsumexp(this, dim, keepdim); }
+  softmax(dim: number | { dim: number }): Tensor { return ops.softmax(this, dim); }
+  log_softmax(dim: number | { dim: number }): Tensor { return ops.log_softmax(this, dim); }
+  var(dim?: number | number[] | ops.VarOptions | null, options?: ops.VarOptions | boolean): Tensor { return ops.var_(this, dim, options); }
+  std(dim?: number | number[] | ops.VarOptions | null, options?: ops.VarOptions | boolean): Tensor { return ops.std(this, dim, options); }
+
+  // ---- linear algebra -------------------------------------------------------------
+  matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  mm(other: Tensor): Tensor { return ops.mm(this, other); }
+  bmm(other: Tensor): Tensor { return ops.bmm(this, other); }
+  dot(other: Tensor): Tensor { return ops.dot(this, other); }
+
+  // ---- shape -------------------------------------------------------------
+  view(...shape: (number | number[])[]): Tensor { return ops.view(this, ...shape); }
+  view_as(other: Tensor): Tensor { return ops.view(this, other.shape); }
+  reshape(...shape: (number | number[])[]): Tensor { return ops.reshape(this, ...shape); }
+  reshape_as(other: Tensor): Tensor { return ops.reshape(this, other.shape); }
+  transpose(dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); }
+  t(): Tensor { return ops.t(this); }
+  get T(): Tensor { return ops.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i)); }
+  permute(...dims: (number | number[])[]): Tensor { return ops.permute(this, ...dims); }
+  unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
+  squeeze(dim?: number): Tensor { return ops.squeeze(this, dim); }
+  flatten(start_dim = 0, end_dim = -1): Tensor { return ops.flatten(this, start_dim, end_dim); }
+  expand(...sizes: (number | number[])[]): Tensor { return ops.expand(this, ...sizes); }
+  expand_as(other: Tensor): Tensor { return ops.expand(this, other.shape); }
+  narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
+  select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
+  index_select(dim: number, index: Tensor): Tensor { return ops.index_select(this, dim, index); }
+  gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
+  chunk(chunks: number, dim = 0): Tensor[] { return ops.chunk(this, chunks, dim); }
+  split(split_size: number | number[], dim = 0): Tensor[] { return ops.split(this, split_size, dim); }
+
+  // ---- in place -------------------------------------------------------------
+  add_(other: TensorOrScalar, options?: { alpha?: number }): this { ops.add_(this, other, options); return this; }
+  sub_(other: TensorOrScalar, options?: { alpha?: number }): this { ops.sub_(this, other, options); return this; }
+  mul_(other: TensorOrScalar): this { ops.mul_(this, other); return this; }
+  div_(other: TensorOrScalar): this { ops.div_(this, other); return this; }
+  zero_(): this { ops.fill_(this, 0); return this; }
+  fill_(value: number): this { ops.fill_(this, value); return this; }
+  copy_(src: Tensor): this { ops.copy_(this, src); return this; }
+}
+
+/** A tensor over a fresh host array: creation never touches linear memory. */
+export function fromArray(values: Float32Array | Int32Array, shape: number[], dtype: DType): Tensor {
+  const n = numelOf(shape);
+  if (values.length !== n) throw new Error(`shape '[${shape.join(', ')}]' is invalid for input of size ${values.length}`);
+  const storage = hostStorage(values.buffer.slice(values.byteOffset, values.byteOffset + n * 4) as ArrayBuffer, n);
+  return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
+}
+
+export { isIntegral };
