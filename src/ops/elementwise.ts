@@ -122,6 +122,7 @@ function resultDtype(a: TensorOrScalar, b: TensorOrScalar): DType {
   const ta = a instanceof Tensor ? a.dtype : null;
   const tb = b instanceof Tensor ? b.dtype : null;
   if (ta !== null && tb !== null) return promoteTypes(ta, tb);
+  if (ta === null && tb === null) return 'float32'; // numbers are float32, as in torch.tensor
   const t = (ta ?? tb)!;
   const s = (ta === null ? a : b) as number;
   if (typeof s === 'boolean') return t;
@@ -185,7 +186,9 @@ export function pow(a: Operand, b: Operand): Tensor {
   const y = binaryKernel(codes.B_POW, a, b, resultDtype(a, b));
   return record(y, 'PowBackward1', [asT(a), asT(b)], (g, needs) => [
     // d/da a^b = b a^(b-1), taken as 0 where b == 0 (PyTorch's convention)
-    needs[0] ? mul(g, where(eq(b instanceof Tensor ? b : scalarTensor(b), 0), 0, mul(b, pow(a, sub(b, 1))))) : null,
+    needs[0] ? (b instanceof Tensor
+      ? mul(g, where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1)))))
+      : b === 0 ? mul(g, 0) : mul(g, mul(pow(a, b - 1), b))) : null,
     // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0
     needs[1] ? mul(g, where(eq(a instanceof Tensor ? a : scalarTensor(a), 0).logical_and(ge(b, 0)), 0, mul(y, log(a instanceof Tensor ? a : scalarTensor(a))))) : null,
   ], [asT(a), asT(b), y].filter(notNull));
