@@ -11,38 +11,52 @@ import { kernels } from './wasm.js';
 
 const PAGE = 65536;
 
+/**
+ * Where one storage's bytes are: a block in linear memory (ptr > 0) and/or a
+ * host copy. The cache holds slots, never storages, so a storage nobody
+ * references can still be collected (and its FinalizationRegistry entry fire).
+ */
 export class Slot {
   ptr = 0; // byte address while resident, else 0
   cls = 0; // block size in bytes (its size class)
-  tick = 0; // last op that touched it (LRU and the implicit pin)
+  tick = 0; // last op that touched it (LRU, and the implicit pin of the running op)
+  passed = 0; // clock when eviction last gave it a second chance
   pins = 0;
-  host: ArrayBuffer | null = null;
-  constructor(
-    readonly bytes: number,
-    public owner: WeakRef<Storage> | null,
-  ) {}
+  /** host copy: an ArrayBuffer, or for small blocks the raw 32-bit words (cheaper to allocate) */
+  host: ArrayBuffer | number[] | null = null;
+  persistent = false; // owned by a module, an optimizer or a .grad: tidy leaves it alone
+  disposed = false;
+  constructor(readonly bytes: number) {}
 }
 
-/** Raw bytes of one tensor's elements (always 4 bytes each). */
 let storageCount = 0;
 /** Storages created so far: a storage with a larger id was made after that point. */
 export function storageWatermark(): number {
   return storageCount;
 }
 
+// Registering costs ~0.2 us, more than a small op: small blocks are left to
+// the LRU cache (bounded in bytes and in count), large ones also get freed
+// by the FinalizationRegistry once the event loop runs it.
+const FINALIZE_MIN_BYTES = 4096;
+
+/** Raw bytes of one tensor's elements (always 4 bytes each). */
 export class Storage {
   readonly id = ++storageCount;
   version = 0; // bumped by in-place writes; autograd checks saved tensors against it
-  persistent = false; // owned by a module, an optimizer or a .grad: tidy leaves it alone
-  disposed = false;
   readonly slot: Slot;
   constructor(readonly numel: number) {
-    const bytes = numel * 4;
-    this.slot = new Slot(bytes, null);
-    if (bytes > 0) {
-      this.slot.owner = new WeakRef(this);
-      finalizer.register(this, this.slot, this.slot);
-    }
+    this.slot = new Slot(numel * 4);
+    if (this.slot.bytes >= FINALIZE_MIN_BYTES) finalizer.register(this, this.slot, this.slot);
+  }
+  get persistent(): boolean {
+    return this.slot.persistent;
+  }
+  set persistent(v: boolean) {
+    this.slot.persistent = v;
+  }
+  get disposed(): boolean {
+    return this.slot.disposed;
   }
 }
 
@@ -122,41 +136,59 @@ function releaseSlot(slot: Slot): void {
     slot.ptr = 0;
   }
   if (slot.host !== null) {
-    hostBytes -= slot.host.byteLength;
+    hostBytes -= slot.bytes;
     slot.host = null;
   }
 }
 
+const SMALL_WORDS = 64;
+
 function writeBack(slot: Slot): void {
-  const storage = slot.owner?.deref();
-  if (storage !== undefined && !storage.disposed) {
+  const words = slot.bytes >> 2;
+  if (words <= SMALL_WORDS) {
+    const host = new Array<number>(words);
+    const base = slot.ptr >> 2;
+    for (let i = 0; i < words; i++) host[i] = I32[base + i];
+    slot.host = host;
+  } else {
     slot.host = kernels.memory.buffer.slice(slot.ptr, slot.ptr + slot.bytes);
-    hostBytes += slot.bytes;
-    writeBacks++;
   }
+  hostBytes += slot.bytes;
+  writeBacks++;
   resident.delete(slot);
   residentBytes -= slot.cls;
   rawFree(slot.ptr, slot.cls);
   slot.ptr = 0;
 }
 
-/** Writes back least recently used blocks until `need` more bytes fit in `target`. */
-function evict(target: number, need: number): void {
-  const candidates: Slot[] = [];
-  for (const s of resident) if (s.tick < clock && s.pins === 0) candidates.push(s);
-  candidates.sort((a, b) => a.tick - b.tick);
-  for (const s of candidates) {
-    if (residentBytes + need <= target) break;
+/**
+ * Writes back least recently used blocks until `need` more bytes fit in
+ * `target` bytes and the block count is under `maxBlocks`. CLOCK order: the
+ * resident set is walked oldest-inserted first; a block used since it was
+ * last passed gets a second chance at the back instead of a sort.
+ */
+function evict(target: number, need: number, maxBlocks: number): void {
+  let passes = resident.size * 2;
+  for (const s of resident) {
+    if ((residentBytes + need <= target && resident.size <= maxBlocks) || passes-- <= 0) break;
+    if (s.tick >= clock || s.pins > 0) continue; // the running op's inputs and outputs stay
+    if (s.tick > s.passed) {
+      s.passed = clock;
+      resident.delete(s);
+      resident.add(s);
+      continue;
+    }
     writeBack(s);
   }
 }
+const MAX_BLOCKS = 1 << 16;
 
 function allocBlock(slot: Slot): number {
   const cls = sizeClass(slot.bytes);
-  if (residentBytes + cls > budget) evict(budget * 0.75, cls);
+  if (residentBytes + cls > budget || resident.size >= MAX_BLOCKS) evict(budget * 0.75, cls, MAX_BLOCKS * 0.75);
   let ptr = rawAlloc(cls);
   if (ptr === 0) {
-    evict(0, cls); // out of linear memory: write back all that is not pinned
+    evict(0, cls, 0); // out of linear memory: write back all that is not pinned
     ptr = rawAlloc(cls);
     if (ptr === 0) {
       throw new Error(`wasmtorch: out of memory: tried to allocate ${slot.bytes} bytes in WebAssembly memory ` +
@@ -168,13 +200,14 @@ function allocBlock(slot: Slot): number {
   slot.tick = clock;
   resident.add(slot);
   residentBytes += cls;
-  for (const scope of scopes) scope.push(slot);
   return ptr;
 }
 
 /** A fresh resident block for a new storage's elements (contents undefined). */
 export function allocate(storage: Storage): number {
   if (storage.slot.bytes === 0) return 0;
+  // only storages made inside a tidy scope belong to it (not ones made resident again)
+  for (let i = 0; i < scopes.length; i++) scopes[i].push(storage.slot);
   return allocBlock(storage.slot);
 }
 
@@ -185,13 +218,14 @@ export function ptrOf(storage: Storage): number {
     slot.tick = clock;
     return slot.ptr;
   }
-  if (storage.disposed) throw new Error('wasmtorch: this tensor was disposed (by dispose() or a torch.tidy scope) and cannot be used');
+  if (slot.disposed) throw new Error('wasmtorch: this tensor was disposed (by dispose() or a torch.tidy scope) and cannot be used');
   if (slot.bytes === 0) return 0;
   const host = slot.host;
   const ptr = allocBlock(slot);
   if (host !== null) {
-    new Uint8Array(kernels.memory.buffer, ptr, slot.bytes).set(new Uint8Array(host));
-    hostBytes -= host.byteLength;
+    if (Array.isArray(host)) I32.set(host, ptr >> 2);
+    else new Uint8Array(kernels.memory.buffer, ptr, slot.bytes).set(new Uint8Array(host));
+    hostBytes -= slot.bytes;
     slot.host = null;
   }
   return ptr;
@@ -213,16 +247,21 @@ export function readBytes(storage: Storage): ArrayBuffer {
   const slot = storage.slot;
   if (storage.disposed) throw new Error('wasmtorch: this tensor was disposed (by dispose() or a torch.tidy scope) and cannot be used');
   if (slot.ptr !== 0) return kernels.memory.buffer.slice(slot.ptr, slot.ptr + slot.bytes);
+  if (Array.isArray(slot.host)) return Int32Array.from(slot.host).buffer;
   if (slot.host !== null) return slot.host.slice(0);
   return new ArrayBuffer(slot.bytes);
 }
 
 /** Frees the storage's block and host copy now; using it afterwards is an error. */
 export function disposeStorage(storage: Storage): void {
-  if (storage.disposed) return;
-  storage.disposed = true;
-  releaseSlot(storage.slot);
-  finalizer.unregister(storage.slot);
+  disposeSlot(storage.slot);
+}
+
+function disposeSlot(slot: Slot): void {
+  if (slot.disposed) return;
+  slot.disposed = true;
+  releaseSlot(slot);
+  if (slot.bytes >= FINALIZE_MIN_BYTES) finalizer.unregister(slot);
 }
 
 /** Permanent blocks for the kernels' scratch space (outside the budget). */
@@ -249,9 +288,7 @@ export function withScope<T>(fn: () => T, keep: (result: T) => Set<Slot>): T {
   const kept = keep(result);
   for (const slot of scope) {
     if (kept.has(slot)) continue;
-    const storage = slot.owner?.deref();
-    if (storage === undefined) releaseSlot(slot);
-    else if (!storage.persistent) disposeStorage(storage);
+    if (!slot.persistent) disposeSlot(slot);
     else for (const outer of scopes) outer.push(slot); // still owned: outer scopes decide
   }
   return result;
@@ -282,7 +319,7 @@ export function memoryInfo(): MemoryInfo {
 export function setMemoryBudget(bytes: number): void {
   if (!(bytes > 0)) throw new Error(`set_memory_budget(): expected a positive number of bytes, got ${bytes}`);
   budget = bytes;
-  if (residentBytes > budget) evict(budget, 0);
+  if (residentBytes > budget) evict(budget, 0, MAX_BLOCKS);
 }
 
 top = (kernels.fn.heap_base() + 63) & ~63;

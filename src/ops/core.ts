@@ -12,6 +12,15 @@ const meta = staticBlock(META_INTS * 4);
 const scalarSlot = staticBlock(16);
 export const gemmScratch = staticBlock(codes.GEMM_SCRATCH_BYTES);
 
+/** The meta of a contiguous elementwise op over n elements: one row, strides sa and sb. */
+export function rowMeta(n: number, sa: number, sb: number): number {
+  const base = meta >> 2;
+  I32[base] = n;
+  I32[base + 1] = sa;
+  I32[base + 2] = sb;
+  return meta;
+}
+
 /** Writes ints into the kernel meta scratch and returns its address. */
 export function writeMeta(values: number[]): number {
   if (values.length > META_INTS) throw new Error(`wasmtorch: tensors with more than ${META_INTS >> 2} dimensions are not supported`);

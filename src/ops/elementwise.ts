@@ -5,7 +5,7 @@ import { Tensor, type TensorOrScalar } from '../tensor.js';
 import { type DType, promoteTypes, isIntegral } from '../dtype.js';
 import { record } from '../autograd/engine.js';
 import {
-  K, codes, tick, empty, ptr, writeMeta, scalarPtr, broadcastShapes, broadcastStrides, collapse,
+  K, codes, tick, empty, ptr, writeMeta, rowMeta, scalarPtr, broadcastShapes, broadcastStrides, collapse,
   asFloat, fromFloat, shapeStr,
 } from './core.js';
 import { scalarTensor } from './creation.js';
@@ -137,7 +137,15 @@ function binaryKernel(op: number, a: TensorOrScalar, b: TensorOrScalar, outDtype
   const shape = ta && tb ? broadcastShapes(ta.shape, tb.shape) : (ta ?? tb)!.shape.slice();
   tick();
   const out = empty(shape, 'float32');
-  if (out.numel() > 0) {
+  const n = out.numel();
+  // fast path: dense operands of the output's size, or a dense one and a number
+  const fa = ta === null ? 0 : ta.numel() === n && ta.is_contiguous() ? 1 : -1;
+  const fb = tb === null ? 0 : tb.numel() === n && tb.is_contiguous() ? 1 : -1;
+  if (fa >= 0 && fb >= 0 && n > 0) {
+    const pa = ta ? ptr(ta) : scalarPtr(Number(a));
+    const pb = tb ? ptr(tb) : scalarPtr(Number(b));
+    K.binary(op, pa, pb, ptr(out), 1, rowMeta(n, fa, fb));
+  } else if (n > 0) {
     const sa = ta ? broadcastStrides(ta, shape) : shape.map(() => 0);
     const sb = tb ? broadcastStrides(tb, shape) : shape.map(() => 0);
     const [cs, [csa, csb]] = collapse(shape, [sa, sb]);
