@@ -1,0 +1,118 @@
+// Numerical gradient check (central differences) of every differentiable op.
+import { describe, it, expect } from 'vitest';
+import * as torch from '../src/index.js';
+import { gradcheck, sample } from './helpers/gradcheck.js';
+
+const F = torch.nn.functional;
+type Fn = (...xs: torch.Tensor[]) => torch.Tensor | torch.Tensor[];
+const positive = (shape: number[], seed: number) => sample(shape, seed, 0.2, 2);
+const labels = (values: number[]) => torch.tensor(values, { dtype: torch.long });
+const mask = (values: boolean[][]) => torch.tensor(values);
+
+// [name, function, inputs]
+const cases: [string, Fn, torch.Tensor[]][] = [
+  ['add broadcast', (a, b) => torch.add(a, b), [sample([3, 4], 1), sample([4], 2)]],
+  ['add alpha', (a, b) => torch.add(a, b, { alpha: 2.5 }), [sample([3, 4], 1), sample([3, 1], 2)]],
+  ['sub broadcast', (a, b) => torch.sub(a, b), [sample([2, 1, 4], 3), sample([3, 1], 4)]],
+  ['mul broadcast', (a, b) => torch.mul(a, b), [sample([2, 3], 5), sample([2, 1], 6)]],
+  ['mul scalar', (a) => a.mul(-1.5), [sample([5], 7)]],
+  ['div', (a, b) => torch.div(a, b), [sample([3, 4], 8), sample([3, 4], 9, 0.5, 2)]],
+  ['rsub scalar', (a) => torch.sub(2, a), [sample([4], 10)]],
+  ['pow tensor', (a, b) => torch.pow(a, b), [positive([3, 4], 11), sample([3, 4], 12)]],
+  ['pow scalar', (a) => a.pow(3), [sample([6], 13)]],
+  ['pow base scalar', (b) => torch.pow(2, b), [sample([6], 14)]],
+  ['maximum', (a, b) => torch.maximum(a, b), [sample([3, 4], 15), sample([4], 16)]],
+  ['minimum', (a, b) => torch.minimum(a, b), [sample([3, 4], 17), sample([3, 1], 18)]],
+  ['neg', torch.neg, [sample([7], 19)]],
+  ['exp', torch.exp, [sample([7], 20)]],
+  ['log', torch.log, [positive([7], 21)]],
+  ['sqrt', torch.sqrt, [positive([7], 22)]],
+  ['abs', torch.abs, [sample([7], 23)]],
+  ['sigmoid', torch.sigmoid, [sample([7], 24)]],
+  ['tanh', torch.tanh, [sample([7], 25)]],
+  ['relu', torch.relu, [sample([3, 5], 26)]],
+  ['sin', torch.sin, [sample([7], 27)]],
+  ['cos', torch.cos, [sample([7], 28)]],
+  ['reciprocal', torch.reciprocal, [sample([7], 29, 0.5, 2)]],
+  ['square', torch.square, [sample([7], 30)]],
+  ['clamp', (x) => torch.clamp(x, { min: -0.5, max: 0.7 }), [sample([9], 31)]],
+  ['clamp min only', (x) => x.clamp(0.3), [sample([9], 32)]],
+  ['leaky_relu', (x) => F.leaky_relu(x, 0.2), [sample([9], 33)]],
+  ['gelu', (x) => F.gelu(x), [sample([9], 34)]],
+  ['gelu tanh', (x) => F.gelu(x, { approximate: 'tanh' }), [sample([9], 35)]],
+  ['softplus', (x) => F.softplus(x), [sample([9], 36)]],
+  ['softplus beta', (x) => F.softplus(x, { beta: 2, threshold: 1 }), [sample([9], 37)]],
+  ['silu', (x) => F.silu(x), [sample([9], 38)]],
+  ['sum all', (x) => x.sum(), [sample([3, 4], 39)]],
+  ['sum dims keepdim', (x) => x.sum([0, 2], true), [sample([2, 3, 4], 40)]],
+  ['mean dim', (x) => x.mean(1), [sample([2, 3, 4], 41)]],
+  ['amax dim', (x) => x.amax(-1), [sample([3, 5], 42)]],
+  ['max all', (x) => x.max(), [sample([3, 5], 43)]],
+  ['max dim values', (x) => x.max(1)[0], [sample([3, 5], 44)]],
+  ['min dim keepdim', (x) => x.min({ dim: 0, keepdim: true }).values, [sample([4, 3], 45)]],
+  ['logsumexp', (x) => x.logsumexp(1), [sample([3, 5], 46)]],
+  ['logsumexp dims', (x) => torch.logsumexp(x, [0, 1]), [sample([3, 5], 47)]],
+  ['softmax', (x) => x.softmax(0), [sample([4, 3], 48)]],
+  ['log_softmax', (x) => x.log_softmax(-1), [sample([2, 3, 4], 49)]],
+  ['var', (x) => x.var(1), [sample([3, 5], 50)]],
+  ['var unbiased false', (x) => torch.var(x, { dim: 0, unbiased: false }), [sample([3, 5], 51)]],
+  ['std', (x) => x.std(), [sample([3, 5], 52)]],
+  ['matmul 2d', (a, b) => a.matmul(b), [sample([3, 4], 53), sample([4, 5], 54)]],
+  ['matmul 1d 2d', (a, b) => a.matmul(b), [sample([4], 55), sample([4, 5], 56)]],
+  ['matmul 2d 1d', (a, b) => a.matmul(b), [sample([3, 4], 57), sample([4], 58)]],
+  ['matmul 1d 1d', (a, b) => a.matmul(b), [sample([4], 59), sample([4], 60)]],
+  ['matmul batched broadcast', (a, b) => a.matmul(b), [sample([2, 3, 4], 61), sample([4, 2], 62)]],
+  ['matmul batch both', (a, b) => a.matmul(b), [sample([2, 1, 3, 4], 63), sample([3, 4, 2], 64)]],
+  ['matmul transposed', (a, b) => a.t().matmul(b.t()), [sample([4, 3], 65), sample([2, 4], 66)]],
+  ['dot', (a, b) => torch.dot(a, b), [sample([6], 67), sample([6], 68)]],
+  ['linear', (x, w, b) => F.linear(x, w, b), [sample([5, 4], 69), sample([3, 4], 70), sample([3], 71)]],
+  ['reshape', (x) => x.reshape(6, 2).mul(x.reshape(6, 2)), [sample([3, 4], 72)]],
+  ['view of transpose via reshape', (x) => x.t().reshape(-1).mul(2), [sample([3, 4], 73)]],
+  ['transpose', (x) => x.transpose(0, 2).mul(sample([4, 3, 2], 74)), [sample([2, 3, 4], 75)]],
+  ['permute', (x) => x.permute(2, 0, 1).mul(sample([4, 2, 3], 76)), [sample([2, 3, 4], 77)]],
+  ['unsqueeze squeeze', (x) => x.unsqueeze(1).mul(sample([3, 2, 4], 78)).squeeze(), [sample([3, 4], 79)]],
+  ['flatten', (x) => x.flatten(1).exp(), [sample([2, 3, 4], 80)]],
+  ['expand', (x) => x.expand(3, 4).mul(sample([3, 4], 81)), [sample([3, 1], 82)]],
+  ['narrow', (x) => x.narrow(0, 1, 3).exp(), [sample([5, 4], 83)]],
+  ['select', (x) => x.select(1, 2).exp(), [sample([3, 4], 84)]],
+  ['cat', (a, b) => torch.cat([a, b, a], 1), [sample([2, 3], 85), sample([2, 1], 86)]],
+  ['stack', (a, b) => torch.stack([a, b], 1), [sample([2, 3], 87), sample([2, 3], 88)]],
+  ['split', (x) => x.split(2, 1)[1].exp(), [sample([2, 5], 89)]],
+  ['index_select repeated', (x) => torch.index_select(x, 0, labels([3, 0, 3, 1])), [sample([5, 4], 90)]],
+  ['gather', (x) => torch.gather(x, 1, labels([0, 3, 2, 2, 1, 0]).reshape(3, 2)), [sample([3, 4], 91)]],
+  ['gather smaller index', (x) => torch.gather(x, 0, labels([1, 2]).reshape(1, 2)), [sample([3, 4], 92)]],
+  ['where', (a, b) => torch.where(mask([[true, false, true], [false, true, true]]), a, b), [sample([2, 3], 93), sample([3], 94)]],
+  ['masked_fill', (x) => x.masked_fill(mask([[true, false, true], [false, true, false]]), 0.5), [sample([2, 3], 95)]],
+  ['mse_loss', (a, b) => F.mse_loss(a, b), [sample([4, 3], 96), sample([4, 3], 97)]],
+  ['l1_loss sum', (a, b) => F.l1_loss(a, b, { reduction: 'sum' }), [sample([4, 3], 98), sample([4, 3], 99)]],
+  ['smooth_l1_loss', (a, b) => F.smooth_l1_loss(a, b), [sample([4, 3], 100), sample([4, 3], 101)]],
+  ['binary_cross_entropy', (p, t) => F.binary_cross_entropy(p.sigmoid(), t), [sample([6], 102), sample([6], 103, 0.1, 0.9)]],
+  ['bce_with_logits', (x, t) => F.binary_cross_entropy_with_logits(x, t), [sample([6], 104), sample([6], 105, 0.1, 0.9)]],
+  ['cross_entropy', (x) => F.cross_entropy(x, labels([1, 0, 3])), [sample([3, 4], 106)]],
+  ['nll_loss sum', (x) => F.nll_loss(x.log_softmax(1), labels([2, 2]), { reduction: 'sum' }), [sample([2, 3], 107)]],
+  ['composite chain', (x, w) => x.matmul(w).relu().sigmoid().mul(x.sum()).mean(), [sample([3, 4], 108), sample([4, 2], 109)]],
+];
+
+describe('gradcheck (central differences)', () => {
+  for (const [name, fn, inputs] of cases) {
+    it(name, () => expect(gradcheck(fn, inputs)).toBeNull());
+  }
+});
+
+describe('double backward', () => {
+  it('d2/dx2 of x^3 via create_graph', () => {
+    const x = torch.tensor([1.5, -2], { requires_grad: true });
+    const [g] = torch.autograd.grad(x.pow(3).sum(), x, null, { create_graph: true });
+    expect(Array.from(g.dataSync())).toEqual([3 * 1.5 ** 2, 12].map(Math.fround));
+    const [g2] = torch.autograd.grad(g.sum(), x);
+    expect(Array.from(g2.dataSync())).toEqual([9, -12]);
+  });
+  it('gradient of a gradient through tanh and matmul matches finite differences', () => {
+    const w = sample([3, 2], 110);
+    const fn = (x: torch.Tensor) => {
+      const [g] = torch.autograd.grad(x.matmul(w).tanh().sum(), x, null, { create_graph: true });
+      return g.mul(g).sum();
+    };
+    expect(gradcheck(fn, [sample([2, 3], 111)])).toBeNull();
+  });
+});

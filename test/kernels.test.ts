@@ -1,0 +1,1064 @@
+// The raw kernels of assembly/ against plain JS references, in both builds:
+// release (build/kernels.wasm, asserts stripped) and debug
+// (build/kernels.debug.wasm, out-of-bounds access traps with an Error).
+//
+// Every buffer comes from a small bump allocator over the instance's own
+// memory (not src/backend/memory.ts), surrounded by guard words, so each test
+// also checks that a kernel wrote nothing outside its outputs.
+import { describe, it, expect, beforeAll, beforeEach } from 'vitest';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { instantiateKernels, type KernelFunctions } from '../src/backend/wasm.js';
+
+// ---------------------------------------------------------------------------
+// Reference helpers
+// ---------------------------------------------------------------------------
+
+const f = Math.fround;
+/** The awkward sizes: empty, below/at/above one f32x4 and two, and odd tails. */
+const SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 100];
+/** Register tile of the GEMM micro-kernel (not exported by the module). */
+const MR = 4;
+const NR = 8;
+
+/** Deterministic PRNG (mulberry32) for example data. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/** n f32 values uniform in [lo, hi). */
+function randomF32(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const r = rng(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * r();
+  return out;
+}
+
+interface Tol {
+  rtol?: number;
+  atol?: number;
+}
+const EXACT: Tol = {};
+
+/** NaN matches NaN, infinities match exactly, +0 matches -0, else |g - w| <= atol + rtol |w|. */
+function sameValue(got: number, want: number, tol: Tol): boolean {
+  if (Number.isNaN(want)) return Number.isNaN(got);
+  if (Number.isNaN(got)) return false;
+  if (got === want) return true;
+  if (!Number.isFinite(want) || !Number.isFinite(got)) return false;
+  return Math.abs(got - want) <= (tol.atol ?? 0) + (tol.rtol ?? 0) * Math.abs(want);
+}
+
+/** Compares element-wise; atol may be per element. Reports the first few mismatches. */
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: Tol | ((i: number) => Tol), what = ''): void {
+  expect(got.length, `${what}: length`).toBe(want.length);
+  const bad: string[] = [];
+  for (let i = 0; i < want.length && bad.length < 5; i++) {
+    const t = typeof tol === 'function' ? tol(i) : tol;
+    if (!sameValue(got[i], want[i], t)) bad.push(`[${i}] got ${got[i]}, want ${want[i]}`);
+  }
+  expect(bad, what).toEqual([]);
+}
+
+/**
+ * erf in f64 from its everywhere-positive series
+ *   erf(x) = 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1)),
+ * no cancellation, so ~1e-14 relative for |x| <= 6; beyond, erf is +-1 in f64
+ * to within 1e-17.
+ */
+function erfRef(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  if (ax > 6) return Math.sign(x);
+  const x2 = ax * ax;
+  let term = ax;
+  let sum = ax;
+  for (let n = 1; n < 1000; n++) {
+    term *= (2 * x2) / (2 * n + 1);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  const r = (2 / Math.sqrt(Math.PI)) * Math.exp(-x2) * sum;
+  return x < 0 ? -r : r;
+}
+
+/** C99/PyTorch pow where JS's differs: 1^y = 1 and (-1)^(+-inf) = 1 even for NaN/inf y. */
+function cPow(a: number, b: number): number {
+  if (a === 1 || (a === -1 && (b === Infinity || b === -Infinity))) return 1;
+  return Math.pow(a, b);
+}
+
+/** Round half to even (wasm's f32.nearest, torch.round). */
+function roundHalfEven(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  if (Math.abs(x % 1) === 0.5) return 2 * Math.round(x / 2);
+  return Math.round(x);
+}
+
+/**
+ * Test input for the elementwise ops: random values in [-6, 6) with special
+ * values at every 6th position (so they land in vector bodies and tails).
+ */
+const SPECIALS = [0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, -3.5, NaN, Infinity, -Infinity, 1e-20, 20, -20, 3];
+function unaryInput(n: number, seed: number): Float32Array {
+  const x = randomF32(n, seed, -6, 6);
+  for (let i = 1, s = 0; i < n; i += 6, s++) x[i] = SPECIALS[s % SPECIALS.length];
+  return x;
+}
+
+/** Pairs for the binary ops: equal pairs, zeros, integer and 2 exponents, NaN, infinities. */
+function binaryInput(n: number, seed: number): [Float32Array, Float32Array] {
+  const a = randomF32(n, seed, -3, 3);
+  const b = randomF32(n, seed + 1, -3, 3);
+  for (let i = 0; i < n; i++) {
+    if (i % 4 === 1) b[i] = 2;
+    if (i % 5 === 2) b[i] = Math.round(b[i]);
+    if (i % 6 === 3) b[i] = a[i];
+    if (i % 9 === 4) a[i] = 0;
+    if (i % 10 === 7) (i % 20 === 7 ? a : b)[i] = NaN;
+    if (i % 12 === 5) (i % 24 === 5 ? a : b)[i] = i % 36 === 5 ? -Infinity : Infinity;
+    if (i % 14 === 6) a[i] = 1;
+  }
+  return [a, b];
+}
+
+/** Row-major multi-index walk: calls fn(flatIndex, multiIndex). */
+function forEachIndex(shape: number[], fn: (flat: number, idx: number[]) => void): void {
+  const total = shape.reduce((p, s) => p * s, 1);
+  const idx = shape.map(() => 0);
+  for (let t = 0; t < total; t++) {
+    fn(t, idx);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+}
+const dot = (idx: number[], strides: number[]) => idx.reduce((s, v, d) => s + v * strides[d], 0);
+/** Elements a strided operand spans (at least 1 so a stride-0 operand has storage). */
+function spanOf(shape: number[], strides: number[]): number {
+  if (shape.some((s) => s === 0)) return 1;
+  return 1 + shape.reduce((s, n, d) => s + (n - 1) * strides[d], 0);
+}
+
+// ---------------------------------------------------------------------------
+// A bump allocator over one instance's memory, with guard words
+// ---------------------------------------------------------------------------
+
+const GUARD_WORDS = 4;
+const SENTINEL = 0x7fbadbad | 0; // a NaN bit pattern no kernel produces
+
+class Heap {
+  private top = 0;
+  private guards: [number, number][] = []; // [lo, hi) byte ranges
+  private f32v!: Float32Array;
+  private i32v!: Int32Array;
+
+  constructor(
+    private readonly K: KernelFunctions,
+    readonly memory: WebAssembly.Memory,
+  ) {
+    this.refresh();
+    this.reset();
+  }
+
+  reset(): void {
+    this.top = (this.K.heap_base() + 15) & ~15;
+    this.guards = [];
+  }
+
+  private refresh(): void {
+    this.f32v = new Float32Array(this.memory.buffer);
+    this.i32v = new Int32Array(this.memory.buffer);
+  }
+  /** Views re-made whenever memory.grow has detached the old buffer. */
+  get f32(): Float32Array {
+    if (this.f32v.buffer !== this.memory.buffer) this.refresh();
+    return this.f32v;
+  }
+  get i32(): Int32Array {
+    if (this.i32v.buffer !== this.memory.buffer) this.refresh();
+    return this.i32v;
+  }
+
+  /** n elements (4 bytes each), 16-byte aligned plus `skew` elements, between guard words. */
+  alloc(n: number, skew = 0): number {
+    const lo = this.top;
+    const ptr = lo + (GUARD_WORDS + skew) * 4;
+    const hi = ptr + n * 4 + GUARD_WORDS * 4;
+    this.top = (hi + 15) & ~15;
+    const need = this.top - this.memory.buffer.byteLength;
+    if (need > 0) this.memory.grow(Math.ceil(need / 65536));
+    const v = this.i32;
+    v.fill(SENTINEL, lo >> 2, ptr >> 2);
+    v.fill(SENTINEL, (ptr >> 2) + n, hi >> 2);
+    this.guards.push([lo, ptr], [ptr + n * 4, hi]);
+    return ptr;
+  }
+  putF32(values: ArrayLike<number>, skew = 0): number {
+    const p = this.alloc(values.length, skew);
+    this.f32.set(values, p >> 2);
+    return p;
+  }
+  putI32(values: ArrayLike<number>, skew = 0): number {
+    const p = this.alloc(values.length, skew);
+    this.i32.set(values, p >> 2);
+    return p;
+  }
+  getF32(ptr: number, n: number): Float32Array {
+    return this.f32.slice(ptr >> 2, (ptr >> 2) + n);
+  }
+  getI32(ptr: number, n: number): Int32Array {
+    return this.i32.slice(ptr >> 2, (ptr >> 2) + n);
+  }
+  /** A meta block for binary/copy_strided: the given ints, then nd words of garbage counter. */
+  putMeta(ints: number[], nd: number): number {
+    return this.putI32([...ints, ...new Array<number>(nd).fill(12345)]);
+  }
+  /** Byte addresses of guard words some kernel overwrote. */
+  brokenGuards(): number[] {
+    const v = this.i32;
+    const bad: number[] = [];
+    for (const [lo, hi] of this.guards) for (let p = lo; p < hi; p += 4) if (v[p >> 2] !== SENTINEL) bad.push(p);
+    return bad;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Kernel family tables
+// ---------------------------------------------------------------------------
+
+interface UnarySpec {
+  code: string;
+  ref: (x: number, p0: number, p1: number) => number;
+  tol: Tol;
+  params?: [number, number][];
+}
+const TRANSCENDENTAL: Tol = { rtol: 1e-6 };
+const UNARY: UnarySpec[] = [
+  { code: 'U_NEG', ref: (x) => -x, tol: EXACT },
+  { code: 'U_EXP', ref: Math.exp, tol: TRANSCENDENTAL },
+  { code: 'U_LOG', ref: Math.log, tol: TRANSCENDENTAL },
+  { code: 'U_SQRT', ref: Math.sqrt, tol: EXACT },
+  { code: 'U_ABS', ref: Math.abs, tol: EXACT },
+  { code: 'U_SIGMOID', ref: (x) => 1 / (1 + Math.exp(-x)), tol: TRANSCENDENTAL },
+  { code: 'U_TANH', ref: Math.tanh, tol: TRANSCENDENTAL },
+  { code: 'U_RELU', ref: (x) => (Number.isNaN(x) ? x : Math.max(x, 0)), tol: EXACT },
+  { code: 'U_SIN', ref: Math.sin, tol: TRANSCENDENTAL },
+  { code: 'U_COS', ref: Math.cos, tol: TRANSCENDENTAL },
+  { code: 'U_RECIPROCAL', ref: (x) => 1 / x, tol: EXACT },
+  { code: 'U_SQUARE', ref: (x) => x * x, tol: EXACT },
+  {
+    code: 'U_LEAKY_RELU',
+    ref: (x, slope) => (x > 0 ? x : x * slope),
+    tol: EXACT,
+    params: [[0.01, 0], [0.2, 0], [-0.5, 0]],
+  },
+  // tiny absolute slack: for x << 0, gelu = x * erfc(|x|/sqrt2) / 2 is ~1e-15 and both sides cancel 1 + erf
+  { code: 'U_GELU', ref: (x) => 0.5 * x * (1 + erfRef(x / Math.SQRT2)), tol: { rtol: 1e-6, atol: 1e-12 } },
+  {
+    code: 'U_SOFTPLUS', // the threshold test is on the f32 product x * beta, as PyTorch's float kernel
+    ref: (x, beta, threshold) => (f(x * beta) > threshold ? x : Math.log1p(Math.exp(x * beta)) / beta),
+    tol: TRANSCENDENTAL,
+    params: [[1, 20], [2, 3], [0.5, 1]],
+  },
+  { code: 'U_SILU', ref: (x) => x / (1 + Math.exp(-x)), tol: TRANSCENDENTAL },
+  {
+    code: 'U_CLAMP', // NaN bound = no bound; min > max gives max everywhere (torch.clamp)
+    ref: (x, lo, hi) => {
+      if (Number.isNaN(x)) return x;
+      let y = x;
+      if (!Number.isNaN(lo)) y = Math.max(y, lo);
+      if (!Number.isNaN(hi)) y = Math.min(y, hi);
+      return y;
+    },
+    tol: EXACT,
+    params: [[-1, 1], [NaN, 0.5], [-0.5, NaN], [NaN, NaN], [2, 2], [1, -1]],
+  },
+  { code: 'U_SIGN', ref: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), tol: EXACT },
+  { code: 'U_ERF', ref: erfRef, tol: TRANSCENDENTAL },
+  { code: 'U_LOG1P', ref: Math.log1p, tol: TRANSCENDENTAL },
+  { code: 'U_EXPM1', ref: Math.expm1, tol: TRANSCENDENTAL },
+  { code: 'U_FLOOR', ref: Math.floor, tol: EXACT },
+  { code: 'U_CEIL', ref: Math.ceil, tol: EXACT },
+  { code: 'U_ROUND', ref: roundHalfEven, tol: EXACT },
+  { code: 'U_LOGICAL_NOT', ref: (x) => (x === 0 ? 1 : 0), tol: EXACT },
+];
+
+interface BinarySpec {
+  code: string;
+  ref: (a: number, b: number) => number;
+  tol: Tol;
+}
+const nanOr = (g: (a: number, b: number) => number) => (a: number, b: number) =>
+  Number.isNaN(a) || Number.isNaN(b) ? NaN : g(a, b);
+const BINARY: BinarySpec[] = [
+  { code: 'B_ADD', ref: (a, b) => a + b, tol: EXACT },
+  { code: 'B_SUB', ref: (a, b) => a - b, tol: EXACT },
+  { code: 'B_MUL', ref: (a, b) => a * b, tol: EXACT },
+  { code: 'B_DIV', ref: (a, b) => a / b, tol: EXACT },
+  { code: 'B_POW', ref: cPow, tol: { rtol: 1e-6 } },
+  { code: 'B_MAX', ref: nanOr(Math.max), tol: EXACT }, // NaN propagates, as torch.maximum
+  { code: 'B_MIN', ref: nanOr(Math.min), tol: EXACT },
+  { code: 'B_GT', ref: (a, b) => +(a > b), tol: EXACT },
+  { code: 'B_LT', ref: (a, b) => +(a < b), tol: EXACT },
+  { code: 'B_GE', ref: (a, b) => +(a >= b), tol: EXACT },
+  { code: 'B_LE', ref: (a, b) => +(a <= b), tol: EXACT },
+  { code: 'B_EQ', ref: (a, b) => +(a === b), tol: EXACT },
+  { code: 'B_NE', ref: (a, b) => +(a !== b), tol: EXACT },
+  { code: 'B_AND', ref: (a, b) => +(a !== 0 && b !== 0), tol: EXACT },
+  { code: 'B_OR', ref: (a, b) => +(a !== 0 || b !== 0), tol: EXACT },
+];
+const BINARY_BY_CODE = new Map(BINARY.map((s) => [s.code, s]));
+
+const REDUCE_CODES = ['R_SUM', 'R_MAX', 'R_MIN', 'R_PROD'];
+const SOFTMAX_CODES = ['S_SOFTMAX', 'S_LOG_SOFTMAX', 'S_LOGSUMEXP'];
+
+// ---------------------------------------------------------------------------
+// Tests, once per build
+// ---------------------------------------------------------------------------
+
+const BUILDS = [
+  ['release', 'kernels.wasm'],
+  ['debug', 'kernels.debug.wasm'],
+] as const;
+
+describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
+  let K: KernelFunctions;
+  let codes: Record<string, number>;
+  let h: Heap;
+
+  beforeAll(async () => {
+    const k = await instantiateKernels(readFileSync(new URL(`../build/${file}`, import.meta.url)));
+    K = k.fn;
+    codes = k.codes;
+    h = new Heap(K, k.memory);
+  });
+  beforeEach(() => h.reset());
+
+  const code = (name: string): number => {
+    const c = codes[name];
+    if (c === undefined) throw new Error(`module does not export ${name}`);
+    return c;
+  };
+  const expectGuardsIntact = (what = '') => expect(h.brokenGuards(), `writes outside buffers ${what}`).toEqual([]);
+
+  describe('module', () => {
+    it('exports a code for every op the tables cover, and no untested one', () => {
+      const names = (prefix: string) => Object.keys(codes).filter((k) => k.startsWith(prefix)).sort();
+      expect(names('U_')).toEqual(UNARY.map((s) => s.code).sort());
+      expect(names('B_')).toEqual(BINARY.map((s) => s.code).sort());
+      expect(names('R_')).toEqual([...REDUCE_CODES].sort());
+      expect(names('S_')).toEqual([...SOFTMAX_CODES].sort());
+      expect(codes.GEMM_MC).toBe(64);
+      expect(codes.GEMM_KC).toBe(256);
+      expect(codes.GEMM_SCRATCH_BYTES).toBeGreaterThanOrEqual(
+        (codes.GEMM_MC * codes.GEMM_KC + codes.GEMM_KC * codes.GEMM_NC + MR * NR) * 4,
+      );
+    });
+
+    it('the erf reference matches known values', () => {
+      // Abramowitz & Stegun table 7.1 / high-precision values
+      expectClose(
+        [0, 0.1, 0.5, 1, 2, 3, -1, 5].map(erfRef),
+        [0, 0.1124629160182849, 0.5204998778130465, 0.8427007929497149, 0.9953222650189527, 0.9999779095030014,
+          -0.8427007929497149, 0.9999999999984626],
+        { rtol: 1e-14 },
+      );
+    });
+  });
+
+  describe('unary', () => {
+    it.each(UNARY)('$code at every awkward size, aligned and unaligned, in place', (spec) => {
+      const op = code(spec.code);
+      for (const [p0, p1] of spec.params ?? [[0, 0]]) {
+        const fp0 = f(p0), fp1 = f(p1);
+        for (const n of SIZES) {
+          const x = unaryInput(n, 1000 + n);
+          const want = Array.from(x, (v) => f(spec.ref(v, fp0, fp1)));
+          const what = `${spec.code}(p0=${p0}, p1=${p1}) n=${n}`;
+          // out of place, 16-byte aligned
+          const px = h.putF32(x);
+          const po = h.alloc(n);
+          K.unary(op, px, po, n, p0, p1);
+          expectClose(h.getF32(po, n), want, spec.tol, what);
+          expectClose(h.getF32(px, n), x, EXACT, `${what}: input untouched`);
+          // in place, off the 16-byte grid
+          const py = h.putF32(x, 1 + (n % 3));
+          K.unary(op, py, py, n, p0, p1);
+          expectClose(h.getF32(py, n), want, spec.tol, `${what} in place, unaligned`);
+        }
+      }
+      expectGuardsIntact(spec.code);
+    });
+  });
+
+  describe('binary', () => {
+    /** Runs K.binary over a strided layout and checks it against the reference. */
+    function checkBinary(spec: BinarySpec, shape: number[], aStr: number[], bStr: number[], seed: number): void {
+      const nd = shape.length;
+      const [a, b] = binaryInput(Math.max(spanOf(shape, aStr), spanOf(shape, bStr)), seed);
+      const A = a.subarray(0, spanOf(shape, aStr));
+      const B = b.subarray(0, spanOf(shape, bStr));
+      const total = shape.reduce((p, s) => p * s, 1);
+      const want = new Float32Array(total);
+      forEachIndex(shape, (t, idx) => (want[t] = spec.ref(A[dot(idx, aStr)], B[dot(idx, bStr)])));
+      const pa = h.putF32(A, seed % 2);
+      const pb = h.putF32(B);
+      const po = h.alloc(total, seed % 3);
+      const meta = h.putMeta([...shape, ...aStr, ...bStr], nd);
+      K.binary(code(spec.code), pa, pb, po, nd, meta);
+      const what = `${spec.code} shape [${shape}] a strides [${aStr}] b strides [${bStr}]`;
+      expectClose(h.getF32(po, total), want, spec.tol, what);
+      expectClose(h.getI32(meta, 3 * nd), [...shape, ...aStr, ...bStr], EXACT, `${what}: meta kept`);
+      expectGuardsIntact(what);
+    }
+
+    // last-dim (stride a, stride b): both contiguous, scalar b, scalar a, both scalar, strided
+    const ROW_LAYOUTS: [number, number][] = [[1, 1], [1, 0], [0, 1], [0, 0], [2, 1], [1, 3]];
+
+    it.each(BINARY)('$code over one dim at every awkward size and row layout', (spec) => {
+      for (const n of SIZES) for (const [sa, sb] of ROW_LAYOUTS) checkBinary(spec, [n], [sa], [sb], 7 * n + sa + sb);
+    });
+
+    const BROADCASTS: [number[], number[], number[]][] = [
+      [[3, 5], [5, 1], [0, 1]], // matrix + row
+      [[17, 33], [33, 1], [1, 0]], // matrix + column
+      [[5, 17], [0, 1], [1, 0]], // row + column (outer product)
+      [[7, 9], [1, 7], [9, 1]], // transposed + contiguous
+      [[2, 3, 4], [12, 4, 1], [1, 0, 0]], // [2,3,4] + [2,1,1]
+      [[4, 3, 5], [0, 5, 1], [15, 0, 1]], // [1,3,5] + [4,1,5]
+      [[2, 3, 4, 5], [60, 20, 5, 1], [0, 5, 0, 1]], // 4-D with inner and outer broadcast
+      [[3, 0], [0, 1], [1, 0]], // empty last dim
+      [[0, 4], [4, 1], [0, 1]], // empty outer dim
+      [[1, 1, 9], [9, 9, 1], [0, 0, 0]], // size-1 outer dims, scalar b
+    ];
+    it.each(BINARY)('$code broadcasting through the strided meta layout', (spec) => {
+      BROADCASTS.forEach(([shape, sa, sb], i) => checkBinary(spec, shape, sa, sb, 31 * i + 5));
+    });
+
+    it('random shapes, broadcasts and layouts (property)', () => {
+      // each operand: a dim order (permutation), per-dim padding, and a broadcast mask (stride 0)
+      const operand = (nd: number) =>
+        fc.record({
+          order: fc.shuffledSubarray([...Array(nd).keys()], { minLength: nd, maxLength: nd }),
+          pad: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: nd, maxLength: nd }),
+          bcast: fc.array(fc.boolean(), { minLength: nd, maxLength: nd }),
+        });
+      const stridesOf = (shape: number[], o: { order: number[]; pad: number[]; bcast: boolean[] }) => {
+        const st = new Array<number>(shape.length).fill(0);
+        let run = 1;
+        for (let i = o.order.length - 1; i >= 0; i--) {
+          const d = o.order[i];
+          st[d] = run;
+          run *= shape[d] + o.pad[d];
+        }
+        return st.map((s, d) => (o.bcast[d] ? 0 : s));
+      };
+      const arb = fc.integer({ min: 1, max: 4 }).chain((nd) =>
+        fc.record({
+          op: fc.constantFrom(...BINARY.map((s) => s.code)),
+          shape: fc.array(fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 12, arbitrary: fc.integer({ min: 1, max: 9 }) }),
+            { minLength: nd, maxLength: nd }),
+          a: operand(nd),
+          b: operand(nd),
+          seed: fc.integer({ min: 0, max: 1 << 20 }),
+        }),
+      );
+      fc.assert(
+        fc.property(arb, ({ op, shape, a, b, seed }) => {
+          h.reset();
+          checkBinary(BINARY_BY_CODE.get(op)!, shape, stridesOf(shape, a), stridesOf(shape, b), seed);
+        }),
+        { seed: 42, numRuns: 50 },
+      );
+    });
+  });
+
+  describe('where', () => {
+    it('selects a where cond != 0 (NaN counts as true, -0 as false)', () => {
+      for (const n of SIZES) {
+        const cond = randomF32(n, 3 * n, -1, 1).map((v, i) => (i % 3 === 0 ? 0 : i % 7 === 2 ? NaN : i % 11 === 4 ? -0 : v));
+        const a = randomF32(n, 5 * n), b = randomF32(n, 7 * n);
+        const want = Array.from(cond, (c, i) => (c !== 0 ? a[i] : b[i]));
+        const po = h.alloc(n, 1);
+        K.where(h.putF32(cond), h.putF32(a), h.putF32(b, 2), po, n);
+        expectClose(h.getF32(po, n), want, EXACT, `where n=${n}`);
+      }
+      expectGuardsIntact();
+    });
+  });
+
+  describe('reduce', () => {
+    function refReduce(name: string, x: Float32Array, outer: number, len: number, inner: number): Float64Array {
+      const out = new Float64Array(outer * inner);
+      for (let o = 0; o < outer; o++)
+        for (let i = 0; i < inner; i++) {
+          let acc = name === 'R_SUM' ? 0 : name === 'R_MAX' ? -Infinity : name === 'R_MIN' ? Infinity : 1;
+          for (let r = 0; r < len; r++) {
+            const v = x[(o * len + r) * inner + i];
+            if (name === 'R_SUM') acc += v;
+            else if (name === 'R_PROD') acc *= v;
+            else if (Number.isNaN(v) || Number.isNaN(acc)) acc = NaN;
+            else acc = name === 'R_MAX' ? Math.max(acc, v) : Math.min(acc, v);
+          }
+          out[o * inner + i] = acc;
+        }
+      return out;
+    }
+    /** Summation-order slack: len * eps * sum |x| (sum), len * eps relative (prod), exact (max/min). */
+    function reduceTol(name: string, x: Float32Array, outer: number, len: number, inner: number) {
+      const eps = 2 ** -23;
+      if (name === 'R_MAX' || name === 'R_MIN') return () => EXACT;
+      if (name === 'R_PROD') return () => ({ rtol: (len + 1) * eps });
+      const abs = refReduce('R_SUM', x.map(Math.abs), outer, len, inner);
+      return (k: number) => ({ atol: (len + 1) * eps * abs[k] });
+    }
+
+    const SHAPES: [number, number][] = [];
+    for (const outer of [1, 2, 3]) for (const inner of [1, 2, 3, 4, 5, 17]) SHAPES.push([outer, inner]);
+
+    it.each(REDUCE_CODES)('%s over [outer, len, inner] at every awkward len, inner == 1 and > 1', (name) => {
+      const op = code(name);
+      for (const [outer, inner] of SHAPES)
+        for (const len of SIZES) {
+          const x = name === 'R_PROD' ? randomF32(outer * len * inner, len, 0.8, 1.25) : randomF32(outer * len * inner, len, -2, 2);
+          const px = h.putF32(x, len % 2);
+          const po = h.alloc(outer * inner, len % 3);
+          K.reduce(op, px, po, outer, len, inner);
+          expectClose(h.getF32(po, outer * inner), refReduce(name, x, outer, len, inner), reduceTol(name, x, outer, len, inner),
+            `${name} [${outer}, ${len}, ${inner}]`);
+        }
+      expectGuardsIntact(name);
+    });
+
+    it.each(['R_SUM', 'R_MAX', 'R_MIN'])('%s propagates a NaN from any position', (name) => {
+      for (const inner of [1, 5])
+        for (const len of [1, 5, 9, 17, 33]) {
+          for (const at of [0, len >> 1, len - 1]) {
+            const x = randomF32(len * inner, at);
+            x[at * inner + (inner - 1)] = NaN;
+            const po = h.alloc(inner);
+            K.reduce(code(name), h.putF32(x), po, 1, len, inner);
+            expectClose(h.getF32(po, inner), refReduce(name, x, 1, len, inner), { rtol: 1e-5 }, `${name} NaN at ${at} of ${len}, inner ${inner}`);
+            expect(Number.isNaN(h.getF32(po, inner)[inner - 1])).toBe(true);
+          }
+        }
+    });
+
+    it('max/min see infinities', () => {
+      const x = [1, -Infinity, 3, Infinity, 2, 0, -5, 7, 8];
+      const po = h.alloc(2);
+      K.reduce(code('R_MAX'), h.putF32(x), po, 1, 9, 1);
+      K.reduce(code('R_MIN'), h.putF32(x), po + 4, 1, 9, 1);
+      expect(Array.from(h.getF32(po, 2))).toEqual([Infinity, -Infinity]);
+    });
+  });
+
+  describe('argreduce', () => {
+    function refArg(isMax: boolean, x: Float32Array, outer: number, len: number, inner: number) {
+      const vals: number[] = [], idx: number[] = [];
+      for (let o = 0; o < outer; o++)
+        for (let i = 0; i < inner; i++) {
+          let bi = 0;
+          let best = x[o * len * inner + i];
+          for (let r = 1; r < len && !Number.isNaN(best); r++) {
+            const v = x[(o * len + r) * inner + i];
+            if (Number.isNaN(v) || (isMax ? v > best : v < best)) [best, bi] = [v, r];
+          }
+          vals.push(best);
+          idx.push(bi);
+        }
+      return { vals, idx };
+    }
+
+    it.each([
+      ['argmax', 1],
+      ['argmin', 0],
+    ])('%s: first index on ties, first NaN wins, values optional', (_name, isMax) => {
+      for (const outer of [1, 3])
+        for (const inner of [1, 4, 5])
+          for (const len of SIZES.filter((n) => n > 0)) {
+            // few distinct values, so ties are common; a NaN in some rows
+            const r = rng(len * 31 + inner);
+            const x = new Float32Array(outer * len * inner).map(() => Math.floor(r() * 4) - 2);
+            if (len > 2) x[len * inner + 1 - inner] = NaN;
+            const want = refArg(isMax === 1, x, outer, len, inner);
+            const px = h.putF32(x);
+            const pv = h.alloc(outer * inner), pi = h.alloc(outer * inner);
+            K.argreduce(isMax, px, pv, pi, outer, len, inner);
+            const what = `isMax=${isMax} [${outer}, ${len}, ${inner}]`;
+            expect(Array.from(h.getI32(pi, outer * inner)), what).toEqual(want.idx);
+            expectClose(h.getF32(pv, outer * inner), want.vals, EXACT, what);
+            // vals = 0: indices only
+            const pj = h.alloc(outer * inner);
+            K.argreduce(isMax, px, 0, pj, outer, len, inner);
+            expect(Array.from(h.getI32(pj, outer * inner)), `${what}, no vals`).toEqual(want.idx);
+          }
+      expectGuardsIntact();
+    });
+  });
+
+  describe('softmax', () => {
+    function refSoftmax(mode: string, x: Float32Array, outer: number, len: number, inner: number): number[] {
+      const out: number[] = new Array(mode === 'S_LOGSUMEXP' ? outer * inner : outer * len * inner);
+      for (let o = 0; o < outer; o++)
+        for (let i = 0; i < inner; i++) {
+          const at = (r: number) => (o * len + r) * inner + i;
+          let m = -Infinity;
+          for (let r = 0; r < len; r++) m = Number.isNaN(x[at(r)]) ? NaN : Math.max(m, x[at(r)]);
+          let s = 0;
+          for (let r = 0; r < len; r++) s += Math.exp(x[at(r)] - m);
+          const lse = m === -Infinity ? -Infinity : m + Math.log(s);
+          if (mode === 'S_LOGSUMEXP') out[o * inner + i] = lse;
+          for (let r = 0; r < len && mode !== 'S_LOGSUMEXP'; r++)
+            out[at(r)] = mode === 'S_SOFTMAX' ? Math.exp(x[at(r)] - m) / s : x[at(r)] - lse;
+        }
+      return out;
+    }
+    // softmax: f32 (x - max) costs <= 0.5 ulp of |x - max| <= 10; log_softmax: f32 subtractions of values <= ~15
+    const TOL: Record<string, Tol> = {
+      S_SOFTMAX: { rtol: 2e-6, atol: 1e-9 },
+      S_LOG_SOFTMAX: { rtol: 1e-6, atol: 4e-6 },
+      S_LOGSUMEXP: { rtol: 1e-6, atol: 1e-6 },
+    };
+
+    it.each(SOFTMAX_CODES)('%s over [outer, len, inner] at every awkward len', (mode) => {
+      for (const outer of [1, 3])
+        for (const inner of [1, 2, 5])
+          for (const len of SIZES) {
+            const x = randomF32(outer * len * inner, len + inner, -5, 5);
+            const outN = mode === 'S_LOGSUMEXP' ? outer * inner : outer * len * inner;
+            const px = h.putF32(x);
+            const po = h.alloc(outN, 1);
+            K.softmax(code(mode), px, po, outer, len, inner);
+            const got = h.getF32(po, outN);
+            const what = `${mode} [${outer}, ${len}, ${inner}]`;
+            expectClose(got, refSoftmax(mode, x, outer, len, inner), TOL[mode], what);
+            if (mode === 'S_SOFTMAX' && len > 0) {
+              const sums = new Array(outer * inner).fill(0);
+              forEachIndex([outer, len, inner], (t, [o, , i]) => (sums[o * inner + i] += got[t]));
+              expectClose(sums, sums.map(() => 1), { atol: 1e-5 }, `${what}: rows sum to 1`);
+            }
+          }
+      expectGuardsIntact(mode);
+    });
+
+    it('is stable for large inputs and follows PyTorch on -inf rows', () => {
+      // row 0: huge values (no overflow); row 1: one -inf (probability 0); row 2: all -inf
+      const x = [1000, 1001, 999, 1000, 3, -Infinity, 1, 2, -Infinity, -Infinity, -Infinity, -Infinity];
+      const px = h.putF32(x);
+      const ps = h.alloc(12), pl = h.alloc(12), pz = h.alloc(3);
+      K.softmax(code('S_SOFTMAX'), px, ps, 3, 4, 1);
+      K.softmax(code('S_LOG_SOFTMAX'), px, pl, 3, 4, 1);
+      K.softmax(code('S_LOGSUMEXP'), px, pz, 3, 4, 1);
+      const xs = new Float32Array(x);
+      expectClose(h.getF32(ps, 12), refSoftmax('S_SOFTMAX', xs, 3, 4, 1), TOL.S_SOFTMAX, 'softmax');
+      expectClose(h.getF32(pl, 12), refSoftmax('S_LOG_SOFTMAX', xs, 3, 4, 1), TOL.S_LOG_SOFTMAX, 'log_softmax');
+      expectClose(h.getF32(pz, 3), refSoftmax('S_LOGSUMEXP', xs, 3, 4, 1), TOL.S_LOGSUMEXP, 'logsumexp');
+      expect(h.getF32(ps, 12)[5]).toBe(0);
+      expect(Array.from(h.getF32(ps, 12).subarray(8)).every(Number.isNaN)).toBe(true);
+      expect(h.getF32(pz, 3)[2]).toBe(-Infinity);
+    });
+  });
+
+  describe('fill / copy / copy_strided', () => {
+    it('fill and fill_i32 at every awkward size', () => {
+      for (const n of SIZES)
+        for (const skew of [0, 1, 3]) {
+          const p = h.alloc(n, skew);
+          K.fill(p, n, -1.5);
+          expect(Array.from(h.getF32(p, n)), `fill n=${n}`).toEqual(new Array(n).fill(-1.5));
+          const q = h.alloc(n, skew);
+          K.fill_i32(q, n, -7);
+          expect(Array.from(h.getI32(q, n)), `fill_i32 n=${n}`).toEqual(new Array(n).fill(-7));
+        }
+      expectGuardsIntact();
+    });
+
+    it('copy at every awkward size, including overlapping ranges', () => {
+      for (const n of SIZES) {
+        const x = randomF32(n, n);
+        const dst = h.alloc(n, 2);
+        K.copy(h.putF32(x, 1), dst, n);
+        expectClose(h.getF32(dst, n), x, EXACT, `copy n=${n}`);
+        // overlapping, both directions (memmove semantics)
+        const big = h.putF32(randomF32(n + 3, n + 1));
+        const before = h.getF32(big, n + 3);
+        K.copy(big, big + 12, n);
+        expectClose(h.getF32(big + 12, n), before.subarray(0, n), EXACT, `copy forward overlap n=${n}`);
+        const big2 = h.putF32(before);
+        K.copy(big2 + 12, big2, n);
+        expectClose(h.getF32(big2, n), before.subarray(3, 3 + n), EXACT, `copy backward overlap n=${n}`);
+      }
+      expectGuardsIntact();
+    });
+
+    /** dst storage after copy_strided, by the reference; also checks untouched elements. */
+    function checkCopyStrided(shape: number[], ss: number[], ds: number[], seed: number): void {
+      const nd = shape.length;
+      const src = randomF32(spanOf(shape, ss), seed);
+      const dstN = spanOf(shape, ds);
+      const want = new Float32Array(dstN).fill(-99);
+      forEachIndex(shape, (_t, idx) => (want[dot(idx, ds)] = src[dot(idx, ss)]));
+      const pd = h.putF32(new Float32Array(dstN).fill(-99), seed % 2);
+      const meta = h.putMeta([...shape, ...ss, ...ds], nd);
+      K.copy_strided(h.putF32(src), pd, nd, meta);
+      const what = `copy_strided shape [${shape}] src [${ss}] dst [${ds}]`;
+      expectClose(h.getF32(pd, dstN), want, EXACT, what);
+      expectGuardsIntact(what);
+    }
+
+    it('contiguous, transposed, broadcast, into views, 1-4 dims, at awkward sizes', () => {
+      for (const n of SIZES) {
+        checkCopyStrided([n], [1], [1], n); // memcpy row
+        checkCopyStrided([n], [0], [1], n); // broadcast splat row
+        checkCopyStrided([n], [3], [2], n); // strided both sides
+        checkCopyStrided([3, n], [n, 1], [1, 3], n); // write a transposed view
+        checkCopyStrided([n, 5], [1, n], [5, 1], n); // make a transpose contiguous
+        checkCopyStrided([2, n], [0, 1], [n + 2, 1], n); // broadcast rows into a padded buffer
+      }
+      checkCopyStrided([2, 3, 4], [1, 8, 2], [12, 4, 1], 1); // permute
+      checkCopyStrided([2, 3, 4, 5], [0, 5, 0, 1], [60, 20, 5, 1], 2); // expand
+      checkCopyStrided([4, 0, 3], [0, 3, 1], [0, 3, 1], 3); // empty
+    });
+  });
+
+  describe('cast', () => {
+    it('cast_i32_f32 rounds to nearest even, at every awkward size', () => {
+      const special = [0, 1, -1, 16777217, -16777219, 2147483647, -2147483648, 123456789];
+      for (const n of SIZES) {
+        const x = Array.from({ length: n }, (_, i) => (i < special.length ? special[i] : (i * 2654435761) | 0));
+        const po = h.alloc(n, 1);
+        K.cast_i32_f32(h.putI32(x), po, n);
+        expectClose(h.getF32(po, n), x.map(f), EXACT, `cast_i32_f32 n=${n}`);
+      }
+      expectGuardsIntact();
+    });
+
+    it('cast_f32_i32 truncates toward zero, at every awkward size', () => {
+      const special = [0, -0, 0.9, -0.9, 1.5, -1.5, 2.9999, -2.9999, 16777216, -2147483648];
+      for (const n of SIZES) {
+        const x = randomF32(n, n, -1000, 1000);
+        x.set(special.slice(0, n));
+        const po = h.alloc(n, 2);
+        K.cast_f32_i32(h.putF32(x), po, n);
+        expect(Array.from(h.getI32(po, n)), `cast_f32_i32 n=${n}`).toEqual(Array.from(x, (v) => Math.trunc(v) | 0));
+      }
+      expectGuardsIntact();
+    });
+
+    it('cast_f32_i32 does not trap on NaN, infinities or out-of-range values', () => {
+      const px = h.putF32([NaN, Infinity, -Infinity, 1e10, -1e10]);
+      const po = h.alloc(5);
+      expect(() => K.cast_f32_i32(px, po, 5)).not.toThrow();
+      expect(h.getI32(po, 5).every((v) => Number.isInteger(v))).toBe(true);
+    });
+  });
+
+  describe('axpy', () => {
+    it.each([1, 0.5, -2.25, 0])('dst += %s * src at every awkward size', (alpha) => {
+      for (const n of SIZES) {
+        const d = randomF32(n, n), s = randomF32(n, n + 100);
+        const want = Array.from(d, (v, i) => f(v + f(f(alpha) * s[i])));
+        const pd = h.putF32(d, n % 4);
+        K.axpy(pd, h.putF32(s, (n + 1) % 4), n, alpha);
+        expectClose(h.getF32(pd, n), want, EXACT, `axpy alpha=${alpha} n=${n}`);
+      }
+      expectGuardsIntact();
+    });
+  });
+
+  describe('indexing', () => {
+    const CASES: [number, number, number, number][] = []; // outer, size, inner, n
+    for (const outer of [1, 3]) for (const size of [1, 5]) for (const inner of [1, 3, 4, 8, 17]) for (const n of [0, 1, 3, 7]) CASES.push([outer, size, inner, n]);
+
+    it('index_select: out[o, j, i] = src[o, idx[j], i], duplicates allowed', () => {
+      for (const [outer, size, inner, n] of CASES) {
+        const r = rng(outer * 1000 + size * 100 + inner * 10 + n);
+        const src = randomF32(outer * size * inner, n);
+        const idx = Array.from({ length: n }, () => Math.floor(r() * size));
+        const want = new Float32Array(outer * n * inner);
+        forEachIndex([outer, n, inner], (t, [o, j, i]) => (want[t] = src[(o * size + idx[j]) * inner + i]));
+        const po = h.alloc(outer * n * inner, 1);
+        expect(K.index_select(h.putF32(src), h.putI32(idx), po, outer, size, inner, n)).toBe(-1);
+        expectClose(h.getF32(po, outer * n * inner), want, EXACT, `index_select ${[outer, size, inner, n]}`);
+      }
+      expectGuardsIntact();
+    });
+
+    it('index_add: dst[o, idx[j], i] += src[o, j, i], duplicates accumulate', () => {
+      for (const [outer, size, inner, n] of CASES) {
+        const r = rng(outer * 999 + size * 99 + inner * 9 + n);
+        const dst = randomF32(outer * size * inner, n + 1);
+        const src = randomF32(outer * n * inner, n + 2);
+        const idx = Array.from({ length: n }, () => Math.floor(r() * size));
+        const want = Float32Array.from(dst);
+        forEachIndex([outer, n, inner], (t, [o, j, i]) => {
+          const k = (o * size + idx[j]) * inner + i;
+          want[k] = f(want[k] + src[t]);
+        });
+        const pd = h.putF32(dst, 3);
+        expect(K.index_add(pd, h.putI32(idx), h.putF32(src), outer, size, inner, n)).toBe(-1);
+        expectClose(h.getF32(pd, dst.length), want, EXACT, `index_add ${[outer, size, inner, n]}`);
+      }
+      expectGuardsIntact();
+    });
+
+    it('gather: out[o, j, i] = src[o, idx[o, j, i], i]', () => {
+      for (const [outer, size, inner, n] of CASES) {
+        const r = rng(outer * 7 + size * 77 + inner * 777 + n);
+        const src = randomF32(outer * size * inner, n + 3);
+        const idx = Array.from({ length: outer * n * inner }, () => Math.floor(r() * size));
+        const want = new Float32Array(outer * n * inner);
+        forEachIndex([outer, n, inner], (t, [o, , i]) => (want[t] = src[(o * size + idx[t]) * inner + i]));
+        const po = h.alloc(want.length, 2);
+        expect(K.gather(h.putF32(src), h.putI32(idx), po, outer, size, inner, n)).toBe(-1);
+        expectClose(h.getF32(po, want.length), want, EXACT, `gather ${[outer, size, inner, n]}`);
+      }
+      expectGuardsIntact();
+    });
+
+    it('scatter_add: dst[o, idx[o, j, i], i] += src[o, j, i], duplicates accumulate', () => {
+      for (const [outer, size, inner, n] of CASES) {
+        const r = rng(outer * 5 + size * 55 + inner * 555 + n);
+        const dst = randomF32(outer * size * inner, n + 4);
+        const src = randomF32(outer * n * inner, n + 5);
+        const idx = Array.from({ length: outer * n * inner }, () => Math.floor(r() * size));
+        const want = Float32Array.from(dst);
+        forEachIndex([outer, n, inner], (t, [o, , i]) => {
+          const k = (o * size + idx[t]) * inner + i;
+          want[k] = f(want[k] + src[t]);
+        });
+        const pd = h.putF32(dst, 1);
+        expect(K.scatter_add(pd, h.putI32(idx), h.putF32(src), outer, size, inner, n)).toBe(-1);
+        expectClose(h.getF32(pd, dst.length), want, EXACT, `scatter_add ${[outer, size, inner, n]}`);
+      }
+      expectGuardsIntact();
+    });
+
+    it('every index kernel returns the first bad position and writes nothing', () => {
+      const outer = 2, size = 5, inner = 3, n = 4;
+      const src = randomF32(outer * size * inner, 1);
+      // [ok, bad, bad] positions: negative, == size, huge
+      for (const bad of [-1, size, 1 << 30]) {
+        for (const at of [0, 2, n - 1]) {
+          const idx = [1, 0, 4, 2].map((v, j) => (j === at ? bad : j > at ? -5 : v)); // later bad ones must not be reported
+          const po = h.putF32(new Float32Array(outer * n * inner).fill(7));
+          expect(K.index_select(h.putF32(src), h.putI32(idx), po, outer, size, inner, n), `index_select bad ${bad} at ${at}`).toBe(at);
+          expect(Array.from(h.getF32(po, outer * n * inner)).every((v) => v === 7)).toBe(true);
+          const pd = h.putF32(src);
+          expect(K.index_add(pd, h.putI32(idx), h.putF32(new Float32Array(outer * n * inner).fill(1)), outer, size, inner, n)).toBe(at);
+          expectClose(h.getF32(pd, src.length), src, EXACT, 'index_add wrote after a bad index');
+
+          // gather/scatter_add index [outer, n, inner]: put the bad one at a flat position
+          const flatAt = at * 5 + 1;
+          const gidx = new Array(outer * n * inner).fill(0).map((_, t) => (t === flatAt ? bad : t > flatAt ? -1 : t % size));
+          const pg = h.putF32(new Float32Array(outer * n * inner).fill(7));
+          expect(K.gather(h.putF32(src), h.putI32(gidx), pg, outer, size, inner, n), `gather bad ${bad} at ${flatAt}`).toBe(flatAt);
+          expect(Array.from(h.getF32(pg, outer * n * inner)).every((v) => v === 7)).toBe(true);
+          const ps = h.putF32(src);
+          expect(K.scatter_add(ps, h.putI32(gidx), h.putF32(new Float32Array(outer * n * inner).fill(1)), outer, size, inner, n)).toBe(flatAt);
+          expectClose(h.getF32(ps, src.length), src, EXACT, 'scatter_add wrote after a bad index');
+        }
+      }
+      expectGuardsIntact();
+    });
+  });
+
+  describe('gemm', () => {
+    interface GemmCase {
+      m: number;
+      n: number;
+      k: number;
+      transA: boolean;
+      transB: boolean;
+      beta: 0 | 1;
+      padA: number;
+      padB: number;
+      padC: number;
+      seed: number;
+    }
+    let scratch = 0;
+    const withScratch = () => {
+      scratch = h.alloc(code('GEMM_SCRATCH_BYTES') >> 2);
+      // stale data in scratch must not leak into results
+      h.f32.fill(NaN, scratch >> 2, (scratch >> 2) + (code('GEMM_SCRATCH_BYTES') >> 2));
+    };
+
+    /** C = A @ B (+ C) with A [m,k] and B [k,n] stored plain or transposed, with padded leading dims. */
+    function checkGemm(c: GemmCase): void {
+      const { m, n, k, transA, transB, beta, padA, padB, padC, seed } = c;
+      // A[i][p] at i*rsA + p*csA; B[p][j] at p*rsB + j*csB
+      const [rsA, csA, lenA] = transA ? [1, m + padA, k * (m + padA)] : [k + padA, 1, m * (k + padA)];
+      const [rsB, csB, lenB] = transB ? [1, k + padB, n * (k + padB)] : [n + padB, 1, k * (n + padB)];
+      const ldc = n + padC;
+      const A = randomF32(lenA, seed), B = randomF32(lenB, seed + 1);
+      const C0 = beta ? randomF32(m * ldc, seed + 2) : new Float32Array(m * ldc).fill(NaN); // beta 0 must not read C
+      const want = Float64Array.from(C0);
+      const scale = new Float64Array(m * ldc);
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let s = beta ? C0[i * ldc + j] : 0, sa = Math.abs(s);
+          for (let p = 0; p < k; p++) {
+            const v = A[i * rsA + p * csA] * B[p * rsB + j * csB];
+            s += v;
+            sa += Math.abs(v);
+          }
+          want[i * ldc + j] = s;
+          scale[i * ldc + j] = sa;
+        }
+      const pc = h.putF32(C0, seed % 2);
+      K.gemm(m, n, k, h.putF32(A, seed % 3), rsA, csA, h.putF32(B), rsB, csB, pc, ldc, beta, scratch);
+      const what = `gemm m=${m} n=${n} k=${k} transA=${transA} transB=${transB} beta=${beta} pads=${[padA, padB, padC]}`;
+      // f32 accumulation over k terms: k * eps * sum |a b| (pads of C must keep their NaN/values exactly)
+      expectClose(h.getF32(pc, m * ldc), want, (t) => ({ atol: (k + 2) * 2 ** -23 * scale[t] }), what);
+      expectGuardsIntact(what);
+    }
+
+    // [m, n, k]: empty, single, below/above the 4x8 tile, and crossing MC=64, KC=256, NC=1024
+    const SHAPES: [number, number, number][] = [
+      [1, 1, 1], [0, 3, 4], [3, 0, 4], [3, 4, 0], [5, 7, 3], [5, 3, 7], [4, 8, 16], [3, 7, 9], [17, 33, 9], [17, 9, 33],
+      [65, 257, 9], [65, 9, 257], [100, 3, 100], [100, 100, 3], [64, 8, 256], [33, 16, 513], [3, 1030, 5],
+    ];
+    const COMBOS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
+
+    it.each(COMBOS)('transA=%s transB=%s over the awkward shapes, beta 0 and 1', (transA, transB) => {
+      withScratch();
+      for (const [m, n, k] of SHAPES)
+        for (const beta of [0, 1] as const)
+          checkGemm({ m, n, k, transA, transB, beta, padA: 0, padB: 0, padC: 0, seed: m + 3 * n + 7 * k + beta });
+    });
+
+    it('writes only the m x n block of a C with ldc > n, with padded A and B', () => {
+      withScratch();
+      for (const [m, n, k] of [[5, 7, 3], [17, 9, 33], [65, 13, 257], [9, 17, 1]])
+        for (const [transA, transB] of COMBOS)
+          for (const beta of [0, 1] as const) checkGemm({ m, n, k, transA, transB, beta, padA: 2, padB: 3, padC: 5, seed: m * n + k });
+    });
+
+    it('random shapes, transposes and leading dims (property)', () => {
+      const dim = fc.oneof(
+        { weight: 1, arbitrary: fc.constant(0) },
+        { weight: 6, arbitrary: fc.integer({ min: 1, max: 20 }) },
+        { weight: 2, arbitrary: fc.integer({ min: 21, max: 80 }) },
+      );
+      const arb = fc.record({
+        m: dim,
+        n: dim,
+        k: fc.oneof({ weight: 5, arbitrary: dim }, { weight: 1, arbitrary: fc.integer({ min: 250, max: 300 }) }),
+        transA: fc.boolean(),
+        transB: fc.boolean(),
+        beta: fc.constantFrom(0 as const, 1 as const),
+        padA: fc.integer({ min: 0, max: 3 }),
+        padB: fc.integer({ min: 0, max: 3 }),
+        padC: fc.integer({ min: 0, max: 3 }),
+        seed: fc.integer({ min: 0, max: 1 << 20 }),
+      });
+      fc.assert(
+        fc.property(arb, (c) => {
+          h.reset();
+          withScratch();
+          checkGemm(c);
+        }),
+        { seed: 42, numRuns: 50 },
+      );
+    });
+  });
+
+  describe('sgd_step', () => {
+    interface SgdConfig {
+      lr: number;
+      momentum: number;
+      dampening: number;
+      weightDecay: number;
+      nesterov: boolean;
+      maximize: boolean;
+    }
+    /** torch.optim.SGD's update in f32 arithmetic, one op at a time. */
+    function refSgd(p: Float32Array, g: Float32Array, buf: Float32Array, c: SgdConfig, first: boolean): void {
+      const lr = f(c.lr), mom = f(c.momentum), damp1 = f(1 - f(c.dampening)), wd = f(c.weightDecay);
+      for (let i = 0; i < p.length; i++) {
+        let d = c.maximize ? -g[i] : g[i];
+        if (wd !== 0) d = f(d + f(wd * p[i]));
+        if (mom !== 0) {
+          buf[i] = first ? d : f(f(mom * buf[i]) + f(damp1 * d));
+          d = c.nesterov ? f(d + f(mom * buf[i])) : buf[i];
+        }
+        p[i] = f(p[i] - f(lr * d));
+      }
+    }
+
+    const CONFIGS: SgdConfig[] = [];
+    for (const momentum of [0, 0.9])
+      for (const dampening of momentum ? [0, 0.1] : [0])
+        for (const nesterov of momentum && !dampening ? [false, true] : [false])
+          for (const weightDecay of [0, 0.01])
+            for (const maximize of [false, true]) CONFIGS.push({ lr: 0.1, momentum, dampening, weightDecay, nesterov, maximize });
+
+    it.each(CONFIGS)(
+      'momentum=$momentum dampening=$dampening nesterov=$nesterov weight_decay=$weightDecay maximize=$maximize: first step, then later ones',
+      (c) => {
+        for (const n of SIZES) {
+          const p = randomF32(n, n), buf = new Float32Array(n);
+          const pp = h.putF32(p, n % 4);
+          const pg = h.alloc(n, 1);
+          // momentum 0 never touches buf: pass a null pointer, as the library may
+          const pb = c.momentum ? h.alloc(n, 2) : 0;
+          for (let step = 0; step < 3; step++) {
+            const g = randomF32(n, 100 * n + step, -2, 2);
+            h.f32.set(g, pg >> 2);
+            refSgd(p, g, buf, c, step === 0);
+            K.sgd_step(pp, pg, pb, n, c.lr, c.momentum, c.dampening, c.weightDecay, +c.nesterov, +c.maximize, +(step === 0));
+            const what = `n=${n} step ${step}`;
+            expectClose(h.getF32(pp, n), p, EXACT, `${what}: params`);
+            if (c.momentum) expectClose(h.getF32(pb, n), buf, EXACT, `${what}: momentum buffer`);
+            expectClose(h.getF32(pg, n), g, EXACT, `${what}: grad untouched`);
+          }
+        }
+        expectGuardsIntact();
+      },
+    );
+  });
+
+  describe('bounds checks', () => {
+    it.runIf(build === 'debug')('traps with an Error instead of touching memory past the end', () => {
+      const mem = h.memory;
+      const end = mem.buffer.byteLength;
+      const tail = new Int32Array(mem.buffer, end - 8, 2);
+      tail.set([SENTINEL, SENTINEL]);
+      const scratch = h.alloc(code('GEMM_SCRATCH_BYTES') >> 2);
+      const ok = h.alloc(16);
+      const attempts: [string, () => void][] = [
+        ['fill', () => K.fill(end - 8, 100, 0)],
+        ['fill_i32', () => K.fill_i32(end - 8, 100, 0)],
+        ['unary', () => K.unary(code('U_NEG'), ok, end - 8, 100, 0, 0)],
+        ['copy', () => K.copy(ok, end - 8, 100)],
+        ['axpy', () => K.axpy(end - 8, ok, 100, 1)],
+        ['reduce', () => K.reduce(code('R_SUM'), end - 8, ok, 1, 100, 1)],
+        ['softmax', () => K.softmax(code('S_SOFTMAX'), end - 8, ok, 1, 100, 1)],
+        ['sgd_step', () => K.sgd_step(end - 8, ok, 0, 100, 0.1, 0, 0, 0, 0, 0, 1)],
+        ['gemm', () => K.gemm(100, 100, 1, ok, 1, 1, ok, 1, 1, end - 8, 100, 0, scratch)],
+      ];
+      for (const [name, call] of attempts) {
+        expect(call, name).toThrow(Error);
+        expect(call, name).toThrow(/assertion failed|out of bounds/);
+      }
+      const after = new Int32Array(mem.buffer, end - 8, 2);
+      expect(Array.from(after), 'nothing written before the trap').toEqual([SENTINEL, SENTINEL]);
+    });
+
+    it('accepts buffers that end exactly at the end of memory', () => {
+      const end = h.memory.buffer.byteLength;
+      K.fill(end - 4 * 9, 9, 2.5);
+      K.unary(code('U_SQUARE'), end - 4 * 9, end - 4 * 9, 9, 0, 0);
+      expect(Array.from(h.f32.subarray((end >> 2) - 9))).toEqual(new Array(9).fill(6.25));
+    });
+  });
+});
