@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // one worker process at a time keeps timings and memory assertions honest on 2 cores
     pool: 'forks',
+    execArgv: ['--expose-gc'], // the memory suite forces collections to see the FinalizationRegistry work
     maxWorkers: 2,
   },
 });

@@ -184,7 +184,12 @@ export const B_OR: i32 = 14;
     case B_SUB: return a - b;
     case B_MUL: return a * b;
     case B_DIV: return a / b;
-    case B_POW: return b == 2 ? a * a : <f32>Math.pow(<f64>a, <f64>b);
+    case B_POW: {
+      if (b == 2) return a * a;
+      // C's pow, as PyTorch: 1^y = 1 and (-1)^(+-inf) = 1, where Math.pow (JS semantics) gives NaN
+      if (a == 1 || (a == -1 && Mathf.abs(b) == Infinity)) return 1;
+      return <f32>Math.pow(<f64>a, <f64>b);
+    }
     case B_MAX: return a != a || b != b ? a + b : (a > b ? a : b);
     case B_MIN: return a != a || b != b ? a + b : (a < b ? a : b);
     case B_GT: return a > b ? 1 : 0;

@@ -1,7 +1,7 @@
 // The Tensor: shape, strides and offset over a Storage (views share it),
 // a dtype, and the autograd fields. Op methods delegate to src/ops.
 import { type DType, isFloating, isIntegral, viewOf } from './dtype.js';
-import { Storage, readBytes, disposeStorage, hostStorage } from './backend/memory.js';
+import { Storage, readBytes, disposeStorage, hostStorage, disposeSlot } from './backend/memory.js';
 import type { Node } from './autograd/node.js';
 import * as ops from './ops/index.js';
 import * as autograd from './autograd/engine.js';
@@ -31,7 +31,8 @@ export function numelOf(shape: Shape): number {
 
 export class Tensor {
   requires_grad = false;
-  grad: Tensor | null = null;
+  /** the gradient as the library holds it; `.grad` is the user's view of it */
+  _grad: Tensor | null = null;
   grad_fn: Node | null = null;
   /** set by retain_grad(): a non-leaf keeps its .grad */
   _retains_grad = false;
@@ -104,6 +105,23 @@ export class Tensor {
   [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
 
   // ---- autograd -------------------------------------------------------------
+  /**
+   * The accumulated gradient. Reading it hands the storage to user code;
+   * a gradient never read can be freed at once when it is reset
+   * (zero_grad(set_to_none)), so training loops do not leave one behind.
+   */
+  get grad(): Tensor | null {
+    if (this._grad !== null) this._grad.storage.slot.exposed = true;
+    return this._grad;
+  }
+  set grad(value: Tensor | null) {
+    releaseGrad(this);
+    this._grad = value;
+    if (value !== null) {
+      value.storage.persistent = true;
+      value.storage.slot.exposed = true; // it came from user code
+    }
+  }
   /** Detached tensor sharing storage; assigning replaces this tensor's contents in place. */
   get data(): Tensor { return this.detach(); }
   set data(value: Tensor) { ops.setData(this, value); }
@@ -241,6 +259,14 @@ export class Tensor {
   zero_(): this { ops.fill_(this, 0); return this; }
   fill_(value: number): this { ops.fill_(this, value); return this; }
   copy_(src: Tensor): this { ops.copy_(this, src); return this; }
+}
+
+/** Drops t's gradient, freeing its memory now if user code never saw it. */
+export function releaseGrad(t: Tensor): void {
+  const g = t._grad;
+  if (g === null) return;
+  t._grad = null;
+  if (!g.storage.slot.exposed) disposeSlot(g.storage.slot);
 }
 
 /** A tensor over a fresh host array: creation never touches linear memory. */

@@ -9,7 +9,7 @@ function collect(value: unknown, slots: Set<Slot>, seen: Set<unknown>): void {
   seen.add(value);
   if (value instanceof Tensor) {
     slots.add(value.storage.slot);
-    if (value.grad) slots.add(value.grad.storage.slot);
+    if (value._grad) slots.add(value._grad.storage.slot);
     if (value.grad_fn) collectGraph(value.grad_fn, slots, seen);
     return;
   }

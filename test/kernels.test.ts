@@ -1028,30 +1028,71 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
   });
 
   describe('bounds checks', () => {
-    it.runIf(build === 'debug')('traps with an Error instead of touching memory past the end', () => {
-      const mem = h.memory;
-      const end = mem.buffer.byteLength;
-      const tail = new Int32Array(mem.buffer, end - 8, 2);
-      tail.set([SENTINEL, SENTINEL]);
+    // The debug build's checkRange asserts run before a kernel's loop, so a
+    // bad pointer costs an Error and not a partial write. In release nothing
+    // is asserted here: wasm's own bounds trap may come after partial writes.
+    const TAIL_WORDS = 10; // n = 100 elements at this many words before the end runs 90 past it
+
+    it.runIf(build === 'debug')('checked kernels trap with the kernel assertion before touching memory past the end', () => {
       const scratch = h.alloc(code('GEMM_SCRATCH_BYTES') >> 2);
-      const ok = h.alloc(16);
-      const attempts: [string, () => void][] = [
-        ['fill', () => K.fill(end - 8, 100, 0)],
-        ['fill_i32', () => K.fill_i32(end - 8, 100, 0)],
-        ['unary', () => K.unary(code('U_NEG'), ok, end - 8, 100, 0, 0)],
-        ['copy', () => K.copy(ok, end - 8, 100)],
-        ['axpy', () => K.axpy(end - 8, ok, 100, 1)],
-        ['reduce', () => K.reduce(code('R_SUM'), end - 8, ok, 1, 100, 1)],
-        ['softmax', () => K.softmax(code('S_SOFTMAX'), end - 8, ok, 1, 100, 1)],
-        ['sgd_step', () => K.sgd_step(end - 8, ok, 0, 100, 0.1, 0, 0, 0, 0, 0, 1)],
-        ['gemm', () => K.gemm(100, 100, 1, ok, 1, 1, ok, 1, 1, end - 8, 100, 0, scratch)],
+      const ok = h.putF32(new Float32Array(128).fill(1));
+      const okI = h.putI32(new Int32Array(128));
+      const okC = h.alloc(16);
+      const end = h.memory.buffer.byteLength;
+      const tail = end - TAIL_WORDS * 4;
+      h.i32.fill(SENTINEL, tail >> 2);
+      const attempts: [string, () => unknown][] = [
+        // out of range outputs: nothing may be written
+        ['fill', () => K.fill(tail, 100, 0)],
+        ['fill_i32', () => K.fill_i32(tail, 100, 0)],
+        ['unary out', () => K.unary(code('U_NEG'), ok, tail, 100, 0, 0)],
+        ['copy dst', () => K.copy(ok, tail, 100)],
+        ['axpy dst', () => K.axpy(tail, ok, 100, 1)],
+        ['reduce out', () => K.reduce(code('R_SUM'), ok, tail, 1, 1, 100)],
+        ['where out', () => K.where(ok, ok, ok, tail, 100)],
+        ['gemm C', () => K.gemm(100, 1, 1, ok, 1, 1, ok, 1, 1, tail, 1, 0, scratch)],
+        ['sgd_step params', () => K.sgd_step(tail, ok, 0, 100, 0.1, 0, 0, 0, 0, 0, 1)],
+        // out of range inputs and scratch
+        ['unary x', () => K.unary(code('U_NEG'), tail, ok, 100, 0, 0)],
+        ['copy src', () => K.copy(tail, ok, 100)],
+        ['axpy src', () => K.axpy(ok, tail, 100, 1)],
+        ['reduce x', () => K.reduce(code('R_SUM'), tail, ok, 1, 100, 1)],
+        ['argreduce x', () => K.argreduce(1, tail, ok, okI, 1, 100, 1)],
+        ['softmax x', () => K.softmax(code('S_SOFTMAX'), tail, ok, 1, 100, 1)],
+        ['gather idx', () => K.gather(ok, tail, ok, 1, 1, 1, 100)],
+        ['gemm scratch', () => K.gemm(4, 4, 4, ok, 4, 1, ok, 4, 1, okC, 4, 0, tail)],
+        ['sgd_step grad', () => K.sgd_step(ok, tail, 0, 100, 0.1, 0, 0, 0, 0, 0, 1)],
+        ['sgd_step momentum buffer', () => K.sgd_step(ok, ok, tail, 100, 0.1, 0.9, 0, 0, 0, 0, 1)],
       ];
       for (const [name, call] of attempts) {
         expect(call, name).toThrow(Error);
-        expect(call, name).toThrow(/assertion failed|out of bounds/);
+        // the module's own assertion (env.abort), not wasm's later 'memory access out of bounds'
+        expect(call, name).toThrow(/kernel assertion failed/);
+        expect(Array.from(h.getI32(tail, TAIL_WORDS)), `${name}: nothing written before the trap`).toEqual(
+          new Array(TAIL_WORDS).fill(SENTINEL),
+        );
       }
-      const after = new Int32Array(mem.buffer, end - 8, 2);
-      expect(Array.from(after), 'nothing written before the trap').toEqual([SENTINEL, SENTINEL]);
+    });
+
+    it.runIf(build === 'debug')('kernels without a range check still trap with an Error past the end', () => {
+      const ok = h.putF32(new Float32Array(128));
+      const okI = h.putI32(new Int32Array(128));
+      const seqI = h.putI32(Array.from({ length: 100 }, (_, i) => i)); // reaches every row of a size-100 dst
+      const meta = h.putMeta([100, 1, 1], 1);
+      const tail = h.memory.buffer.byteLength - TAIL_WORDS * 4;
+      const attempts: [string, () => unknown][] = [
+        ['binary out', () => K.binary(code('B_ADD'), ok, ok, tail, 1, meta)],
+        ['copy_strided dst', () => K.copy_strided(ok, tail, 1, meta)],
+        ['cast_i32_f32 dst', () => K.cast_i32_f32(okI, tail, 100)],
+        ['cast_f32_i32 dst', () => K.cast_f32_i32(ok, tail, 100)],
+        ['softmax out', () => K.softmax(code('S_SOFTMAX'), ok, tail, 1, 100, 1)],
+        ['argreduce idx', () => K.argreduce(1, ok, 0, tail, 1, 1, 100)],
+        ['index_select out', () => K.index_select(ok, okI, tail, 1, 1, 1, 100)],
+        ['index_add dst', () => K.index_add(tail, seqI, ok, 1, 100, 1, 100)],
+        ['gather out', () => K.gather(ok, okI, tail, 1, 1, 1, 100)],
+        ['scatter_add dst', () => K.scatter_add(tail, seqI, ok, 1, 100, 1, 100)],
+      ];
+      for (const [name, call] of attempts) expect(call, name).toThrow(Error);
     });
 
     it('accepts buffers that end exactly at the end of memory', () => {

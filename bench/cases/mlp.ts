@@ -64,7 +64,7 @@ export const mlpCase: Case = {
     }
     const opt = tf.train.momentum(0.01, 0.5);
     const x = tf.tensor2d(X, [BATCH, 784]);
-    const y = tf.oneHot(tf.tensor1d(LABELS, 'int32'), 10).toFloat();
+    const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(LABELS, 'int32'), 10), 'float32'));
     const forward = (): tf.Scalar => {
       let h: tf.Tensor2D = x;
       for (let i = 0; i < 5; i++) {

@@ -3,7 +3,7 @@
 // in place, and intermediate gradients freed as soon as they are passed on.
 import { Tensor } from '../tensor.js';
 import { Node, type BackwardFn } from './node.js';
-import { Storage, withScope, disposeStorage, storageWatermark } from '../backend/memory.js';
+import { Storage, withScope, disposeStorage, disposeSlot, storageWatermark, type Slot } from '../backend/memory.js';
 import * as ops from '../ops/index.js';
 
 let gradEnabled = true;
@@ -119,15 +119,15 @@ interface RunOptions {
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {
-  if (leaf.grad === null) {
+  if (leaf._grad === null) {
     const copy = ops.contiguousCopy(g.shape.length === leaf.shape.length ? g : g.view(leaf.shape));
     copy.storage.persistent = true;
-    leaf.grad = copy;
+    leaf._grad = copy;
   } else if (gradEnabled) {
-    leaf.grad = leaf.grad.add(g); // create_graph: keep the graph of the sum
-    leaf.grad.storage.persistent = true;
+    leaf._grad = leaf._grad.add(g); // create_graph: keep the graph of the sum
+    leaf._grad.storage.persistent = true;
   } else {
-    ops.accumulate_(leaf.grad, g);
+    ops.accumulate_(leaf._grad, g);
   }
 }
 
@@ -175,6 +175,7 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | 
   };
 
   for (let i = 0; i < roots.length; i++) deliver(roots[i], rootGrads[i]);
+  const internalSaved: Slot[] = [];
 
   for (const node of order) {
     const g = pending.get(node);
@@ -184,11 +185,11 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | 
     checkSaved(node);
     const retained = node.retained?.deref();
     if (retained !== undefined) {
-      if (retained.grad === null) {
-        retained.grad = ops.contiguousCopy(g);
-        retained.grad.storage.persistent = true;
+      if (retained._grad === null) {
+        retained._grad = ops.contiguousCopy(g);
+        retained._grad.storage.persistent = true;
       } else {
-        ops.accumulate_(retained.grad, g);
+        ops.accumulate_(retained._grad, g);
       }
     }
     const needs = node.inputs.map((t) => t !== null && t.requires_grad);
@@ -203,9 +204,12 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | 
     release(g);
     if (!opts.retain_graph) {
       if (node.saved.length > 0) node.backwardFn = null; // a second pass must fail, as in PyTorch
+      for (const t of node.saved) if (t.storage.slot.internal) internalSaved.push(t.storage.slot);
       node.saved = [];
     }
   }
+  // what library ops saved for this backward and never handed out is dead now
+  for (const slot of internalSaved) if (!slot.persistent) disposeSlot(slot);
   return results;
 }
 
@@ -238,12 +242,11 @@ export function backward(t: Tensor, gradient: Tensor | null, options: { retain_g
   checkRoot(t);
   const create_graph = options.create_graph ?? false;
   const opts: RunOptions = { retain_graph: options.retain_graph ?? create_graph, create_graph, inputs: null };
-  const g = rootGradient(t, gradient);
   if (create_graph) {
-    withGradMode(true, () => run([t], [g], opts));
+    withGradMode(true, () => run([t], [rootGradient(t, gradient)], opts));
   } else {
     // temporaries of the backward rules die with the scope; leaf grads are persistent
-    withScope(() => withGradMode(false, () => run([t], [g], opts)), () => new Set());
+    withScope(() => withGradMode(false, () => run([t], [rootGradient(t, gradient)], opts)), () => new Set());
   }
 }
 

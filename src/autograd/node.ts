@@ -5,7 +5,14 @@ import type { Tensor } from '../tensor.js';
 /** Given the output gradient, the gradients of the inputs (null where not needed). */
 export type BackwardFn = (grad: Tensor, needs: boolean[]) => (Tensor | null)[];
 
+let nodeCount = 0;
+/** Nodes recorded so far: a node with a larger id was recorded after that point. */
+export function nodeWatermark(): number {
+  return nodeCount;
+}
+
 export class Node {
+  readonly id = ++nodeCount;
   savedVersions: number[];
   /** the non-leaf tensor whose grad is kept (retain_grad) */
   retained: WeakRef<Tensor> | null = null;

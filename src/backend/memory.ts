@@ -25,6 +25,10 @@ export class Slot {
   /** host copy: an ArrayBuffer, or for small blocks the raw 32-bit words (cheaper to allocate) */
   host: ArrayBuffer | number[] | null = null;
   persistent = false; // owned by a module, an optimizer or a .grad: tidy leaves it alone
+  /** made and saved for backward inside a library op, never handed out: dead once backward has used it */
+  internal = false;
+  /** handed to user code as a .grad: may be referenced outside the library */
+  exposed = false;
   disposed = false;
   constructor(readonly bytes: number) {}
 }
@@ -257,7 +261,7 @@ export function disposeStorage(storage: Storage): void {
   disposeSlot(storage.slot);
 }
 
-function disposeSlot(slot: Slot): void {
+export function disposeSlot(slot: Slot): void {
   if (slot.disposed) return;
   slot.disposed = true;
   releaseSlot(slot);
@@ -275,8 +279,11 @@ export function staticBlock(bytes: number): number {
 
 const scopes: Slot[][] = [];
 
-/** Runs fn; frees every block it allocated except those reachable from `keep`. */
-export function withScope<T>(fn: () => T, keep: (result: T) => Set<Slot>): T {
+/**
+ * Runs fn; frees every block made while it ran except those `keep` returns
+ * (given the result and the slots made here) and persistent ones.
+ */
+export function withScope<T>(fn: () => T, keep: (result: T, made: Slot[]) => Set<Slot>): T {
   const scope: Slot[] = [];
   scopes.push(scope);
   let result: T;
@@ -285,11 +292,10 @@ export function withScope<T>(fn: () => T, keep: (result: T) => Set<Slot>): T {
   } finally {
     scopes.splice(scopes.lastIndexOf(scope), 1);
   }
-  const kept = keep(result);
+  const kept = keep(result, scope);
   for (const slot of scope) {
-    if (kept.has(slot)) continue;
-    if (!slot.persistent) disposeSlot(slot);
-    else for (const outer of scopes) outer.push(slot); // still owned: outer scopes decide
+    // outer scopes hold every slot made inside this one too, and decide for the kept ones
+    if (!kept.has(slot) && !slot.persistent) disposeSlot(slot);
   }
   return result;
 }

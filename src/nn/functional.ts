@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor.js';
 import { isIntegral } from '../dtype.js';
 import * as ops from '../ops/index.js';
-import { shapeStr } from '../ops/core.js';
+import { shapeStr, composite } from '../ops/core.js';
 
 export { relu, sigmoid, tanh, gelu, silu, leaky_relu, softplus, linear, softmax, log_softmax, embedding } from '../ops/index.js';
 
@@ -41,33 +41,39 @@ function checkSameSize(input: Tensor, target: Tensor, name: string): void {
 
 export function mse_loss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   checkSameSize(input, target, 'mse_loss');
-  const d = input.sub(target);
-  return reduce(d.mul(d), reductionOf(options));
+  return composite(() => {
+    const d = input.sub(target);
+    return reduce(d.mul(d), reductionOf(options));
+  });
 }
 
 export function l1_loss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   checkSameSize(input, target, 'l1_loss');
-  return reduce(input.sub(target).abs(), reductionOf(options));
+  return composite(() => reduce(input.sub(target).abs(), reductionOf(options)));
 }
 
 export function smooth_l1_loss(input: Tensor, target: Tensor, options: LossOptions & { beta?: number } = {}): Tensor {
   checkSameSize(input, target, 'smooth_l1_loss');
   const beta = options.beta ?? 1;
-  const d = input.sub(target).abs();
-  const loss = beta === 0 ? d : ops.where(d.lt(beta), d.mul(d).mul(0.5 / beta), d.sub(0.5 * beta));
-  return reduce(loss, reductionOf(options));
+  return composite(() => {
+    const d = input.sub(target).abs();
+    const loss = beta === 0 ? d : ops.where(d.lt(beta), d.mul(d).mul(0.5 / beta), d.sub(0.5 * beta));
+    return reduce(loss, reductionOf(options));
+  });
 }
 
 export function binary_cross_entropy(input: Tensor, target: Tensor, options: LossOptions & { weight?: Tensor | null } = {}): Tensor {
   if (!ops.sameShape(input.shape, target.shape)) {
     throw new Error(`Using a target size (torch.Size(${shapeStr(target.shape)})) that is different to the input size (torch.Size(${shapeStr(input.shape)})) is deprecated. Please ensure they have the same size.`);
   }
-  // PyTorch clamps the logs at -100 so that 0 and 1 inputs give finite losses
-  const logP = ops.clamp(input.log(), -100);
-  const log1mP = ops.clamp(ops.sub(1, input).log(), -100);
-  let loss = target.mul(logP).add(ops.sub(1, target).mul(log1mP)).neg();
-  if (options.weight) loss = loss.mul(options.weight);
-  return reduce(loss, reductionOf(options));
+  return composite(() => {
+    // PyTorch clamps the logs at -100 so that 0 and 1 inputs give finite losses
+    const logP = ops.clamp(input.log(), -100);
+    const log1mP = ops.clamp(ops.sub(1, input).log(), -100);
+    let loss = target.mul(logP).add(ops.sub(1, target).mul(log1mP)).neg();
+    if (options.weight) loss = loss.mul(options.weight);
+    return reduce(loss, reductionOf(options));
+  });
 }
 
 export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
@@ -75,12 +81,14 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
   if (!ops.sameShape(input.shape, target.shape)) {
     throw new Error(`Target size (torch.Size(${shapeStr(target.shape)})) must be the same as input size (torch.Size(${shapeStr(input.shape)}))`);
   }
-  // (1 - t) x + (1 + (pw - 1) t) softplus(-x), with softplus(-x) = log(1 + e^-|x|) + max(-x, 0)
-  const sp = ops.log1p(input.abs().neg().exp()).add(ops.clamp(input.neg(), 0));
-  const coeff = options.pos_weight ? options.pos_weight.sub(1).mul(target).add(1) : null;
-  let loss = ops.sub(1, target).mul(input).add(coeff ? coeff.mul(sp) : sp);
-  if (options.weight) loss = loss.mul(options.weight);
-  return reduce(loss, reductionOf(options));
+  return composite(() => {
+    // (1 - t) x + (1 + (pw - 1) t) softplus(-x), with softplus(-x) = log(1 + e^-|x|) + max(-x, 0)
+    const sp = ops.log1p(input.abs().neg().exp()).add(ops.clamp(input.neg(), 0));
+    const coeff = options.pos_weight ? options.pos_weight.sub(1).mul(target).add(1) : null;
+    let loss = ops.sub(1, target).mul(input).add(coeff ? coeff.mul(sp) : sp);
+    if (options.weight) loss = loss.mul(options.weight);
+    return reduce(loss, reductionOf(options));
+  });
 }
 
 function checkTarget(input: Tensor, target: Tensor, name: string): void {
@@ -105,11 +113,13 @@ function checkTarget(input: Tensor, target: Tensor, name: string): void {
 export function nll_loss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   checkTarget(input, target, 'nll_loss');
   const classDim = input.dim() === 1 ? 0 : 1;
-  const picked = ops.gather(input, classDim, target.unsqueeze(classDim)).squeeze(classDim).neg();
-  return reduce(picked, reductionOf(options));
+  return composite(() => {
+    const picked = ops.gather(input, classDim, target.unsqueeze(classDim)).squeeze(classDim).neg();
+    return reduce(picked, reductionOf(options));
+  });
 }
 
 export function cross_entropy(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   const classDim = input.dim() === 1 ? 0 : 1;
-  return nll_loss(ops.log_softmax(input, classDim), target, options);
+  return composite(() => nll_loss(ops.log_softmax(input, classDim), target, options));
 }

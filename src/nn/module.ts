@@ -2,7 +2,7 @@
 // assignment (`this.l1 = new nn.Linear(...)`): they are found by walking the
 // instance's own properties in assignment order, so state-dict keys come out
 // as PyTorch's (`l1.weight`, `0.bias`).
-import { Tensor } from '../tensor.js';
+import { Tensor, releaseGrad } from '../tensor.js';
 import { no_grad } from '../autograd/engine.js';
 import { shapeStr } from '../ops/core.js';
 
@@ -108,8 +108,8 @@ export class Module {
 
   zero_grad(set_to_none = true): void {
     for (const p of this.parameters()) {
-      if (set_to_none) p.grad = null;
-      else if (p.grad) no_grad(() => p.grad!.zero_());
+      if (set_to_none) releaseGrad(p);
+      else if (p._grad) no_grad(() => p._grad!.zero_());
     }
   }
 

@@ -2,7 +2,8 @@
 // pointers, broadcasting and the strided-meta scratch for kernels.
 import { Tensor, contiguousStrides, numelOf, type Shape } from '../tensor.js';
 import { type DType, isIntegral } from '../dtype.js';
-import { Storage, allocate, ptrOf, staticBlock, tick, I32, F32 } from '../backend/memory.js';
+import { Storage, allocate, ptrOf, staticBlock, tick, withScope, I32, F32, type Slot } from '../backend/memory.js';
+import { nodeWatermark, type Node } from '../autograd/node.js';
 import { K, codes } from '../backend/wasm.js';
 
 export { K, codes, tick };
@@ -174,4 +175,40 @@ export function dimArgs(
     return { dim: dimOrOpts.dim ?? null, keepdim: dimOrOpts.keepdim ?? false };
   }
   return { dim: dimOrOpts ?? null, keepdim: keepdim ?? false };
+}
+
+/**
+ * Runs an op composed of other ops and frees, at once, the temporaries it
+ * made: everything but what it returns and what its recorded nodes saved for
+ * backward (marked internal, so backward frees those once it has used them).
+ */
+export function composite<T>(fn: () => T): T {
+  const mark = nodeWatermark();
+  return withScope(fn, (result, madeSlots) => {
+    const made = new Set(madeSlots);
+    const keep = new Set<Slot>();
+    const nodes: Node[] = [];
+    const visit = (v: unknown) => {
+      if (v instanceof Tensor) {
+        keep.add(v.storage.slot);
+        if (v.grad_fn !== null && v.grad_fn.id > mark) nodes.push(v.grad_fn);
+      } else if (Array.isArray(v)) v.forEach(visit);
+    };
+    visit(result);
+    const seen = new Set<Node>();
+    while (nodes.length > 0) {
+      const n = nodes.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      for (const t of n.saved) {
+        const slot = t.storage.slot;
+        if (made.has(slot) && !keep.has(slot)) {
+          keep.add(slot);
+          slot.internal = true; // only what this op made itself, never an input or a view of one
+        }
+      }
+      for (const t of n.inputs) if (t !== null && t.grad_fn !== null && t.grad_fn.id > mark) nodes.push(t.grad_fn);
+    }
+    return keep;
+  });
 }

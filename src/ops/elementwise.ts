@@ -6,7 +6,7 @@ import { type DType, promoteTypes, isIntegral } from '../dtype.js';
 import { record } from '../autograd/engine.js';
 import {
   K, codes, tick, empty, ptr, writeMeta, rowMeta, scalarPtr, broadcastShapes, broadcastStrides, collapse,
-  asFloat, fromFloat, shapeStr,
+  asFloat, fromFloat, shapeStr, composite,
 } from './core.js';
 import { scalarTensor } from './creation.js';
 
@@ -57,15 +57,17 @@ export const expm1 = unaryOp('U_EXPM1', 'Expm1Backward0', (_x, y, g) => g.mul(y.
 export const floor = unaryOp('U_FLOOR', 'FloorBackward0', (_x, _y, g) => g.mul(0));
 export const ceil = unaryOp('U_CEIL', 'CeilBackward0', (_x, _y, g) => g.mul(0));
 export const round = unaryOp('U_ROUND', 'RoundBackward0', (_x, _y, g) => g.mul(0));
-export const rsqrt = (x: Tensor): Tensor => reciprocal(sqrt(x));
+export const rsqrt = (x: Tensor): Tensor => composite(() => reciprocal(sqrt(x)));
 export const silu = unaryOp('U_SILU', 'SiluBackward0', (x, _y, g) => {
   const s = sigmoid(x);
   return g.mul(s.mul(x.mul(sub(1, s)).add(1)));
 });
 export const gelu = (x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor => {
   if ((options.approximate ?? 'none') === 'tanh') {
-    const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-    return x.mul(0.5).mul(tanh(inner).add(1));
+    return composite(() => {
+      const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+      return x.mul(0.5).mul(tanh(inner).add(1));
+    });
   }
   const y = unaryKernel(x, codes.U_GELU);
   return record(y, 'GeluBackward0', [x], (g) => {
@@ -256,7 +258,7 @@ export function where(condition: Tensor, input: Operand, other: Operand): Tensor
     null,
     needs[1] ? where(condition, g, 0) : null,
     needs[2] ? where(condition, 0, g) : null,
-  ]);
+  ], [condition]);
 }
 function fillScalar(out: Tensor, v: number): number {
   K.fill(ptr(out), out.numel(), v);

@@ -40,7 +40,7 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
     }
   }
   const y = fromFloat(out, x.dtype);
-  return record(y, 'IndexSelectBackward0', [x, null], (g) => [index_add_zeros(x.shape, d, idx, g)]);
+  return record(y, 'IndexSelectBackward0', [x, null], (g) => [index_add_zeros(x.shape, d, idx, g)], [idx]);
 }
 
 /** zeros(shape).index_add_(dim, index, g): the adjoint of index_select. */
@@ -50,7 +50,7 @@ function index_add_zeros(shape: number[], d: number, idx: Tensor, g: Tensor): Te
   const src = dense(g);
   tick();
   if (src.numel() > 0) K.index_add(ptr(out), ptr(idx), ptr(src), outer, size, inner, idx.numel());
-  return record(out, 'IndexAddBackward0', [g], (gg) => [index_select(gg, d, idx)]);
+  return record(out, 'IndexAddBackward0', [g], (gg) => [index_select(gg, d, idx)], [idx]);
 }
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -76,7 +76,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     if (bad >= 0) badIndex(idx, bad, size);
   }
   const y = fromFloat(out, x.dtype);
-  return record(y, 'GatherBackward0', [x, null], (g) => [scatter_add_zeros(x.shape, region, d, idx, g)]);
+  return record(y, 'GatherBackward0', [x, null], (g) => [scatter_add_zeros(x.shape, region, d, idx, g)], [idx]);
 }
 
 function narrowTo(x: Tensor, region: number[]): Tensor {
@@ -103,7 +103,7 @@ function scatter_add_zeros(shape: number[], region: number[], d: number, idx: Te
     });
     view.copy_(part);
   }
-  return record(out, 'ScatterAddBackward0', [g], (gg) => [gather(gg, d, idx)]);
+  return record(out, 'ScatterAddBackward0', [g], (gg) => [gather(gg, d, idx)], [idx]);
 }
 
 /** F.embedding(input, weight): rows of weight picked by integer input of any shape. */

@@ -3,7 +3,7 @@
 // B^T) cost no copy.
 import { Tensor, numelOf } from '../tensor.js';
 import { record } from '../autograd/engine.js';
-import { K, tick, empty, ptr, gemmScratch, broadcastShapes, checkFloat } from './core.js';
+import { K, tick, empty, ptr, gemmScratch, broadcastShapes, checkFloat, composite } from './core.js';
 import { unsqueeze, squeeze, transpose, reshape } from './shape.js';
 import { add } from './elementwise.js';
 
@@ -96,6 +96,10 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkMatmul(a, b);
+  return composite(() => matmulRanks(a, b));
+}
+
+function matmulRanks(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length === 1 && b.shape.length === 1) {
     if (a.shape[0] !== b.shape[0]) {
       throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
@@ -139,7 +143,9 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
     const rows = numelOf(input.shape.slice(0, -1));
     throw new Error(`mat1 and mat2 shapes cannot be multiplied (${rows}x${input.shape[input.shape.length - 1]} and ${weight.shape[1]}x${weight.shape[0]})`);
   }
-  const y = matmul(input, weight.shape.length === 2 ? transpose(weight, 0, 1) : weight);
-  return bias ? add(y, bias) : y;
+  return composite(() => {
+    const y = matmul(input, weight.shape.length === 2 ? transpose(weight, 0, 1) : weight);
+    return bias ? add(y, bias) : y;
+  });
 }
 

@@ -2,7 +2,7 @@
 // contiguous [outer, len, inner] block; several dims reduce one run at a time.
 import { Tensor, numelOf, type Shape } from '../tensor.js';
 import { record } from '../autograd/engine.js';
-import { K, codes, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, dimArgs, checkFloat, shapeStr } from './core.js';
+import { K, codes, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, dimArgs, checkFloat, shapeStr, composite } from './core.js';
 import { reshape, expand } from './shape.js';
 import { eq, div, mul, sub, exp } from './elementwise.js';
 import { zeros } from './creation.js';
@@ -70,7 +70,7 @@ export function mean(x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor {
   const a = dimArgs(dim, keepdim);
   const dims = reductionDims(a.dim, x.shape.length);
   const count = dims.reduce((n, d) => n * x.shape[d], 1);
-  return div(sum(x, dims, a.keepdim), count);
+  return composite(() => div(sum(x, dims, a.keepdim), count));
 }
 
 /** Gradient of amax/amin: spread evenly over the elements equal to the result. */
@@ -135,7 +135,7 @@ function maxmin(x: Tensor, dim: number | Tensor | { dim: number; keepdim?: boole
   const a = typeof dim === 'number' ? { dim, keepdim: keepdim ?? false } : { dim: dim.dim, keepdim: dim.keepdim ?? false };
   const [v, idx] = argExtremum(x, a.dim, a.keepdim, isMax, true);
   const d = normalizeDim(a.dim, x.shape.length);
-  const values = record(v!, isMax ? 'MaxBackward0' : 'MinBackward0', [x], (g) => [indexBackward(g, idx, x.shape, d, a.keepdim)]);
+  const values = record(v!, isMax ? 'MaxBackward0' : 'MinBackward0', [x], (g) => [indexBackward(g, idx, x.shape, d, a.keepdim)], [idx]);
   const pair = [values, idx];
   return Object.assign(pair, { values, indices: idx }) as unknown as ValuesIndices;
 }
@@ -212,9 +212,11 @@ export function logsumexp(x: Tensor, dim: DimArg, keepdim?: boolean): Tensor {
   const dims = reductionDims(a.dim, x.shape.length);
   if (dims.length !== 1) {
     // several dims: composed, with the max subtracted for stability
-    const m = amax(x, dims, true).detach();
-    const y = sum(exp(sub(x, m)), dims, true).log().add(m);
-    return a.keepdim ? y : reshape(y, x.shape.filter((_, i) => !dims.includes(i)));
+    return composite(() => {
+      const m = amax(x, dims, true).detach();
+      const y = sum(exp(sub(x, m)), dims, true).log().add(m);
+      return a.keepdim ? y : reshape(y, x.shape.filter((_, i) => !dims.includes(i)));
+    });
   }
   const d = dims[0];
   const yk = softmaxKernel(x, d, codes.S_LOGSUMEXP);
@@ -245,12 +247,14 @@ export function var_(x: Tensor, dim?: number | number[] | VarOptions | null, opt
   const dims = reductionDims(o.dim ?? null, x.shape.length);
   const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
   const n = dims.reduce((p, d) => p * x.shape[d], 1);
-  const centered = sub(x, mean(x, dims, true));
-  return div(sum(mul(centered, centered), dims, o.keepdim ?? false), Math.max(0, n - correction));
+  return composite(() => {
+    const centered = sub(x, mean(x, dims, true));
+    return div(sum(mul(centered, centered), dims, o.keepdim ?? false), Math.max(0, n - correction));
+  });
 }
 
 export function std(x: Tensor, dim?: number | number[] | VarOptions | null, options?: VarOptions | boolean): Tensor {
-  return var_(x, dim, options).sqrt();
+  return composite(() => var_(x, dim, options).sqrt());
 }
 
 /** Sums a broadcast gradient back to `shape` (the adjoint of broadcasting). */

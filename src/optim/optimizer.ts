@@ -1,6 +1,6 @@
 // The Optimizer base: param groups with their own options, per-parameter
 // state, zero_grad, and PyTorch-shaped state_dict / load_state_dict.
-import { Tensor } from '../tensor.js';
+import { Tensor, releaseGrad } from '../tensor.js';
 import { no_grad } from '../autograd/engine.js';
 
 export type ParamGroup = { params: Tensor[] } & Record<string, unknown>;
@@ -36,9 +36,9 @@ export abstract class Optimizer<Options extends object> {
   zero_grad(set_to_none = true): void {
     for (const g of this.param_groups) {
       for (const p of g.params) {
-        if (p.grad === null) continue;
-        if (set_to_none) p.grad = null;
-        else no_grad(() => p.grad!.zero_());
+        if (p._grad === null) continue;
+        if (set_to_none) releaseGrad(p);
+        else no_grad(() => p._grad!.zero_());
       }
     }
   }
@@ -48,7 +48,7 @@ export abstract class Optimizer<Options extends object> {
     const loss = closure ? closure() : undefined;
     no_grad(() => {
       for (const g of this.param_groups) {
-        for (const p of g.params) if (p.grad !== null) this.update(p, p.grad, g);
+        for (const p of g.params) if (p._grad !== null) this.update(p, p._grad, g);
       }
     });
     return loss;

@@ -1,0 +1,115 @@
+// Benchmark driver: wasmtorch vs tfjs-backend-wasm (1 thread) vs tfjs-backend-cpu,
+// one process. Prints a table of medians and speedups, writes bench/results.json.
+//   npm run bench            (builds the TypeScript, then runs dist/bench/run.js)
+//   npm run bench -- gemm    (only cases whose name contains "gemm")
+import os from 'node:os';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { setupTfjs, useBackend } from './tfjs.js';
+import { measure, fmtTime, yieldLoop, type Stats } from './timing.js';
+import { type Case, type Lib, type Runner, LIBS } from './cases/types.js';
+import { gemmCase } from './cases/gemm.js';
+import { addCase, mulCase, sumCase } from './cases/elementwise.js';
+import { mlpCase } from './cases/mlp.js';
+import { seedCase } from './cases/seed.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const cases: Case[] = [
+  ...[128, 256, 512, 1024].map(gemmCase), addCase, mulCase, sumCase, mlpCase, seedCase,
+];
+
+interface Row { c: Case; stats: Partial<Record<Lib, Stats>>; checks: Partial<Record<Lib, number>> }
+
+async function runCase(c: Case): Promise<Row> {
+  const row: Row = { c, stats: {}, checks: {} };
+  for (const lib of LIBS) {
+    await useBackend(lib);
+    gc?.();
+    await yieldLoop();
+    let r: Runner | undefined;
+    try {
+      r = lib === 'wasmtorch' ? c.torch() : c.tf();
+      row.stats[lib] = await measure(r.run);
+      if (r.check) row.checks[lib] = r.check();
+    } catch (e) {
+      console.error(`  ${c.name} / ${lib} failed: ${(e as Error).stack ?? e}`);
+    } finally {
+      r?.dispose();
+    }
+  }
+  const ref = row.checks.wasmtorch;
+  for (const lib of LIBS) {
+    const v = row.checks[lib];
+    if (ref === undefined || v === undefined) continue;
+    if (!(Math.abs(v - ref) <= (c.tol ?? 1e-2) * Math.max(1, Math.abs(ref), Math.abs(v)))) {
+      console.warn(`  WARNING ${c.name}: results differ, wasmtorch ${ref} vs ${lib} ${v}`);
+    }
+  }
+  return row;
+}
+
+const speedup = (row: Row, lib: Lib) =>
+  row.stats.wasmtorch && row.stats[lib] ? row.stats[lib]!.median / row.stats.wasmtorch.median : undefined;
+
+function cell(row: Row, lib: Lib): string {
+  const s = row.stats[lib];
+  if (!s) return 'failed';
+  const rate = row.c.rate ? ` (${(row.c.rate.amount / s.median).toFixed(1)} ${row.c.rate.unit})` : '';
+  return fmtTime(s.median) + rate;
+}
+
+function printTable(rows: Row[]): void {
+  const head = ['case', ...LIBS, 'vs tfjs-wasm', 'vs tfjs-cpu'];
+  const body = rows.map((r) => [
+    r.c.name, ...LIBS.map((l) => cell(r, l)),
+    ...(['tfjs-wasm', 'tfjs-cpu'] as Lib[]).map((l) => { const x = speedup(r, l); return x ? `${x.toFixed(2)}x` : '-'; }),
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cols: string[]) => cols.map((s, i) => (i === 0 ? s.padEnd(w[i]) : s.padStart(w[i]))).join(' | ');
+  console.log('\n' + line(head));
+  console.log(w.map((n) => '-'.repeat(n)).join('-|-'));
+  for (const b of body) console.log(line(b));
+  console.log('\nmedian time per run (throughput); speedup = their median / wasmtorch median (>1: wasmtorch faster)');
+}
+
+async function main(): Promise<void> {
+  const filter = process.argv[2];
+  const selected = filter ? cases.filter((c) => c.name.includes(filter)) : cases;
+  await setupTfjs();
+  const machine = {
+    cpu: os.cpus()[0]?.model, cores: os.cpus().length, os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version, date: new Date().toISOString(), loadavg_1m: os.loadavg()[0],
+    tfjs: tf.version_core, tfjsWasmSimd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), tfjsWasmThreads: 1,
+  };
+  console.log(`${machine.cpu}, ${machine.cores} cores, node ${machine.node}, tfjs ${machine.tfjs}`);
+  const rows: Row[] = [];
+  for (const c of selected) {
+    process.stdout.write(`${c.name} ...`);
+    const row = await runCase(c);
+    process.stdout.write(' ' + LIBS.map((l) => `${l} ${row.stats[l] ? fmtTime(row.stats[l]!.median) : 'failed'}`).join(', ') + '\n');
+    rows.push(row);
+  }
+  printTable(rows);
+  const results = {
+    machine,
+    method: 'warm-up, then samples until >= 15 samples (5 if one run > 1 s) and >= 0.5 s; runs shorter than 1 ms are batched per sample; medians in seconds per run',
+    cases: rows.map((r) => ({
+      name: r.c.name,
+      unit: r.c.rate?.unit,
+      results: Object.fromEntries(LIBS.filter((l) => r.stats[l]).map((l) => {
+        const s = r.stats[l]!;
+        return [l, { median_s: s.median, min_s: s.min, samples: s.samples, runs_per_sample: s.inner,
+          ...(r.c.rate ? { rate: r.c.rate.amount / s.median } : {}), check: r.checks[l] }];
+      })),
+      speedup_vs_tfjs_wasm: speedup(r, 'tfjs-wasm'),
+      speedup_vs_tfjs_cpu: speedup(r, 'tfjs-cpu'),
+    })),
+  };
+  const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/results.json');
+  fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  console.log(`wrote ${out}`);
+}
+
+await main();

@@ -1,0 +1,121 @@
+// The memory model: linear memory is a bounded cache, host arrays the backing
+// store; nothing in user code frees anything.
+import { describe, it, expect } from 'vitest';
+import * as torch from '../src/index.js';
+
+const { nn, optim } = torch;
+const F = torch.nn.functional;
+
+describe('memory', () => {
+  it('10,000 synchronous MLP training steps keep linear memory flat and resident bytes within the budget', () => {
+    torch.manual_seed(0);
+    const budget = 16 * 1024 * 1024;
+    torch.set_memory_budget(budget);
+    const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10));
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.5 });
+    const batches = Array.from({ length: 4 }, () => [torch.rand(64, 784), torch.randint(0, 10, [64])] as const);
+    let warmLinear = 0, maxResident = 0, firstLoss = 0, lastLoss = 0;
+    const writeBacksBefore = torch.memory().write_backs;
+    for (let step = 0; step < 10_000; step++) {
+      const [x, y] = batches[step % batches.length];
+      const loss = F.cross_entropy(model.forward(x) as torch.Tensor, y);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      const m = torch.memory();
+      maxResident = Math.max(maxResident, m.resident_bytes);
+      if (step === 1000) warmLinear = m.linear_memory_bytes;
+      if (step > 1000) expect(m.linear_memory_bytes).toBe(warmLinear);
+      if (step === 0) firstLoss = loss.item();
+      if (step === 9999) lastLoss = loss.item();
+    }
+    expect(maxResident).toBeLessThanOrEqual(budget);
+    expect(torch.memory().write_backs).toBeGreaterThan(writeBacksBefore); // the cache was exercised
+    expect(lastLoss).toBeLessThan(firstLoss); // and training still worked through it
+    torch.set_memory_budget(256 * 1024 * 1024);
+  });
+
+  it('a written-back tensor keeps its values and comes back on next use', () => {
+    const a = torch.arange(0, 5000, { dtype: torch.float32 });
+    const small = torch.tensor([1.5, -2.5, 3]);
+    a.add(0); small.add(0); // make resident
+    torch.set_memory_budget(64 * 1024);
+    for (let i = 0; i < 50; i++) torch.ones(4096).mul(2); // pressure: evicts a and small
+    expect(torch.memory().resident_bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(a.sum().item()).toBe((4999 * 5000) / 2);
+    expect(small.mul(2).tolist()).toEqual([3, -5, 6]);
+    torch.set_memory_budget(256 * 1024 * 1024);
+  });
+
+  it('a tensor evicted and made resident again inside backward survives it', () => {
+    const x = torch.rand(64, 8);
+    const w = torch.rand(8, 4, { requires_grad: true });
+    torch.set_memory_budget(32 * 1024);
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 20; j++) torch.ones(1024).add(1); // evict x between forward and backward
+      const loss = x.matmul(w).sum();
+      for (let j = 0; j < 20; j++) torch.ones(1024).add(1);
+      loss.backward();
+    }
+    expect(x.sum().item()).toBeGreaterThan(0);
+    torch.set_memory_budget(256 * 1024 * 1024);
+  });
+
+  it('backward frees its intermediate gradients at once', () => {
+    const w = torch.rand(256, 256, { requires_grad: true });
+    const x = torch.rand(32, 256);
+    const loss = () => x.matmul(w).tanh().matmul(w).sigmoid().sum();
+    loss().backward(); // warm: leaf grad allocated
+    const l = loss();
+    const before = torch.memory().resident_blocks;
+    l.backward();
+    // leaf grads already exist, so backward leaves nothing new resident
+    expect(torch.memory().resident_blocks).toBeLessThanOrEqual(before);
+  });
+
+  it('tidy frees everything it made except the result, parameters and their grads', () => {
+    const w = new nn.Linear(16, 4);
+    const before = torch.memory().resident_blocks;
+    const out = torch.tidy(() => {
+      const h = w.forward(torch.ones(8, 16)).relu();
+      h.sum().backward();
+      return h.sum(1);
+    });
+    expect(out.shape).toEqual([8]);
+    expect(w.weight.grad!.shape).toEqual([4, 16]);
+    // left resident: the result, the graph behind it (the input, linear's and relu's outputs) and the two gradients
+    expect(torch.memory().resident_blocks - before).toBeLessThanOrEqual(6);
+    expect(w.weight.grad!.sum().item()).not.toBeNaN();
+  });
+
+  it('dispose frees at once, and using the tensor afterwards is an error', () => {
+    const t = torch.ones(1000).mul(2);
+    const before = torch.memory().resident_bytes;
+    t.dispose();
+    expect(torch.memory().resident_bytes).toBeLessThan(before);
+    expect(() => t.sum()).toThrow('this tensor was disposed');
+  });
+
+  it('FinalizationRegistry frees large blocks once the event loop runs', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, 'vitest runs with --expose-gc').toBeTypeOf('function');
+    const before = torch.memory().resident_blocks;
+    (() => {
+      for (let i = 0; i < 200; i++) torch.ones(4096).mul(3);
+    })();
+    expect(torch.memory().resident_blocks).toBeGreaterThanOrEqual(before + 200);
+    for (let i = 0; i < 10 && torch.memory().resident_blocks > before + 20; i++) {
+      gc!();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(torch.memory().resident_blocks).toBeLessThan(before + 20);
+  });
+
+  it('memory() reports its fields', () => {
+    const m = torch.memory();
+    for (const k of ['resident_bytes', 'resident_blocks', 'host_bytes', 'write_backs', 'linear_memory_bytes', 'budget']) {
+      expect(m).toHaveProperty(k);
+    }
+    expect(() => torch.set_memory_budget(0)).toThrow('set_memory_budget(): expected a positive number of bytes, got 0');
+  });
+});
