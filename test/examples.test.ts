@@ -1,0 +1,60 @@
+// The course's programs (examples/) print what the course prints.
+import { describe, it, expect, vi, afterEach } from 'vitest';
+import { loadFixture } from './helpers/fixtures.js';
+
+interface Trajectory { name: string; losses: number[]; predict_4?: number }
+const trajectories = loadFixture<{ trajectories: Trajectory[] }>('training.json').trajectories;
+const fixture = (name: string) => trajectories.find((t) => t.name === name)!;
+
+/** Runs an example module and returns the lines it printed. */
+async function run(name: string): Promise<string[]> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    lines.push(args.join(' '));
+  });
+  try {
+    await import(`../examples/${name}.ts`);
+  } finally {
+    spy.mockRestore();
+  }
+  return lines;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('examples', () => {
+  it('01_basics: the MSE for each w, lowest at w = 2', async () => {
+    const lines = await run('01_basics');
+    expect(lines.filter((l) => l.startsWith('w= ')).length).toBe(41);
+    expect(lines).toContain('\t 1.0 2.0 2.0 0.0');
+    expect(lines[lines.length - 1]).toBe('Lowest MSE 0.0 at w= 2.0');
+  });
+
+  it('02_manual_gradient: the course\'s progress lines and prediction', async () => {
+    const lines = await run('02_manual_gradient');
+    expect(lines[0]).toBe('Prediction (before training) 4 4.0');
+    expect(lines).toContain('progress: 9 w= 1.95 loss= 0.02');
+    const last = lines[lines.length - 1].split(' ');
+    expect(Number(last[last.length - 1])).toBeCloseTo(7.804863933862125, 12);
+  });
+
+  it('03_auto_gradient: PyTorch\'s losses and "Prediction (after training) 4 7.804864..."', async () => {
+    const lines = await run('03_auto_gradient');
+    const t = fixture('manual_gradient');
+    const epochLosses = lines.filter((l) => l.startsWith('Epoch: ')).map((l) => Number(l.split('Loss: ')[1]));
+    // the course prints the loss of the last sample in each epoch
+    const expected = t.losses.filter((_, i) => i % 3 === 2);
+    epochLosses.forEach((l, i) => expect(l).toBeCloseTo(expected[i], 6));
+    expect(lines[lines.length - 1]).toBe(`Prediction (after training) 4 ${t.predict_4}`);
+  });
+
+  it('05_linear_regression: 500 epochs, the loss falls, the prediction for 4 is near 8', async () => {
+    const lines = await run('05_linear_regression');
+    const losses = lines.filter((l) => l.startsWith('Epoch: ')).map((l) => Number(l.split('Loss: ')[1]));
+    expect(losses.length).toBe(500);
+    expect(losses[499]).toBeLessThan(losses[0] / 100);
+    const prediction = Number(lines[lines.length - 1].split(' ').pop());
+    expect(lines[lines.length - 1].startsWith('Prediction (after training) 4 ')).toBe(true);
+    expect(Math.abs(prediction - 8)).toBeLessThan(0.1);
+  });
+});
