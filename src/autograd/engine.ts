@@ -140,6 +140,7 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | 
   const wanted = opts.inputs ? new Map(opts.inputs.map((t, i) => [t, i])) : null;
   const results: (Tensor | null)[] = opts.inputs ? opts.inputs.map(() => null) : [];
   const eager = !opts.create_graph;
+  const adopted = new Set<Storage>();
 
   const release = (g: Tensor): void => {
     const n = (refs.get(g.storage) ?? 1) - 1;
@@ -159,7 +160,16 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | 
       if (t.grad_fn === null) return;
     }
     if (t.grad_fn === null) {
-      if (wanted === null) accumulateLeaf(t, g);
+      if (wanted !== null) return;
+      // a gradient this backward made and nobody else holds becomes the leaf's .grad without a copy
+      if (t._grad === null && eager && g.storage.id > watermark && !refs.has(g.storage) && !adopted.has(g.storage) &&
+        g.offset === 0 && g.storage.numel === t.numel() && g.is_contiguous() && sameShape(g.shape, t.shape)) {
+        adopted.add(g.storage);
+        g.storage.persistent = true;
+        t._grad = g;
+      } else {
+        accumulateLeaf(t, g);
+      }
       return;
     }
     const prev = pending.get(t.grad_fn);

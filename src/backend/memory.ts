@@ -21,6 +21,8 @@ export class Slot {
   cls = 0; // block size in bytes (its size class)
   tick = 0; // last op that touched it (LRU, and the implicit pin of the running op)
   passed = 0; // clock when eviction last gave it a second chance
+  prev: Slot | null = null; // the resident list, oldest first (intrusive: no hashing per op)
+  next: Slot | null = null;
   pins = 0;
   /** host copy: an ArrayBuffer, or for small blocks the raw 32-bit words (cheaper to allocate) */
   host: ArrayBuffer | number[] | null = null;
@@ -115,7 +117,28 @@ function refreshViews(): void {
 
 // ---- the cache ---------------------------------------------------------------
 
-const resident = new Set<Slot>();
+/** Resident slots in a doubly linked list, oldest first. */
+const resident = {
+  head: null as Slot | null,
+  tail: null as Slot | null,
+  size: 0,
+  add(s: Slot): void {
+    s.prev = this.tail;
+    s.next = null;
+    if (this.tail) this.tail.next = s;
+    else this.head = s;
+    this.tail = s;
+    this.size++;
+  },
+  delete(s: Slot): void {
+    if (s.prev) s.prev.next = s.next;
+    else this.head = s.next;
+    if (s.next) s.next.prev = s.prev;
+    else this.tail = s.prev;
+    s.prev = s.next = null;
+    this.size--;
+  },
+};
 let residentBytes = 0;
 let hostBytes = 0;
 let writeBacks = 0;
@@ -131,6 +154,17 @@ export function tick(): void {
 const finalizer = new FinalizationRegistry<Slot>((slot) => {
   releaseSlot(slot);
 });
+// host copies are ordinary garbage; this only keeps the host_bytes count honest
+const hostFinalizer = new FinalizationRegistry<number>((bytes) => {
+  hostBytes -= bytes;
+});
+
+function dropHost(slot: Slot): void {
+  if (slot.host === null) return;
+  hostBytes -= slot.bytes;
+  slot.host = null;
+  hostFinalizer.unregister(slot);
+}
 
 function releaseSlot(slot: Slot): void {
   if (slot.ptr !== 0) {
@@ -139,10 +173,7 @@ function releaseSlot(slot: Slot): void {
     rawFree(slot.ptr, slot.cls);
     slot.ptr = 0;
   }
-  if (slot.host !== null) {
-    hostBytes -= slot.bytes;
-    slot.host = null;
-  }
+  dropHost(slot);
 }
 
 const SMALL_WORDS = 64;
@@ -158,6 +189,7 @@ function writeBack(slot: Slot): void {
     slot.host = kernels.memory.buffer.slice(slot.ptr, slot.ptr + slot.bytes);
   }
   hostBytes += slot.bytes;
+  hostFinalizer.register(slot, slot.bytes, slot);
   writeBacks++;
   resident.delete(slot);
   residentBytes -= slot.cls;
@@ -173,16 +205,20 @@ function writeBack(slot: Slot): void {
  */
 function evict(target: number, need: number, maxBlocks: number): void {
   let passes = resident.size * 2;
-  for (const s of resident) {
+  let s = resident.head;
+  while (s !== null) {
     if ((residentBytes + need <= target && resident.size <= maxBlocks) || passes-- <= 0) break;
-    if (s.tick >= clock || s.pins > 0) continue; // the running op's inputs and outputs stay
-    if (s.tick > s.passed) {
+    const next = s.next;
+    if (s.tick >= clock || s.pins > 0) {
+      // the running op's inputs and outputs stay
+    } else if (s.tick > s.passed) {
       s.passed = clock;
       resident.delete(s);
       resident.add(s);
-      continue;
+    } else {
+      writeBack(s);
     }
-    writeBack(s);
+    s = next ?? (passes > 0 ? resident.head : null);
   }
 }
 const MAX_BLOCKS = 1 << 16;
@@ -229,8 +265,7 @@ export function ptrOf(storage: Storage): number {
   if (host !== null) {
     if (Array.isArray(host)) I32.set(host, ptr >> 2);
     else new Uint8Array(kernels.memory.buffer, ptr, slot.bytes).set(new Uint8Array(host));
-    hostBytes -= slot.bytes;
-    slot.host = null;
+    dropHost(slot);
   }
   return ptr;
 }
@@ -240,7 +275,8 @@ export function hostStorage(buffer: ArrayBuffer, numel: number): Storage {
   const s = new Storage(numel);
   if (numel > 0) {
     s.slot.host = buffer;
-    hostBytes += buffer.byteLength;
+    hostBytes += s.slot.bytes;
+    hostFinalizer.register(s.slot, s.slot.bytes, s.slot);
     for (const scope of scopes) scope.push(s.slot);
   }
   return s;

@@ -125,6 +125,10 @@ export function contiguousCopy(t: Tensor): Tensor {
 /** dst[...] = src[...] for same-shaped (src broadcastable) tensors of any strides. */
 export function copyInto(dst: Tensor, src: Tensor): void {
   tick();
+  if (dst.is_contiguous() && src.is_contiguous() && src.numel() === dst.numel()) {
+    K.copy(ptr(src), ptr(dst), dst.numel());
+    return;
+  }
   const [shape, [ss, ds]] = collapse(dst.shape, [broadcastStrides(src, dst.shape), dst._strides]);
   const nd = shape.length;
   const m = writeMeta([...shape, ...ss, ...ds]);
