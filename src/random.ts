@@ -1,10 +1,14 @@
-// torch.manual_seed and the generator behind rand/randn/randint/shuffles:
-// a Mersenne Twister (MT19937, as PyTorch's CPU generator), floats from the
-// low 24 bits of one draw as PyTorch makes float32 uniforms.
+// torch.manual_seed and the generator behind rand/randn/randint/shuffles.
+// PyTorch's CPU generator, draw for draw: MT19937; a float32 uniform is the
+// low 24 bits of one draw, a double the low 53 bits of two; normals by
+// Box-Muller as ATen does them. So torch.manual_seed(1); torch.rand(5) (and
+// nn.Linear's initial weights) come out as in PyTorch.
 export class Generator {
   private mt = new Uint32Array(624);
   private index = 624;
   private seed_ = 0;
+  /** the second Box-Muller value, kept for the next draw as ATen does */
+  private nextNormal_: number | null = null;
   constructor(seed = 67280421310721) {
     this.manual_seed(seed);
   }
@@ -17,6 +21,7 @@ export class Generator {
       this.mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
     this.index = 624;
+    this.nextNormal_ = null;
     return this;
   }
   initial_seed(): number {
@@ -46,15 +51,56 @@ export class Generator {
   nextFloat(): number {
     return (this.nextUint32() & 0xffffff) * (1 / 16777216);
   }
-  /** Uniform in [0, 1) with 53 random bits. */
+  /** Uniform in [0, 1) with 53 random bits: (hi << 32 | lo) masked to 53 bits. */
   nextDouble(): number {
-    const a = this.nextUint32() >>> 5, b = this.nextUint32() >>> 6;
-    return (a * 67108864 + b) / 9007199254740992;
+    const hi = this.nextUint32(), lo = this.nextUint32();
+    return ((hi & 0x1fffff) * 4294967296 + lo) / 9007199254740992;
   }
-  /** Standard normal (Box-Muller). */
+  /** Standard normal in double precision (at::normal_distribution<double>). */
   nextNormal(): number {
-    const u1 = 1 - this.nextDouble(), u2 = this.nextDouble();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    if (this.nextNormal_ !== null) {
+      const v = this.nextNormal_;
+      this.nextNormal_ = null;
+      return v;
+    }
+    const u1 = this.nextDouble(), u2 = this.nextDouble();
+    const r = Math.sqrt(-2 * Math.log1p(-u2));
+    const theta = 2 * Math.PI * u1;
+    this.nextNormal_ = r * Math.sin(theta);
+    return r * Math.cos(theta);
+  }
+  /** float32 uniform in [from, to), computed in float32 as ATen does. */
+  nextUniform(from: number, to: number): number {
+    const f = Math.fround(from), range = Math.fround(Math.fround(to) - f);
+    return Math.fround(Math.fround(this.nextFloat() * range) + f);
+  }
+  /**
+   * n normal float32 values as torch.randn/normal_ make them: one at a time
+   * below 16 elements; from 16 on, ATen's normal_fill (uniforms first, then
+   * Box-Muller over blocks of 16, the last block redrawn when n % 16 != 0).
+   */
+  normalFloats(n: number, mean = 0, std = 1): Float32Array {
+    const out = new Float32Array(n);
+    if (n < 16) {
+      for (let i = 0; i < n; i++) out[i] = this.nextNormal() * std + mean;
+      return out;
+    }
+    for (let i = 0; i < n; i++) out[i] = this.nextFloat();
+    const fill16 = (at: number) => {
+      for (let j = 0; j < 8; j++) {
+        const u1 = 1 - out[at + j], u2 = out[at + j + 8];
+        const radius = Math.sqrt(-2 * Math.log(u1));
+        const theta = 2 * Math.PI * u2;
+        out[at + j] = radius * Math.cos(theta) * std + mean;
+        out[at + j + 8] = radius * Math.sin(theta) * std + mean;
+      }
+    };
+    for (let i = 0; i + 16 <= n; i += 16) fill16(i);
+    if (n % 16 !== 0) {
+      for (let i = n - 16; i < n; i++) out[i] = this.nextFloat();
+      fill16(n - 16);
+    }
+    return out;
   }
   /** Integer in [low, high). */
   nextInt(low: number, high: number): number {

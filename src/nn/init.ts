@@ -1,8 +1,8 @@
 // torch.nn.init: in-place initialisers drawing from the default generator.
 import { Tensor } from '../tensor.js';
 import { no_grad } from '../autograd/engine.js';
-import { rand, randn, full } from '../ops/creation.js';
-import type { Generator } from '../random.js';
+import { full, uniformFloats, tensor } from '../ops/creation.js';
+import { default_generator, type Generator } from '../random.js';
 
 function fans(t: Tensor): [number, number] {
   if (t.dim() < 2) throw new Error('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
@@ -29,11 +29,13 @@ function set(t: Tensor, values: Tensor): Tensor {
   return t;
 }
 
+// Drawn as PyTorch's Tensor.uniform_ / normal_ draw them, so seeded
+// initialisation gives PyTorch's initial weights.
 export function uniform_(t: Tensor, a = 0, b = 1, generator?: Generator): Tensor {
-  return set(t, rand(t.shape, { generator }).mul(b - a).add(a));
+  return set(t, tensor(uniformFloats(generator ?? default_generator, t.numel(), a, b)).reshape(t.shape));
 }
 export function normal_(t: Tensor, mean = 0, std = 1, generator?: Generator): Tensor {
-  return set(t, randn(t.shape, { generator }).mul(std).add(mean));
+  return set(t, tensor((generator ?? default_generator).normalFloats(t.numel(), mean, std)).reshape(t.shape));
 }
 export function constant_(t: Tensor, val: number): Tensor {
   return set(t, full(t.shape, val));

@@ -179,17 +179,21 @@ export function eye(n: number, m?: number | CreateOptions, opts: CreateOptions =
   return finish(fromArray(values, [n, cols], dtype), opts);
 }
 
-function randomTensor(args: SizeArgs, draw: (g: Generator) => number): Tensor {
+function randomTensor(args: SizeArgs, draw: (g: Generator, n: number) => Float32Array): Tensor {
   const [shape, opts] = sizeArgs(args);
-  const g = opts.generator ?? default_generator;
-  const n = numelOf(shape);
-  const values = new Float32Array(n);
-  for (let i = 0; i < n; i++) values[i] = draw(g);
+  const values = draw(opts.generator ?? default_generator, numelOf(shape));
   return finish(fromArray(values, shape, opts.dtype ?? 'float32'), opts);
 }
 
-export const rand = (...args: SizeArgs): Tensor => randomTensor(args, (g) => g.nextFloat());
-export const randn = (...args: SizeArgs): Tensor => randomTensor(args, (g) => g.nextNormal());
+/** n float32 uniforms in [from, to) (Tensor.uniform_, torch.rand). */
+export function uniformFloats(g: Generator, n: number, from = 0, to = 1): Float32Array {
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) values[i] = g.nextUniform(from, to);
+  return values;
+}
+
+export const rand = (...args: SizeArgs): Tensor => randomTensor(args, (g, n) => uniformFloats(g, n));
+export const randn = (...args: SizeArgs): Tensor => randomTensor(args, (g, n) => g.normalFloats(n));
 export const rand_like = (t: Tensor, opts: CreateOptions = {}): Tensor => rand(t.shape, opts);
 export const randn_like = (t: Tensor, opts: CreateOptions = {}): Tensor => randn(t.shape, opts);
 
@@ -216,7 +220,7 @@ export function randint(a: number, b: number | number[], c?: number[] | CreateOp
 
 /** torch.normal(mean, std, size). */
 export function normal(mean: number, std: number, size: number[], opts: CreateOptions = {}): Tensor {
-  return randomTensor([size, opts], (g) => mean + std * g.nextNormal());
+  return randomTensor([size, opts], (g, n) => g.normalFloats(n, mean, std));
 }
 
 /** torch.randperm(n): a seeded Fisher-Yates shuffle. */
