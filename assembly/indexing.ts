@@ -1,14 +1,21 @@
 import { checkRange } from "./common";
 
 // Index kernels return -1 when every index is in [0, size), else the position
-// of the first bad one, which the JS side turns into PyTorch's error.
+// of the first bad one, which the JS side turns into PyTorch's error; they
+// check all indices before writing anything.
+
+@inline function firstBadIndex(idx: usize, count: i32, size: i32): i32 {
+  for (let t = 0; t < count; t++) {
+    const k = load<i32>(idx + (<usize>t << 2));
+    if (k < 0 || k >= size) return t;
+  }
+  return -1;
+}
 
 // out[o, j, i] = src[o, idx[j], i]; src is [outer, size, inner].
 export function index_select(src: usize, idx: usize, out: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
-  for (let j = 0; j < n; j++) {
-    const k = load<i32>(idx + (<usize>j << 2));
-    if (k < 0 || k >= size) return j;
-  }
+  const bad = firstBadIndex(idx, n, size);
+  if (bad >= 0) return bad;
   const rowBytes = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
@@ -21,10 +28,8 @@ export function index_select(src: usize, idx: usize, out: usize, outer: i32, siz
 
 // dst[o, idx[j], i] += src[o, j, i]: the backward of index_select/embedding.
 export function index_add(dst: usize, idx: usize, src: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
-  for (let j = 0; j < n; j++) {
-    const k = load<i32>(idx + (<usize>j << 2));
-    if (k < 0 || k >= size) return j;
-  }
+  const bad = firstBadIndex(idx, n, size);
+  if (bad >= 0) return bad;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const k = load<i32>(idx + (<usize>j << 2));
@@ -49,10 +54,8 @@ export function index_add(dst: usize, idx: usize, src: usize, outer: i32, size: 
 export function gather(src: usize, idx: usize, out: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
   const total = outer * n * inner;
   checkRange(idx, <usize>total << 2);
-  for (let t = 0; t < total; t++) {
-    const k = load<i32>(idx + (<usize>t << 2));
-    if (k < 0 || k >= size) return t;
-  }
+  const bad = firstBadIndex(idx, total, size);
+  if (bad >= 0) return bad;
   for (let o = 0; o < outer; o++)
     for (let j = 0; j < n; j++)
       for (let i = 0; i < inner; i++) {
@@ -65,10 +68,8 @@ export function gather(src: usize, idx: usize, out: usize, outer: i32, size: i32
 
 export function scatter_add(dst: usize, idx: usize, src: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
   const total = outer * n * inner;
-  for (let t = 0; t < total; t++) {
-    const k = load<i32>(idx + (<usize>t << 2));
-    if (k < 0 || k >= size) return t;
-  }
+  const bad = firstBadIndex(idx, total, size);
+  if (bad >= 0) return bad;
   for (let o = 0; o < outer; o++)
     for (let j = 0; j < n; j++)
       for (let i = 0; i < inner; i++) {

@@ -88,6 +88,28 @@ describe('memory', () => {
     expect(w.weight.grad!.sum().item()).not.toBeNaN();
   });
 
+  it('training steps inside tidy keep parameters, momentum and host-made inputs usable', () => {
+    torch.manual_seed(1);
+    const model = new nn.Sequential(new nn.Linear(32, 16), new nn.ReLU(), new nn.Linear(16, 4));
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.5 });
+    const x = torch.from_numpy(new Float32Array(8 * 32).map((_, i) => Math.sin(i)), [8, 32]);
+    const y = torch.tensor([0, 1, 2, 3, 0, 1, 2, 3], { dtype: torch.long });
+    torch.set_memory_budget(64 * 1024); // evictions inside the scopes too
+    const losses: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      losses.push(torch.tidy(() => {
+        const loss = F.cross_entropy(model.forward(x) as torch.Tensor, y);
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        return loss.item();
+      }));
+    }
+    torch.set_memory_budget(256 * 1024 * 1024);
+    expect(losses[199]).toBeLessThan(losses[0] / 2);
+    expect(x.sum().item()).toBeCloseTo(Array.from({ length: 256 }, (_, i) => Math.fround(Math.sin(i))).reduce((a, b) => a + b), 3);
+  });
+
   it('dispose frees at once, and using the tensor afterwards is an error', () => {
     const t = torch.ones(1000).mul(2);
     const before = torch.memory().resident_bytes;

@@ -82,29 +82,25 @@ export class Softplus extends Module {
   }
 }
 
-export class Softmax extends Module {
-  constructor(readonly dim: number) {
-    super();
-  }
-  forward(x: Tensor): Tensor {
-    return ops.softmax(x, this.dim);
-  }
-  extra_repr(): string {
-    return `dim=${this.dim}`;
-  }
+/** A module around an op taking one dim (Softmax, LogSoftmax). */
+function alongDim(name: string, fn: (x: Tensor, dim: number) => Tensor) {
+  const cls = class extends Module {
+    constructor(readonly dim: number) {
+      super();
+    }
+    forward(x: Tensor): Tensor {
+      return fn(x, this.dim);
+    }
+    extra_repr(): string {
+      return `dim=${this.dim}`;
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: name });
+  return cls;
 }
 
-export class LogSoftmax extends Module {
-  constructor(readonly dim: number) {
-    super();
-  }
-  forward(x: Tensor): Tensor {
-    return ops.log_softmax(x, this.dim);
-  }
-  extra_repr(): string {
-    return `dim=${this.dim}`;
-  }
-}
+export const Softmax = alongDim('Softmax', ops.softmax);
+export const LogSoftmax = alongDim('LogSoftmax', ops.log_softmax);
 
 export class Flatten extends Module {
   constructor(readonly start_dim = 1, readonly end_dim = -1) {
