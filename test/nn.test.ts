@@ -85,7 +85,7 @@ describe('Module', () => {
 
 describe('optim.SGD', () => {
   it('state_dict / load_state_dict continue the same trajectory', () => {
-    const run = (steps: number, resumeFrom?: ReturnType<optim.SGD['state_dict']>) => {
+    const run = (steps: number, resumeFrom?: torch.optim.OptimizerStateDict) => {
       const p = torch.tensor([1, -2, 3], { requires_grad: true });
       const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
       if (resumeFrom) {

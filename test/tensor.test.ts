@@ -82,7 +82,7 @@ describe('views share storage', () => {
     expect(tr.stride()).toEqual([1, 4]);
     torch.no_grad(() => base.mul_(10));
     expect(row.tolist()).toEqual([40, 50, 60, 70]);
-    expect(tr.tolist()[1]).toEqual([10, 50, 90]);
+    expect((tr.tolist() as number[][])[1]).toEqual([10, 50, 90]);
     expect(cols.tolist()).toEqual([[10, 20], [50, 60], [90, 100]]);
     expect(torch.tensor([[1], [2]]).expand(2, 3).tolist()).toEqual([[1, 1, 1], [2, 2, 2]]);
     expect(m.permute(1, 0).contiguous().is_contiguous()).toBe(true);
@@ -149,8 +149,8 @@ describe('elementwise semantics', () => {
 
   it('NaN propagates through maximum, relu keeps it, clamp bounds', () => {
     const x = torch.tensor([NaN, 1, -1]);
-    expect(torch.maximum(x, torch.zeros(3)).tolist()[0]).toBeNaN();
-    expect(x.relu().tolist()[0]).toBeNaN();
+    expect((torch.maximum(x, torch.zeros(3)).tolist() as number[])[0]).toBeNaN();
+    expect((x.relu().tolist() as number[])[0]).toBeNaN();
     expect(torch.tensor([-2, 0.5, 3]).clamp({ min: 0, max: 1 }).tolist()).toEqual([0, 0.5, 1]);
   });
 });
