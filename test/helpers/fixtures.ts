@@ -7,7 +7,10 @@ import * as torch from '../../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** ../shared beside the repository (the layout of a session and of CI). */
-export const sharedDir = [join(here, '..', '..', '..', 'shared'), join(here, '..', '..', 'shared')].find(existsSync)!;
+const candidates = [join(here, '..', '..', '..', 'shared'), join(here, '..', '..', 'shared')];
+export const sharedDir = candidates.find(existsSync) ?? (() => {
+  throw new Error(`the PyTorch fixtures live in shared/ beside the repository; not found at ${candidates.join(' or ')}`);
+})();
 
 export interface FixtureTensor {
   shape: number[];
