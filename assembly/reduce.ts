@@ -34,17 +34,21 @@ export const R_PROD: i32 = 3;
 
 @inline function reduceImpl(op: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
   if (inner == 1) {
-    // contiguous rows: two vector accumulators, then lanes, then the tail
+    // contiguous rows: four vector accumulators (enough to hide the add
+    // latency and run at memory speed), then lanes, then the tail
     for (let o = 0; o < outer; o++) {
       const row = x + (<usize>o * <usize>len << 2);
-      let acc0 = f32x4.splat(rInit(op)), acc1 = acc0;
+      let acc0 = f32x4.splat(rInit(op)), acc1 = acc0, acc2 = acc0, acc3 = acc0;
       let i = 0;
-      for (; i + 8 <= len; i += 8) {
-        acc0 = rVector(op, acc0, v128.load(row + (<usize>i << 2)));
-        acc1 = rVector(op, acc1, v128.load(row + (<usize>i << 2), 16));
+      for (; i + 16 <= len; i += 16) {
+        const p = row + (<usize>i << 2);
+        acc0 = rVector(op, acc0, v128.load(p));
+        acc1 = rVector(op, acc1, v128.load(p, 16));
+        acc2 = rVector(op, acc2, v128.load(p, 32));
+        acc3 = rVector(op, acc3, v128.load(p, 48));
       }
       for (; i + 4 <= len; i += 4) acc0 = rVector(op, acc0, v128.load(row + (<usize>i << 2)));
-      acc0 = rVector(op, acc0, acc1);
+      acc0 = rVector(op, rVector(op, acc0, acc1), rVector(op, acc2, acc3));
       let s = rScalar(op, rScalar(op, f32x4.extract_lane(acc0, 0), f32x4.extract_lane(acc0, 1)),
         rScalar(op, f32x4.extract_lane(acc0, 2), f32x4.extract_lane(acc0, 3)));
       for (; i < len; i++) s = rScalar(op, s, load<f32>(row + (<usize>i << 2)));

@@ -85,8 +85,7 @@ export class Tensor {
     if (this.numel() !== 1) {
       throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
-    const v = this.dataSync()[0];
-    return this.dtype === 'bool' ? v : v;
+    return this.dataSync()[0];
   }
 
   tolist(): NestedArray {

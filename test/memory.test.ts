@@ -110,6 +110,21 @@ describe('memory', () => {
     expect(x.sum().item()).toBeCloseTo(Array.from({ length: 256 }, (_, i) => Math.fround(Math.sin(i))).reduce((a, b) => a + b), 3);
   });
 
+  it('host copies of dead tensors are garbage within a synchronous loop', () => {
+    const gc = (globalThis as { gc?: () => void }).gc!;
+    torch.set_memory_budget(8 * 1024 * 1024);
+    const x = torch.rand(1 << 20); // 4 MiB
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    const writeBacks = torch.memory().write_backs;
+    for (let i = 0; i < 100; i++) x.add(1); // results dropped: each is written back when evicted
+    gc(); // still the same job: no FinalizationRegistry callback has run
+    expect(torch.memory().write_backs - writeBacks).toBeGreaterThan(50);
+    // 100 dead 4 MiB results: their host copies must not be kept alive by the library
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+    torch.set_memory_budget(256 * 1024 * 1024);
+  });
+
   it('dispose frees at once, and using the tensor afterwards is an error', () => {
     const t = torch.ones(1000).mul(2);
     const before = torch.memory().resident_bytes;

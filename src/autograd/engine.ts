@@ -276,15 +276,11 @@ export function grad(
   }
   const create_graph = options.create_graph ?? false;
   const opts: RunOptions = { retain_graph: options.retain_graph ?? create_graph, create_graph, inputs: ins };
-  const results = withGradMode(create_graph, () => run(outs, outs.map((o, i) => rootGradient(o, gos[i] ?? null)), opts));
-  return results.map((r, i) => {
-    if (r === null) {
-      if (!options.allow_unused) {
-        throw new Error('One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.');
-      }
-      return r as unknown as Tensor;
-    }
-    void i;
-    return r;
-  });
+  const compute = () => withGradMode(create_graph, () => run(outs, outs.map((o, i) => rootGradient(o, gos[i] ?? null)), opts));
+  // without create_graph, everything but the returned gradients is a temporary
+  const results = create_graph ? compute() : withScope(compute, (res) => new Set(res.flatMap((r) => (r ? [r.storage.slot] : []))));
+  if (results.includes(null) && !options.allow_unused) {
+    throw new Error('One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.');
+  }
+  return results as Tensor[];
 }

@@ -2,11 +2,12 @@
 //
 // Every storage has a Slot: its block in linear memory when resident (ptr > 0)
 // and/or a host copy. Blocks come from size-class free lists over a bump
-// pointer. When resident bytes would pass the budget, the least recently used
-// blocks not touched by the running op are written back to host arrays and
-// freed. Blocks known dead (backward's intermediate gradients, tidy scopes,
-// dispose) are freed at once; a FinalizationRegistry frees the rest when the
-// event loop gets to run it.
+// pointer. When resident bytes (or blocks) would pass the budget, the least
+// recently used blocks not touched by the running op are written back to host
+// arrays and freed. Blocks known dead are freed at once (backward's
+// intermediate gradients, composite ops' temporaries, what backward has
+// consumed, unread gradients reset by zero_grad, tidy scopes, dispose); a
+// FinalizationRegistry frees large ones when the event loop gets to run it.
 import { kernels } from './wasm.js';
 
 const PAGE = 65536;
@@ -23,7 +24,6 @@ export class Slot {
   passed = 0; // clock when eviction last gave it a second chance
   prev: Slot | null = null; // the resident list, oldest first (intrusive: no hashing per op)
   next: Slot | null = null;
-  pins = 0;
   /** host copy: an ArrayBuffer, or for small blocks the raw 32-bit words (cheaper to allocate) */
   host: ArrayBuffer | number[] | null = null;
   persistent = false; // owned by a module, an optimizer or a .grad: tidy leaves it alone
@@ -32,6 +32,7 @@ export class Slot {
   /** handed to user code as a .grad: may be referenced outside the library */
   exposed = false;
   disposed = false;
+  key = 0; // its entry in the finalization watch list while resident (large blocks only)
   constructor(readonly bytes: number) {}
 }
 
@@ -42,8 +43,8 @@ export function storageWatermark(): number {
 }
 
 // Registering costs ~0.2 us, more than a small op: small blocks are left to
-// the LRU cache (bounded in bytes and in count), large ones also get freed
-// by the FinalizationRegistry once the event loop runs it.
+// the LRU cache (bounded in bytes and in count), large resident ones also get
+// freed by the FinalizationRegistry once the event loop runs it.
 const FINALIZE_MIN_BYTES = 4096;
 
 /** Raw bytes of one tensor's elements (always 4 bytes each). */
@@ -53,7 +54,6 @@ export class Storage {
   readonly slot: Slot;
   constructor(readonly numel: number) {
     this.slot = new Slot(numel * 4);
-    if (this.slot.bytes >= FINALIZE_MIN_BYTES) finalizer.register(this, this.slot, this.slot);
   }
   get persistent(): boolean {
     return this.slot.persistent;
@@ -144,16 +144,36 @@ let hostBytes = 0;
 let writeBacks = 0;
 let budget = 256 * 1024 * 1024;
 /** Op clock: blocks touched at the current tick are inputs/outputs of the running op. */
-export let clock = 1;
+let clock = 1;
 
 /** Starts a new op: everything touched from now on is pinned until the next one. */
 export function tick(): void {
   clock++;
 }
 
-const finalizer = new FinalizationRegistry<Slot>((slot) => {
-  releaseSlot(slot);
+// The registry must not hold the slot itself: its held values stay alive until
+// the callback runs (never, in a synchronous loop), and a slot written back
+// holds host data that must become garbage with its storage. So it holds a
+// key into `watched`, which holds only resident slots.
+const watched = new Map<number, Slot>();
+const finalizer = new FinalizationRegistry<number>((key) => {
+  const slot = watched.get(key);
+  if (slot !== undefined) releaseSlot(slot);
 });
+
+function watch(storage: Storage): void {
+  if (storage.slot.bytes < FINALIZE_MIN_BYTES) return;
+  watched.set(storage.id, storage.slot);
+  storage.slot.key = storage.id;
+  finalizer.register(storage, storage.id, storage.slot);
+}
+
+function unwatch(slot: Slot): void {
+  if (slot.key === 0) return;
+  watched.delete(slot.key);
+  finalizer.unregister(slot);
+  slot.key = 0;
+}
 // host copies are ordinary garbage; this only keeps the host_bytes count honest
 const hostFinalizer = new FinalizationRegistry<number>((bytes) => {
   hostBytes -= bytes;
@@ -167,6 +187,7 @@ function dropHost(slot: Slot): void {
 }
 
 function releaseSlot(slot: Slot): void {
+  unwatch(slot);
   if (slot.ptr !== 0) {
     resident.delete(slot);
     residentBytes -= slot.cls;
@@ -190,6 +211,7 @@ function writeBack(slot: Slot): void {
   }
   hostBytes += slot.bytes;
   hostFinalizer.register(slot, slot.bytes, slot);
+  unwatch(slot);
   writeBacks++;
   resident.delete(slot);
   residentBytes -= slot.cls;
@@ -209,7 +231,7 @@ function evict(target: number, need: number, maxBlocks: number): void {
   while (s !== null) {
     if ((residentBytes + need <= target && resident.size <= maxBlocks) || passes-- <= 0) break;
     const next = s.next;
-    if (s.tick >= clock || s.pins > 0) {
+    if (s.tick >= clock) {
       // the running op's inputs and outputs stay
     } else if (s.tick > s.passed) {
       s.passed = clock;
@@ -248,7 +270,9 @@ export function allocate(storage: Storage): number {
   if (storage.slot.bytes === 0) return 0;
   // only storages made inside a tidy scope belong to it (not ones made resident again)
   for (let i = 0; i < scopes.length; i++) scopes[i].push(storage.slot);
-  return allocBlock(storage.slot);
+  const ptr = allocBlock(storage.slot);
+  watch(storage);
+  return ptr;
 }
 
 /** The storage's address in linear memory, making it resident if it was written back. */
@@ -262,6 +286,7 @@ export function ptrOf(storage: Storage): number {
   if (slot.bytes === 0) return 0;
   const host = slot.host;
   const ptr = allocBlock(slot);
+  watch(storage);
   if (host !== null) {
     if (Array.isArray(host)) I32.set(host, ptr >> 2);
     else new Uint8Array(kernels.memory.buffer, ptr, slot.bytes).set(new Uint8Array(host));
@@ -301,7 +326,6 @@ export function disposeSlot(slot: Slot): void {
   if (slot.disposed) return;
   slot.disposed = true;
   releaseSlot(slot);
-  if (slot.bytes >= FINALIZE_MIN_BYTES) finalizer.unregister(slot);
 }
 
 /** Permanent blocks for the kernels' scratch space (outside the budget). */

@@ -107,10 +107,9 @@ function scatter_add_zeros(shape: number[], region: number[], d: number, idx: Te
 }
 
 /** F.embedding(input, weight): rows of weight picked by integer input of any shape. */
-export function embedding(input: Tensor, weight: Tensor, padding_idx?: number | null): Tensor {
+export function embedding(input: Tensor, weight: Tensor): Tensor {
   checkIndex(input, 'embedding');
   if (weight.shape.length !== 2) throw new Error("'weight' must be 2-D");
   const rows = index_select(weight, 0, input.reshape([-1]));
-  void padding_idx;
   return rows.view([...input.shape, weight.shape[1]]);
 }

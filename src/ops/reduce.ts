@@ -54,8 +54,7 @@ function finishShape(y: Tensor, x: Tensor, dims: number[], keepdim: boolean): Te
   return y.detach().view(x.shape.filter((_, i) => !dims.includes(i)));
 }
 
-export function sum(x: Tensor, dim?: DimArg, keepdim?: boolean, options?: { dtype?: string }): Tensor {
-  void options;
+export function sum(x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor {
   const a = dimArgs(dim, keepdim);
   const dims = reductionDims(a.dim, x.shape.length);
   const y0 = reduceKeep(x, dims, codes.R_SUM);
