@@ -363,8 +363,10 @@ export function withScope<T>(fn: () => T, keep: (result: T, made: Slot[]) => Set
 // ---- reporting -------------------------------------------------------------
 
 export interface MemoryInfo {
+  /** bytes of tensor data in WebAssembly memory (whole blocks) */
   resident_bytes: number;
   resident_blocks: number;
+  /** bytes written back to JS arrays and not yet known to be collected (known when the event loop runs finalizers) */
   host_bytes: number;
   write_backs: number;
   linear_memory_bytes: number;
