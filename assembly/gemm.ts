@@ -17,17 +17,22 @@ export const GEMM_SCRATCH_BYTES: i32 = (GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC + 
 // Pack rows [i0, i0+mc) x cols [p0, p0+kc) of A into MR-row panels, k-major,
 // zero-padded to a multiple of MR rows.
 function packA(a: usize, rsA: i32, csA: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
+  const step = <usize>csA << 2;
   for (let ip = 0; ip < mc; ip += MR) {
     const rows = min(MR, mc - ip);
-    for (let r = 0; r < MR; r++) {
-      if (r < rows) {
-        let src = a + ((<usize>(i0 + ip + r) * <usize>rsA + <usize>p0 * <usize>csA) << 2);
-        const step = <usize>csA << 2;
+    if (rows == MR && rsA == 1) {
+      // A transposed (backward's A^T): the panel's 4 rows are adjacent, one vector per k
+      let src = a + ((<usize>(i0 + ip) + <usize>p0 * <usize>csA) << 2);
+      for (let k = 0; k < kc; k++) { v128.store(dst + (<usize>k << 4), v128.load(src)); src += step; }
+    } else {
+      for (let r = 0; r < MR; r++) {
         let d = dst + (<usize>r << 2);
-        for (let k = 0; k < kc; k++) { store<f32>(d, load<f32>(src)); src += step; d += MR << 2; }
-      } else {
-        let d = dst + (<usize>r << 2);
-        for (let k = 0; k < kc; k++) { store<f32>(d, 0); d += MR << 2; }
+        if (r < rows) {
+          let src = a + ((<usize>(i0 + ip + r) * <usize>rsA + <usize>p0 * <usize>csA) << 2);
+          for (let k = 0; k < kc; k++) { store<f32>(d, load<f32>(src)); src += step; d += MR << 2; }
+        } else {
+          for (let k = 0; k < kc; k++) { store<f32>(d, 0); d += MR << 2; }
+        }
       }
     }
     dst += <usize>(MR * kc) << 2;
@@ -36,23 +41,31 @@ function packA(a: usize, rsA: i32, csA: i32, i0: i32, p0: i32, mc: i32, kc: i32,
 
 // Pack rows [p0, p0+kc) x cols [j0, j0+nc) of B into NR-column panels.
 function packB(b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  const rowStep = <usize>rsB << 2, colStep = <usize>csB << 2;
   for (let jp = 0; jp < nc; jp += NR) {
     const cols = min(NR, nc - jp);
+    let src = b + ((<usize>p0 * <usize>rsB + <usize>(j0 + jp) * <usize>csB) << 2);
     if (cols == NR && csB == 1) {
-      let src = b + ((<usize>p0 * <usize>rsB + <usize>(j0 + jp)) << 2);
-      const step = <usize>rsB << 2;
       for (let k = 0; k < kc; k++) {
         v128.store(dst, v128.load(src));
         v128.store(dst, v128.load(src, 16), 16);
-        src += step; dst += NR << 2;
+        src += rowStep; dst += NR << 2;
+      }
+    } else if (cols == NR) {
+      // B transposed (dX = dY W^T): eight column streams, each contiguous along k when rsB == 1
+      for (let k = 0; k < kc; k++) {
+        let p = src;
+        for (let c = 0; c < NR; c++) { store<f32>(dst + (<usize>c << 2), load<f32>(p)); p += colStep; }
+        src += rowStep; dst += NR << 2;
       }
     } else {
       for (let k = 0; k < kc; k++) {
-        const row = b + ((<usize>(p0 + k) * <usize>rsB) << 2);
+        let p = src;
         for (let c = 0; c < NR; c++) {
-          store<f32>(dst + (<usize>c << 2), c < cols ? load<f32>(row + (<usize>((j0 + jp + c) * csB) << 2)) : 0);
+          store<f32>(dst + (<usize>c << 2), c < cols ? load<f32>(p) : 0);
+          if (c < cols) p += colStep;
         }
-        dst += NR << 2;
+        src += rowStep; dst += NR << 2;
       }
     }
   }
