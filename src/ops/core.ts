@@ -142,9 +142,9 @@ export function dense(t: Tensor): Tensor {
   return t.is_contiguous() ? t : contiguousCopy(t);
 }
 
-/** Float32 data for a kernel (ints and bools converted). */
+/** Float32 data for a kernel: float and bool tensors as they are (strides kept), ints converted. */
 export function asFloat(t: Tensor): Tensor {
-  if (t.dtype === 'float32' || t.dtype === 'bool') return dense(t);
+  if (t.dtype === 'float32' || t.dtype === 'bool') return t;
   tick();
   const src = dense(t);
   const out = empty(t.shape.slice(), 'float32');

@@ -6,14 +6,14 @@ import { type DType, promoteTypes, isIntegral } from '../dtype.js';
 import { record } from '../autograd/engine.js';
 import {
   K, codes, tick, empty, ptr, writeMeta, rowMeta, scalarPtr, broadcastShapes, broadcastStrides, collapse,
-  asFloat, fromFloat, shapeStr, composite,
+  asFloat, dense, fromFloat, shapeStr, composite,
 } from './core.js';
 import { scalarTensor } from './creation.js';
 
 // ---- unary -------------------------------------------------------------------
 
 function unaryKernel(x: Tensor, op: number, p0 = 0, p1 = 0, outDtype: DType = 'float32'): Tensor {
-  const src = asFloat(x);
+  const src = dense(asFloat(x));
   tick();
   const out = empty(x.shape.slice(), 'float32');
   const n = out.numel();
