@@ -241,33 +241,20 @@ export function where(condition: Tensor, input: Operand, other: Operand): Tensor
   let shape = broadcastShapes(condition.shape, ti ? ti.shape : []);
   shape = broadcastShapes(shape, to ? to.shape : []);
   const dtype = resultDtype(input, other);
+  // the kernel takes dense operands of the output's shape
   const c = expandDense(condition, shape);
-  const a = ti ? expandDense(asFloat(ti), shape) : null;
-  const b = to ? expandDense(asFloat(to), shape) : null;
+  const a = expandDense(asFloat(ti ?? scalarTensor(Number(input))), shape);
+  const b = expandDense(asFloat(to ?? scalarTensor(Number(other))), shape);
   tick();
   const out = empty(shape, 'float32');
   const n = out.numel();
-  if (n > 0) {
-    // scalar operands are broadcast by the fill kernel into the output first
-    const pa = a ? ptr(a) : fillScalar(out, Number(input));
-    const pb = b ? ptr(b) : pa === ptr(out) ? expandScalar(n, Number(other)) : fillScalar(out, Number(other));
-    K.where(ptr(c), pa, pb, ptr(out), n);
-  }
+  if (n > 0) K.where(ptr(c), ptr(a), ptr(b), ptr(out), n);
   const y = fromFloat(out, dtype);
   return record(y, 'WhereBackward0', [null, ti, to], (g, needs) => [
     null,
     needs[1] ? where(condition, g, 0) : null,
     needs[2] ? where(condition, 0, g) : null,
   ], [condition]);
-}
-function fillScalar(out: Tensor, v: number): number {
-  K.fill(ptr(out), out.numel(), v);
-  return ptr(out);
-}
-function expandScalar(n: number, v: number): number {
-  const t = empty([n]);
-  K.fill(ptr(t), n, v);
-  return ptr(t);
 }
 function expandDense(t: Tensor, shape: number[]): Tensor {
   if (t.is_contiguous() && t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i])) return t;

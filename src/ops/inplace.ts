@@ -4,7 +4,7 @@
 import { Tensor, type TensorOrScalar } from '../tensor.js';
 import { type DType, isIntegral } from '../dtype.js';
 import { is_grad_enabled } from '../autograd/engine.js';
-import { K, tick, ptr, copyInto, sameShape, broadcastShapes, shapeStr, asFloat, fromFloat, empty } from './core.js';
+import { K, tick, ptr, copyInto, contiguousCopy, sameShape, broadcastShapes, shapeStr, asFloat, fromFloat, empty } from './core.js';
 import { add, sub, mul, div } from './elementwise.js';
 
 function checkInPlace(t: Tensor): void {
@@ -108,13 +108,9 @@ export function toDtype(t: Tensor, dtype: DType): Tensor {
     c.dtype = dtype;
     return c;
   }
-  const f = asFloat(t);
-  const out = f === t ? t.detach().clone() : f;
-  return fromFloat(out.dtype === 'bool' ? relabel(out) : out, dtype);
-}
-
-function relabel(t: Tensor): Tensor {
-  const c = t.clone();
-  c.dtype = 'float32';
-  return c;
+  // to float32 or an integer type: a float32 copy first (bools are stored as 0/1 floats)
+  const g = asFloat(t);
+  const f = g === t ? contiguousCopy(t) : g;
+  f.dtype = 'float32';
+  return fromFloat(f, dtype);
 }
