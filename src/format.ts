@@ -50,7 +50,7 @@ export function formatTensor(t: Tensor): string {
   const extras: string[] = [];
   if (t.numel() === 0 && t.shape.length > 1) extras.push(`size=(${t.shape.join(', ')})`);
   if (t.dtype !== 'float32' && t.dtype !== 'int64' && t.dtype !== 'bool') extras.push(`dtype=torch.${t.dtype}`);
-  if (t.grad_fn !== null) extras.push(`grad_fn=<${t.grad_fn.name}>`);
+  if (t.grad_fn !== null) extras.push(`grad_fn=<${t.grad_fn.name()}>`);
   else if (t.requires_grad) extras.push('requires_grad=True');
   return `tensor(${body}${extras.map((e) => ', ' + e).join('')})`;
 }

@@ -44,7 +44,7 @@ export const autograd = {
   backward(tensors: Tensor | Tensor[], grad_tensors?: Tensor | Tensor[] | null, options: { retain_graph?: boolean; create_graph?: boolean } = {}): void {
     const ts = Array.isArray(tensors) ? tensors : [tensors];
     const gs = grad_tensors == null ? ts.map(() => null) : Array.isArray(grad_tensors) ? grad_tensors : [grad_tensors];
-    ts.forEach((t, i) => engine.backward(t, gs[i] ?? null, options));
+    engine.backward(ts, gs, options);
   },
 };
 

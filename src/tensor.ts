@@ -36,6 +36,8 @@ export class Tensor {
   grad_fn: Node | null = null;
   /** set by retain_grad(): a non-leaf keeps its .grad */
   _retains_grad = false;
+  /** the tensor this one is a view of (PyTorch's ._base), for in-place checks */
+  _base: Tensor | null = null;
 
   constructor(
     public storage: Storage,
@@ -139,7 +141,7 @@ export class Tensor {
   }
   retain_grad(): void { autograd.retainGrad(this); }
   backward(gradient?: Tensor | null, options: { retain_graph?: boolean; create_graph?: boolean } = {}): void {
-    autograd.backward(this, gradient ?? null, options);
+    autograd.backward([this], [gradient ?? null], options);
   }
   /** Frees this tensor's memory now (its storage, shared by its views). */
   dispose(): void { disposeStorage(this.storage); }

@@ -118,7 +118,7 @@ describe('autograd', () => {
     expect(x.is_leaf).toBe(true);
     const y = x.mul(2).add(1);
     expect(y.is_leaf).toBe(false);
-    expect(y.grad_fn!.name).toBe('AddBackward0');
+    expect(y.grad_fn!.name()).toBe('AddBackward0');
     expect(String(y)).toBe('tensor([3.], grad_fn=<AddBackward0>)');
   });
 
@@ -129,5 +129,84 @@ describe('autograd', () => {
     w.data = w.data.sub(w.grad!.data.mul(0.01));
     expect(w.requires_grad).toBe(true);
     expect(w.item()).toBeCloseTo(1 + 0.08, 6);
+  });
+
+  it('autograd.grad results stay valid when they share storage with other gradients', () => {
+    const x = torch.tensor([1, 2, 3], { requires_grad: true });
+    const y = x.mul(2);
+    expect(torch.autograd.grad(y.mul(3).sum(), y)[0].tolist()).toEqual([3, 3, 3]);
+    const a = torch.tensor([1, 2], { requires_grad: true }), w = torch.tensor([3, 4], { requires_grad: true });
+    expect(torch.autograd.grad(a.add(w.mul(3)).mul(2).sum(), [a])[0].tolist()).toEqual([2, 2]);
+  });
+
+  it('zero_, fill_ and copy_ replace a non-leaf\'s history (its old value gets no gradient)', () => {
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    const y = x.mul(2);
+    y.zero_();
+    y.add(1).sum().backward();
+    expect(x.grad!.tolist()).toEqual([0, 0]);
+    const w = torch.tensor([1, 2], { requires_grad: true });
+    const b = torch.zeros(2);
+    b.copy_(w);
+    expect(b.grad_fn!.name()).toBe('CopyBackwards');
+    b.mul(3).sum().backward();
+    expect(w.grad!.tolist()).toEqual([3, 3]);
+    const c = torch.zeros(2, 3);
+    c.copy_(torch.tensor([1, 2, 3]));
+    expect(c.tolist()).toEqual([[1, 2, 3], [1, 2, 3]]);
+    expect(() => torch.zeros(2).copy_(torch.zeros(3, 2))).toThrow("output with shape [2] doesn't match the broadcast shape [3, 2]");
+  });
+
+  it('in-place ops on views of tensors that require grad are refused with a clear message', () => {
+    const w = torch.tensor([1, 2, 3], { requires_grad: true });
+    expect(() => w.narrow(0, 0, 1).mul_(5)).toThrow('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+    const y = w.mul(1);
+    expect(() => y.narrow(0, 0, 1).mul_(5)).toThrow('in-place operations on a view of a tensor that requires grad');
+    torch.no_grad(() => w.narrow(0, 0, 1).mul_(5));
+    expect(w.tolist()).toEqual([5, 2, 3]);
+  });
+
+  it('in-place ops save only what their gradient reads (PyTorch accepts these)', () => {
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    const y = x.mul(2);
+    y.mul_(3);
+    y.sum().backward();
+    expect(x.grad!.tolist()).toEqual([6, 6]);
+    const x2 = torch.tensor([0.5, 1], { requires_grad: true });
+    const h = x2.mul(1);
+    const e = h.exp();
+    h.add_(1);
+    e.sum().backward();
+    expect(Array.from(x2.grad!.dataSync())).toEqual([Math.exp(0.5), Math.E].map(Math.fround));
+    const a = torch.tensor([1, 2], { requires_grad: true });
+    const p = a.pow(2);
+    p.add_(1);
+    p.sum().backward();
+    expect(a.grad!.tolist()).toEqual([2, 4]);
+  });
+
+  it('in-place op with an operand that requires grad differentiates through both', () => {
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    const z = torch.tensor([3, 4], { requires_grad: true });
+    const y = x.mul(1);
+    y.mul_(z);
+    y.sum().backward();
+    expect(x.grad!.tolist()).toEqual([3, 4]);
+    expect(z.grad!.tolist()).toEqual([1, 2]);
+  });
+
+  it('torch.autograd.backward over several roots sharing a graph runs one pass', () => {
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    const h = x.mul(x);
+    torch.autograd.backward([h.sum(), h.mul(2).sum()]);
+    expect(x.grad!.tolist()).toEqual([6, 12]);
+  });
+
+  it('backward(create_graph) leaves a .grad that can be differentiated again', () => {
+    const x = torch.tensor([2], { requires_grad: true });
+    x.pow(3).sum().backward(null, { create_graph: true });
+    expect(x.grad!.requires_grad).toBe(true);
+    const [g2] = torch.autograd.grad(x.grad!.sum(), x);
+    expect(g2.item()).toBe(12);
   });
 });

@@ -32,14 +32,22 @@ export function enable_grad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }
 
-/** Records `out` as produced by an op on `inputs`; a no-op when nothing needs a gradient. */
-export function record(out: Tensor, name: string, inputs: (Tensor | null)[], backward: BackwardFn, saved: Tensor[] = []): Tensor {
+/**
+ * Records `out` as produced by an op on `inputs`; a no-op when nothing needs a
+ * gradient. `saved` lists every tensor the backward rule reads (checked for
+ * in-place changes, kept alive by composite ops): a list, or a function of
+ * which inputs need a gradient, so that only what is read is saved.
+ */
+export function record(out: Tensor, name: string, inputs: (Tensor | null)[], backward: BackwardFn,
+  saved: (Tensor | null)[] | ((needs: boolean[]) => (Tensor | null)[]) = []): Tensor {
   if (!gradEnabled) return out;
   let needed = false;
   for (const t of inputs) if (t !== null && t.requires_grad) needed = true;
   if (!needed) return out;
+  const needs = inputs.map((t) => t !== null && t.requires_grad);
+  const list = (typeof saved === 'function' ? saved(needs) : saved).filter((t): t is Tensor => t !== null);
   out.requires_grad = true;
-  out.grad_fn = new Node(name, inputs, backward, saved);
+  out.grad_fn = new Node(name, inputs, needs, backward, list);
   return out;
 }
 
@@ -71,7 +79,7 @@ function checkSaved(node: Node): void {
     const t = node.saved[i];
     if (t.storage.version !== node.savedVersions[i]) {
       throw new Error('one of the variables needed for gradient computation has been modified by an inplace operation: ' +
-        `[torch.FloatTensor ${shapeStr(t.shape)}], which is output 0 of ${t.grad_fn?.name ?? 'a leaf'}, is at version ` +
+        `[torch.FloatTensor ${shapeStr(t.shape)}], which is output 0 of ${t.grad_fn?.name() ?? 'a leaf'}, is at version ` +
         `${t.storage.version}; expected version ${node.savedVersions[i]} instead. Hint: the backtrace further above ` +
         'shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!');
     }
@@ -119,16 +127,17 @@ interface RunOptions {
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {
-  if (leaf._grad === null) {
-    const copy = ops.contiguousCopy(g.shape.length === leaf.shape.length ? g : g.view(leaf.shape));
-    copy.storage.persistent = true;
-    leaf._grad = copy;
-  } else if (gradEnabled) {
-    leaf._grad = leaf._grad.add(g); // create_graph: keep the graph of the sum
-    leaf._grad.storage.persistent = true;
+  const shaped = sameShape(g.shape, leaf.shape) ? g : g.view(leaf.shape);
+  if (gradEnabled) {
+    // create_graph: the gradient keeps its graph, so it can be differentiated again
+    leaf._grad = leaf._grad === null ? ops.clone(shaped) : leaf._grad.add(shaped);
+  } else if (leaf._grad === null) {
+    leaf._grad = ops.contiguousCopy(shaped);
   } else {
-    ops.accumulate_(leaf._grad, g);
+    ops.accumulate_(leaf._grad, shaped);
+    return;
   }
+  leaf._grad.storage.persistent = true;
 }
 
 function run(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | null)[] {
@@ -140,14 +149,14 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | 
   const wanted = opts.inputs ? new Map(opts.inputs.map((t, i) => [t, i])) : null;
   const results: (Tensor | null)[] = opts.inputs ? opts.inputs.map(() => null) : [];
   const eager = !opts.create_graph;
-  const adopted = new Set<Storage>();
+  const handedOut = new Set<Storage>(); // became a leaf's .grad or a result: never freed here
 
   const release = (g: Tensor): void => {
     const n = (refs.get(g.storage) ?? 1) - 1;
     if (n > 0) refs.set(g.storage, n);
     else {
       refs.delete(g.storage);
-      if (eager && g.storage.id > watermark && !g.storage.persistent) disposeStorage(g.storage);
+      if (eager && g.storage.id > watermark && !g.storage.persistent && !handedOut.has(g.storage)) disposeStorage(g.storage);
     }
   };
   const hold = (g: Tensor): void => {
@@ -157,14 +166,15 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | 
     if (wanted !== null && wanted.has(t)) {
       const i = wanted.get(t)!;
       results[i] = results[i] === null ? g : results[i]!.add(g);
+      handedOut.add(results[i]!.storage);
       if (t.grad_fn === null) return;
     }
     if (t.grad_fn === null) {
       if (wanted !== null) return;
       // a gradient this backward made and nobody else holds becomes the leaf's .grad without a copy
-      if (t._grad === null && eager && g.storage.id > watermark && !refs.has(g.storage) && !adopted.has(g.storage) &&
+      if (t._grad === null && eager && g.storage.id > watermark && !refs.has(g.storage) && !handedOut.has(g.storage) &&
         g.offset === 0 && g.storage.numel === t.numel() && g.is_contiguous() && sameShape(g.shape, t.shape)) {
-        adopted.add(g.storage);
+        handedOut.add(g.storage);
         g.storage.persistent = true;
         t._grad = g;
       } else {
@@ -202,7 +212,7 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | 
         ops.accumulate_(retained._grad, g);
       }
     }
-    const needs = node.inputs.map((t) => t !== null && t.requires_grad);
+    const needs = node.needs;
     const grads = node.backwardFn(g, needs);
     for (let i = 0; i < node.inputs.length; i++) {
       const t = node.inputs[i];
@@ -247,16 +257,17 @@ function checkRoot(t: Tensor): void {
   }
 }
 
-/** Tensor.backward(): accumulates d(t)/d(leaf) into every leaf's .grad. */
-export function backward(t: Tensor, gradient: Tensor | null, options: { retain_graph?: boolean; create_graph?: boolean }): void {
-  checkRoot(t);
+/** Tensor.backward() and torch.autograd.backward(): accumulates d(roots)/d(leaf) into every leaf's .grad, in one pass. */
+export function backward(roots: Tensor[], gradients: (Tensor | null)[], options: { retain_graph?: boolean; create_graph?: boolean }): void {
+  roots.forEach(checkRoot);
   const create_graph = options.create_graph ?? false;
   const opts: RunOptions = { retain_graph: options.retain_graph ?? create_graph, create_graph, inputs: null };
+  const grads = () => roots.map((t, i) => rootGradient(t, gradients[i] ?? null));
   if (create_graph) {
-    withGradMode(true, () => run([t], [rootGradient(t, gradient)], opts));
+    withGradMode(true, () => run(roots, grads(), opts));
   } else {
     // temporaries of the backward rules die with the scope; leaf grads are persistent
-    withScope(() => withGradMode(false, () => run([t], [rootGradient(t, gradient)], opts)), () => new Set());
+    withScope(() => withGradMode(false, () => run(roots, grads(), opts)), () => new Set());
   }
 }
 

@@ -16,17 +16,19 @@ export class Node {
   savedVersions: number[];
   /** the non-leaf tensor whose grad is kept (retain_grad) */
   retained: WeakRef<Tensor> | null = null;
-  freed = false;
   constructor(
-    readonly name: string,
+    private readonly opName: string,
     public inputs: (Tensor | null)[],
+    /** which inputs get a gradient: fixed when the op ran, as PyTorch's graph edges are */
+    readonly needs: boolean[],
     public backwardFn: BackwardFn | null,
     public saved: Tensor[],
   ) {
     this.savedVersions = saved.map((t) => t.storage.version);
   }
-  name_(): string { return this.name; }
-  toString(): string { return `<${this.name}>`; }
+  /** PyTorch's grad_fn.name(), e.g. 'MulBackward0'. */
+  name(): string { return this.opName; }
+  toString(): string { return `<${this.opName}>`; }
   /** PyTorch's grad_fn.next_functions, as [node or 'AccumulateGrad' or null, 0] pairs. */
   get next_functions(): [Node | string | null, number][] {
     return this.inputs.map((t) => [t === null || !t.requires_grad ? null : t.grad_fn ?? 'AccumulateGrad', 0]);

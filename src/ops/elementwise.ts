@@ -21,13 +21,15 @@ function unaryKernel(x: Tensor, op: number, p0 = 0, p1 = 0, outDtype: DType = 'f
   return fromFloat(out, outDtype);
 }
 
-/** An elementwise unary op with its derivative dy/dx as a function of x and y. */
-function unaryOp(code: string, name: string, derivative: ((x: Tensor, y: Tensor, g: Tensor) => Tensor) | null) {
+/**
+ * An elementwise unary op with its derivative as a function of x, y and the
+ * output gradient; `reads` says which of x and y the derivative uses (saved).
+ */
+function unaryOp(code: string, name: string, reads: '' | 'x' | 'y', derivative: (x: Tensor, y: Tensor, g: Tensor) => Tensor) {
   const op = codes[code];
   return (x: Tensor): Tensor => {
     const y = unaryKernel(x, op);
-    if (derivative === null) return y;
-    return record(y, name, [x], (g) => [derivative(x, y, g)], [x, y]);
+    return record(y, name, [x], (g) => [derivative(x, y, g)], reads === 'x' ? [x] : reads === 'y' ? [y] : []);
   };
 }
 
@@ -35,30 +37,30 @@ export const neg = (x: Tensor): Tensor => {
   const y = unaryKernel(x, codes.U_NEG, 0, 0, x.dtype);
   return record(y, 'NegBackward0', [x], (g) => [neg(g)]);
 };
-export const exp = unaryOp('U_EXP', 'ExpBackward0', (_x, y, g) => g.mul(y));
-export const log = unaryOp('U_LOG', 'LogBackward0', (x, _y, g) => g.div(x));
-export const sqrt = unaryOp('U_SQRT', 'SqrtBackward0', (_x, y, g) => g.div(y.mul(2)));
+export const exp = unaryOp('U_EXP', 'ExpBackward0', 'y', (_x, y, g) => g.mul(y));
+export const log = unaryOp('U_LOG', 'LogBackward0', 'x', (x, _y, g) => g.div(x));
+export const sqrt = unaryOp('U_SQRT', 'SqrtBackward0', 'y', (_x, y, g) => g.div(y.mul(2)));
 export const abs = (x: Tensor): Tensor => {
   const y = unaryKernel(x, codes.U_ABS, 0, 0, x.dtype);
   return record(y, 'AbsBackward0', [x], (g) => [g.mul(sign(x))], [x]);
 };
-export const sigmoid = unaryOp('U_SIGMOID', 'SigmoidBackward0', (_x, y, g) => g.mul(y.mul(sub(1, y))));
-export const tanh = unaryOp('U_TANH', 'TanhBackward0', (_x, y, g) => g.mul(sub(1, y.mul(y))));
-export const relu = unaryOp('U_RELU', 'ReluBackward0', (_x, y, g) => g.mul(y.gt(0)));
-export const sin = unaryOp('U_SIN', 'SinBackward0', (x, _y, g) => g.mul(cos(x)));
-export const cos = unaryOp('U_COS', 'CosBackward0', (x, _y, g) => g.mul(neg(sin(x))));
-export const reciprocal = unaryOp('U_RECIPROCAL', 'ReciprocalBackward0', (_x, y, g) => g.mul(neg(y.mul(y))));
-export const square = unaryOp('U_SQUARE', 'PowBackward0', (x, _y, g) => g.mul(x.mul(2)));
-export const sign = unaryOp('U_SIGN', 'SignBackward0', (_x, _y, g) => g.mul(0));
-export const erf = unaryOp('U_ERF', 'ErfBackward0', (x, _y, g) =>
+export const sigmoid = unaryOp('U_SIGMOID', 'SigmoidBackward0', 'y', (_x, y, g) => g.mul(y.mul(sub(1, y))));
+export const tanh = unaryOp('U_TANH', 'TanhBackward0', 'y', (_x, y, g) => g.mul(sub(1, y.mul(y))));
+export const relu = unaryOp('U_RELU', 'ReluBackward0', 'y', (_x, y, g) => g.mul(y.gt(0)));
+export const sin = unaryOp('U_SIN', 'SinBackward0', 'x', (x, _y, g) => g.mul(cos(x)));
+export const cos = unaryOp('U_COS', 'CosBackward0', 'x', (x, _y, g) => g.mul(neg(sin(x))));
+export const reciprocal = unaryOp('U_RECIPROCAL', 'ReciprocalBackward0', 'y', (_x, y, g) => g.mul(neg(y.mul(y))));
+export const square = unaryOp('U_SQUARE', 'PowBackward0', 'x', (x, _y, g) => g.mul(x.mul(2)));
+export const sign = unaryOp('U_SIGN', 'SignBackward0', '', (_x, _y, g) => g.mul(0));
+export const erf = unaryOp('U_ERF', 'ErfBackward0', 'x', (x, _y, g) =>
   g.mul(exp(neg(x.mul(x))).mul(2 / Math.sqrt(Math.PI))));
-export const log1p = unaryOp('U_LOG1P', 'Log1PBackward0', (x, _y, g) => g.div(x.add(1)));
-export const expm1 = unaryOp('U_EXPM1', 'Expm1Backward0', (_x, y, g) => g.mul(y.add(1)));
-export const floor = unaryOp('U_FLOOR', 'FloorBackward0', (_x, _y, g) => g.mul(0));
-export const ceil = unaryOp('U_CEIL', 'CeilBackward0', (_x, _y, g) => g.mul(0));
-export const round = unaryOp('U_ROUND', 'RoundBackward0', (_x, _y, g) => g.mul(0));
+export const log1p = unaryOp('U_LOG1P', 'Log1PBackward0', 'x', (x, _y, g) => g.div(x.add(1)));
+export const expm1 = unaryOp('U_EXPM1', 'Expm1Backward0', 'y', (_x, y, g) => g.mul(y.add(1)));
+export const floor = unaryOp('U_FLOOR', 'FloorBackward0', '', (_x, _y, g) => g.mul(0));
+export const ceil = unaryOp('U_CEIL', 'CeilBackward0', '', (_x, _y, g) => g.mul(0));
+export const round = unaryOp('U_ROUND', 'RoundBackward0', '', (_x, _y, g) => g.mul(0));
 export const rsqrt = (x: Tensor): Tensor => composite(() => reciprocal(sqrt(x)));
-export const silu = unaryOp('U_SILU', 'SiluBackward0', (x, _y, g) => {
+export const silu = unaryOp('U_SILU', 'SiluBackward0', 'x', (x, _y, g) => {
   const s = sigmoid(x);
   return g.mul(s.mul(x.mul(sub(1, s)).add(1)));
 });
@@ -178,7 +180,8 @@ export function sub(a: Operand, b: Operand, options?: { alpha?: number }): Tenso
 export function mul(a: Operand, b: Operand): Tensor {
   const y = binaryKernel(codes.B_MUL, a, b, resultDtype(a, b));
   return record(y, 'MulBackward0', [asT(a), asT(b)],
-    (g, needs) => [needs[0] ? mul(g, b) : null, needs[1] ? mul(g, a) : null], [asT(a), asT(b)].filter(notNull));
+    (g, needs) => [needs[0] ? mul(g, b) : null, needs[1] ? mul(g, a) : null],
+    (needs) => [needs[0] ? asT(b) : null, needs[1] ? asT(a) : null]);
 }
 export function div(a: Operand, b: Operand, options?: { rounding_mode?: 'trunc' | 'floor' | null }): Tensor {
   let y = binaryKernel(codes.B_DIV, a, b, 'float32');
@@ -190,7 +193,7 @@ export function div(a: Operand, b: Operand, options?: { rounding_mode?: 'trunc' 
   return record(y, 'DivBackward0', [asT(a), asT(b)], (g, needs) => [
     needs[0] ? div(g, b) : null,
     needs[1] ? neg(mul(g, a)).div(mul(b, b)) : null,
-  ], [asT(a), asT(b)].filter(notNull));
+  ], (needs) => [asT(b), needs[1] ? asT(a) : null]);
 }
 export function pow(a: Operand, b: Operand): Tensor {
   const y = binaryKernel(codes.B_POW, a, b, resultDtype(a, b));
@@ -201,7 +204,7 @@ export function pow(a: Operand, b: Operand): Tensor {
       : b === 0 ? mul(g, 0) : mul(g, mul(pow(a, b - 1), b))) : null,
     // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0
     needs[1] ? mul(g, where(eq(a instanceof Tensor ? a : scalarTensor(a), 0).logical_and(ge(b, 0)), 0, mul(y, log(a instanceof Tensor ? a : scalarTensor(a))))) : null,
-  ], [asT(a), asT(b), y].filter(notNull));
+  ], (needs) => [needs[0] ? asT(a) : null, needs[0] ? asT(b) : null, ...(needs[1] ? [asT(a), y] : [])]);
 }
 function minmax(op: number, name: string, a: Tensor, b: Tensor): Tensor {
   const y = binaryKernel(op, a, b, resultDtype(a, b));
@@ -226,9 +229,6 @@ export const ne = compare('B_NE');
 export const logical_and = compare('B_AND');
 export const logical_or = compare('B_OR');
 
-function notNull<T>(v: T | null): v is T {
-  return v !== null;
-}
 
 // ---- selection -------------------------------------------------------------
 

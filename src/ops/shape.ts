@@ -6,7 +6,9 @@ import { normalizeDim, shapeStr, contiguousCopy, copyInto, empty, sameShape } fr
 import { zeros } from './creation.js';
 
 function viewOf(t: Tensor, shape: number[], strides: number[], offset = t.offset): Tensor {
-  return new Tensor(t.storage, shape, strides, offset, t.dtype);
+  const v = new Tensor(t.storage, shape, strides, offset, t.dtype);
+  v._base = t._base ?? t;
+  return v;
 }
 
 /** Flattens (...dims) or ([dims]) arguments. */
