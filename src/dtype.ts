@@ -33,3 +33,30 @@ export function promoteTypes(a: DType, b: DType): DType {
 export function dtypeName(dtype: DType): string {
   return `torch.${dtype}`;
 }
+
+const LEGACY: Record<string, DType> = { FloatTensor: 'float32', LongTensor: 'int64', IntTensor: 'int32', BoolTensor: 'bool' };
+const TYPE_NAMES: Record<DType, string> = { float32: 'torch.FloatTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' };
+
+/** PyTorch's legacy type string of a dtype (Tensor.type()). */
+export function typeName(dtype: DType): string {
+  return TYPE_NAMES[dtype];
+}
+
+/**
+ * What Tensor.to()/type() were given: a dtype, a legacy constructor
+ * (torch.LongTensor) or its name, or a device ('cpu' is the only one: null).
+ */
+export function parseDType(x: unknown): DType | null {
+  if (typeof x === 'function') x = x.name;
+  if (typeof x !== 'string') throw new Error(`to() received an invalid combination of arguments: ${String(x)}`);
+  const name = x.startsWith('torch.') ? x.slice(6) : x;
+  if (name in TYPE_NAMES) return name as DType;
+  if (name in LEGACY) return LEGACY[name];
+  const aliases: Record<string, DType> = { float: 'float32', long: 'int64', int: 'int32' };
+  if (name in aliases) return aliases[name];
+  if (name === 'cpu' || name.startsWith('cpu:')) return null;
+  if (/^(cuda|mps|xpu|meta)(:\d+)?$/.test(name)) {
+    throw new Error(`wasmtorch has no '${name}' device: tensors live in WebAssembly memory, on the CPU ('cpu')`);
+  }
+  throw new Error(`invalid dtype or device: '${x}'`);
+}

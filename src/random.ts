@@ -102,9 +102,9 @@ export class Generator {
     }
     return out;
   }
-  /** Integer in [low, high). */
+  /** Integer in [low, high): low + random() % range, as ATen's random_from_to (ranges below 2^32). */
   nextInt(low: number, high: number): number {
-    return low + Math.floor(this.nextDouble() * (high - low));
+    return low + (this.nextUint32() % (high - low));
   }
 }
 

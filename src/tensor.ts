@@ -1,6 +1,6 @@
 // The Tensor: shape, strides and offset over a Storage (views share it),
 // a dtype, and the autograd fields. Op methods delegate to src/ops.
-import { type DType, isFloating, isIntegral, viewOf } from './dtype.js';
+import { type DType, isFloating, isIntegral, viewOf, parseDType, typeName } from './dtype.js';
 import { Storage, readBytes, disposeStorage, hostStorage, disposeSlot } from './backend/memory.js';
 import type { Node } from './autograd/node.js';
 import * as ops from './ops/index.js';
@@ -147,15 +147,24 @@ export class Tensor {
   dispose(): void { disposeStorage(this.storage); }
 
   // ---- conversions ------------------------------------------------------------
-  to(dtype: DType | { dtype?: DType }): Tensor {
-    const d = typeof dtype === 'string' ? dtype : dtype.dtype ?? this.dtype;
-    return ops.toDtype(this, d);
+  /** to(dtype), to('cpu') (a no-op: there is no other device), to({ dtype }). */
+  to(dtype: DType | string | { dtype?: DType; device?: string }): Tensor {
+    const arg = typeof dtype === 'object' && dtype !== null ? dtype.dtype ?? dtype.device ?? 'cpu' : dtype;
+    const d = parseDType(arg);
+    return d === null ? this : ops.toDtype(this, d);
   }
   float(): Tensor { return ops.toDtype(this, 'float32'); }
   long(): Tensor { return ops.toDtype(this, 'int64'); }
   int(): Tensor { return ops.toDtype(this, 'int32'); }
   bool(): Tensor { return ops.toDtype(this, 'bool'); }
-  type(dtype: DType): Tensor { return ops.toDtype(this, dtype); }
+  /** type() names the type ('torch.FloatTensor'); type(dtype or torch.LongTensor) converts. */
+  type(): string;
+  type(dtype: DType | string | ((...a: never[]) => unknown)): Tensor;
+  type(dtype?: DType | string | ((...a: never[]) => unknown)): Tensor | string {
+    if (dtype === undefined) return typeName(this.dtype);
+    const d = parseDType(dtype);
+    return d === null ? this : ops.toDtype(this, d);
+  }
   clone(): Tensor { return ops.clone(this); }
   contiguous(): Tensor { return ops.contiguous(this); }
   cpu(): Tensor { return this; }
@@ -222,8 +231,8 @@ export class Tensor {
   logsumexp(dim: number | number[] | DimOptions, keepdim?: boolean): Tensor { return ops.logsumexp(this, dim, keepdim); }
   softmax(dim: number | { dim: number }): Tensor { return ops.softmax(this, dim); }
   log_softmax(dim: number | { dim: number }): Tensor { return ops.log_softmax(this, dim); }
-  var(dim?: number | number[] | ops.VarOptions | null, options?: ops.VarOptions | boolean): Tensor { return ops.var_(this, dim, options); }
-  std(dim?: number | number[] | ops.VarOptions | null, options?: ops.VarOptions | boolean): Tensor { return ops.std(this, dim, options); }
+  var(dim?: number | number[] | ops.VarOptions | null, options?: ops.VarOptions | boolean, keepdim?: boolean): Tensor { return ops.var_(this, dim, options, keepdim); }
+  std(dim?: number | number[] | ops.VarOptions | null, options?: ops.VarOptions | boolean, keepdim?: boolean): Tensor { return ops.std(this, dim, options, keepdim); }
 
   // ---- linear algebra -------------------------------------------------------------
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }

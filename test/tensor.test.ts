@@ -154,3 +154,63 @@ describe('elementwise semantics', () => {
     expect(torch.tensor([-2, 0.5, 3]).clamp({ min: 0, max: 1 }).tolist()).toEqual([0, 0.5, 1]);
   });
 });
+
+describe('review fixes: PyTorch behaviour', () => {
+  it('randint draws what PyTorch draws; randperm is a seeded permutation', () => {
+    torch.manual_seed(0);
+    expect(torch.randint(0, 10, [5]).tolist()).toEqual([4, 9, 3, 0, 3]);
+    torch.manual_seed(7);
+    const p = torch.randperm(10).tolist() as number[];
+    torch.manual_seed(7);
+    expect(torch.randperm(10).tolist()).toEqual(p);
+    expect([...p].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('cat promotes dtypes; masked_fill keeps the input dtype', () => {
+    const c = torch.cat([torch.tensor([1, 2], { dtype: torch.long }), torch.tensor([0.5])]);
+    expect(c.dtype).toBe('float32');
+    expect(c.tolist()).toEqual([1, 2, 0.5]);
+    const m = torch.tensor([1, 2], { dtype: torch.long }).masked_fill(torch.tensor([true, false]), 7.9);
+    expect(m.dtype).toBe('int64');
+    expect(m.tolist()).toEqual([7, 2]);
+  });
+
+  it('split(0) and chunk(0) are errors, not endless loops', () => {
+    expect(() => torch.ones(3).split(0)).toThrow('split_size can only be 0 if dimension size is 0, but got dimension size of 3');
+    expect(() => torch.ones(3).chunk(0)).toThrow('chunk expects `chunks` to be greater than 0, got: 0');
+  });
+
+  it('argmax(x, null), var(dim, unbiased, keepdim), reductions of 0-d tensors', () => {
+    expect(torch.argmax(torch.tensor([1, 5, 2]), null as never).item()).toBe(1);
+    expect(torch.ones(2, 3).var(1, true, true).shape).toEqual([2, 1]);
+    const s = torch.tensor(2, { requires_grad: true });
+    const y = s.sum(null, true);
+    expect(y).not.toBe(s);
+    expect(s.is_leaf).toBe(true);
+    y.backward();
+    expect(s.grad!.item()).toBe(1);
+  });
+
+  it('to() and type(): dtypes, legacy constructors, the cpu device', () => {
+    const x = torch.tensor([1.5, 2.5]);
+    expect(x.to('cpu')).toBe(x);
+    expect(x.to({ dtype: torch.long }).tolist()).toEqual([1, 2]);
+    expect(x.type()).toBe('torch.FloatTensor');
+    expect(x.type(torch.LongTensor).dtype).toBe('int64');
+    expect(x.type('torch.IntTensor').dtype).toBe('int32');
+    expect(() => x.to('cuda')).toThrow("wasmtorch has no 'cuda' device");
+    expect(() => x.to('nonsense')).toThrow("invalid dtype or device: 'nonsense'");
+  });
+
+  it('binary_cross_entropy has finite gradients at inputs of exactly 0 and 1', () => {
+    const p = torch.tensor([1, 0, 0.25], { requires_grad: true });
+    const loss = torch.nn.functional.binary_cross_entropy(p, torch.tensor([1, 0, 1]));
+    loss.backward();
+    const g = p.grad!.tolist() as number[];
+    expect(g[0]).toBe(0);
+    expect(g[1]).toBe(0);
+    expect(g[2]).toBeCloseTo(-1 / 0.25 / 3, 5);
+    expect(loss.item()).toBeCloseTo(-Math.log(0.25) / 3, 5);
+  });
+});
+

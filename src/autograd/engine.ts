@@ -53,6 +53,7 @@ export function record(out: Tensor, name: string, inputs: (Tensor | null)[], bac
 
 export function setRequiresGrad(t: Tensor, flag: boolean): void {
   if (!t.is_leaf) {
+    if (flag) return; // a non-leaf already requires grad
     throw new Error('you can only change requires_grad flags of leaf variables. If you want to use a computed variable ' +
       'in a subgraph that doesn\'t require differentiation use var_no_grad = var.detach().');
   }

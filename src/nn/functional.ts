@@ -4,6 +4,7 @@ import { Tensor } from '../tensor.js';
 import { isIntegral } from '../dtype.js';
 import * as ops from '../ops/index.js';
 import { shapeStr, composite } from '../ops/core.js';
+import { record, no_grad as torch_no_grad } from '../autograd/engine.js';
 
 export { relu, sigmoid, tanh, gelu, silu, leaky_relu, softplus, linear, softmax, log_softmax, embedding } from '../ops/index.js';
 
@@ -67,13 +68,27 @@ export function binary_cross_entropy(input: Tensor, target: Tensor, options: Los
     throw new Error(`Using a target size (torch.Size(${shapeStr(target.shape)})) that is different to the input size (torch.Size(${shapeStr(input.shape)})) is deprecated. Please ensure they have the same size.`);
   }
   return composite(() => {
-    // PyTorch clamps the logs at -100 so that 0 and 1 inputs give finite losses
-    const logP = ops.clamp(input.log(), -100);
-    const log1mP = ops.clamp(ops.sub(1, input).log(), -100);
-    let loss = target.mul(logP).add(ops.sub(1, target).mul(log1mP)).neg();
+    let loss = bceElementwise(input, target);
     if (options.weight) loss = loss.mul(options.weight);
     return reduce(loss, reductionOf(options));
   });
+}
+
+/**
+ * -(t log x + (1 - t) log(1 - x)), the logs clamped at -100 as PyTorch does so
+ * that inputs of exactly 0 or 1 give finite losses; its gradient is PyTorch's
+ * (x - t) / max(x (1 - x), 1e-12), finite there too.
+ */
+function bceElementwise(input: Tensor, target: Tensor): Tensor {
+  const logs = (x: Tensor) => [ops.clamp(x.log(), -100), ops.clamp(ops.sub(1, x).log(), -100)];
+  const loss = torch_no_grad(() => {
+    const [logP, log1mP] = logs(input);
+    return target.mul(logP).add(ops.sub(1, target).mul(log1mP)).neg();
+  });
+  return record(loss, 'BinaryCrossEntropyBackward0', [input, target], (g, needs) => [
+    needs[0] ? g.mul(input.sub(target)).div(ops.clamp(input.mul(ops.sub(1, input)), 1e-12)) : null,
+    needs[1] ? (() => { const [logP, log1mP] = logs(input); return g.mul(log1mP.sub(logP)); })() : null,
+  ], [input, target]);
 }
 
 export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor,

@@ -24,7 +24,8 @@ export function rowMeta(n: number, sa: number, sb: number): number {
 
 /** Writes ints into the kernel meta scratch and returns its address. */
 export function writeMeta(values: number[]): number {
-  if (values.length > META_INTS) throw new Error(`wasmtorch: tensors with more than ${META_INTS >> 2} dimensions are not supported`);
+  // kernels use one more nd-int counter after the 3 nd-int arrays they are given
+  if ((values.length / 3) * 4 > META_INTS) throw new Error(`wasmtorch: tensors with more than ${META_INTS >> 2} dimensions are not supported`);
   const base = meta >> 2;
   for (let i = 0; i < values.length; i++) I32[base + i] = values[i];
   return meta;

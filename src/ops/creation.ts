@@ -223,16 +223,16 @@ export function normal(mean: number, std: number, size: number[], opts: CreateOp
   return randomTensor([size, opts], (g, n) => g.normalFloats(n, mean, std));
 }
 
-/** torch.randperm(n): a seeded Fisher-Yates shuffle. */
+/** torch.randperm(n): ATen's CPU shuffle (forward Fisher-Yates, z = random() % (n - i)). */
 export function randperm(n: number, opts: CreateOptions = {}): Tensor {
   const g = opts.generator ?? default_generator;
   const values = new Int32Array(n);
   for (let i = 0; i < n; i++) values[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = g.nextInt(0, i + 1);
+  for (let i = 0; i < n - 1; i++) {
+    const z = i + (g.nextUint32() % (n - i));
     const t = values[i];
-    values[i] = values[j];
-    values[j] = t;
+    values[i] = values[z];
+    values[z] = t;
   }
   return fromArray(values, [n], opts.dtype ?? 'int64');
 }

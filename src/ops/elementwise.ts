@@ -273,7 +273,8 @@ export function masked_fill(x: Tensor, mask: Tensor, value: number | Tensor): Te
   if (shape.length !== x.shape.length || shape.some((d, i) => d !== x.shape[i])) {
     throw new Error(`The size of tensor a (${x.shape[x.shape.length - 1]}) must match the size of tensor b (${mask.shape[mask.shape.length - 1]}) at non-singleton dimension ${x.shape.length - 1}; mask ${shapeStr(mask.shape)} does not broadcast to input ${shapeStr(x.shape)}`);
   }
-  return where(mask, value, x);
+  const y = where(mask, value, x);
+  return y.dtype === x.dtype ? y : y.to(x.dtype); // the value is cast to the input's dtype, as in PyTorch
 }
 
 export { isIntegral };

@@ -2,7 +2,7 @@
 // contiguous [outer, len, inner] block; several dims reduce one run at a time.
 import { Tensor, numelOf, type Shape } from '../tensor.js';
 import { record } from '../autograd/engine.js';
-import { K, codes, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, dimArgs, checkFloat, shapeStr, composite } from './core.js';
+import { K, codes, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, dimArgs, checkFloat, shapeStr, composite, contiguousCopy } from './core.js';
 import { reshape, expand } from './shape.js';
 import { eq, div, mul, sub, exp } from './elementwise.js';
 import { zeros } from './creation.js';
@@ -46,7 +46,7 @@ function reduceKeep(x: Tensor, dims: number[], op: number): Tensor {
     shape = next;
     i = j - 1;
   }
-  return cur;
+  return cur === x ? contiguousCopy(x) : cur; // nothing to reduce (a 0-d tensor): still a new tensor
 }
 
 function finishShape(y: Tensor, x: Tensor, dims: number[], keepdim: boolean): Tensor {
@@ -165,7 +165,7 @@ export function min(x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: 
 }
 
 function argOf(x: Tensor, dim: number | { dim?: number; keepdim?: boolean } | undefined, keepdim: boolean | undefined, isMax: boolean): Tensor {
-  const a = typeof dim === 'object' ? { dim: dim.dim, keepdim: dim.keepdim ?? false } : { dim, keepdim: keepdim ?? false };
+  const a = dim !== null && typeof dim === 'object' ? { dim: dim.dim, keepdim: dim.keepdim ?? false } : { dim, keepdim: keepdim ?? false };
   if (a.dim === undefined || a.dim === null) {
     const [, idx] = argExtremum(reshape(x.detach(), [-1]), 0, false, isMax, false);
     return a.keepdim ? idx.view(x.shape.map(() => 1)) : idx;
@@ -230,18 +230,20 @@ export interface VarOptions {
   keepdim?: boolean;
 }
 
-function varArgs(dim: number | number[] | VarOptions | null | undefined, options: VarOptions | boolean | undefined): VarOptions {
+/** var/std arguments: (dim, { unbiased | correction, keepdim }), (dim, unbiased, keepdim) or ({ dim, ... }). */
+function varArgs(dim: number | number[] | VarOptions | null | undefined, options: VarOptions | boolean | undefined, keepdim?: boolean): VarOptions {
   let o: VarOptions = {};
   if (dim !== null && typeof dim === 'object' && !Array.isArray(dim)) o = { ...dim };
   else o.dim = dim ?? null;
   if (typeof options === 'boolean') o.unbiased = options;
   else if (options) o = { ...o, ...options };
+  if (keepdim !== undefined) o.keepdim = keepdim;
   return o;
 }
 
 /** torch.var: composed from mean and sum, so it needs no gradient code. */
-export function var_(x: Tensor, dim?: number | number[] | VarOptions | null, options?: VarOptions | boolean): Tensor {
-  const o = varArgs(dim, options);
+export function var_(x: Tensor, dim?: number | number[] | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor {
+  const o = varArgs(dim, options, keepdim);
   checkFloat(x, 'var');
   const dims = reductionDims(o.dim ?? null, x.shape.length);
   const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
@@ -252,8 +254,8 @@ export function var_(x: Tensor, dim?: number | number[] | VarOptions | null, opt
   });
 }
 
-export function std(x: Tensor, dim?: number | number[] | VarOptions | null, options?: VarOptions | boolean): Tensor {
-  return composite(() => var_(x, dim, options).sqrt());
+export function std(x: Tensor, dim?: number | number[] | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor {
+  return composite(() => var_(x, dim, options, keepdim).sqrt());
 }
 
 /** Sums a broadcast gradient back to `shape` (the adjoint of broadcasting). */

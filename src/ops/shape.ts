@@ -1,6 +1,7 @@
 // Views share storage (new shape/strides/offset, no copy); their backward
 // maps the gradient back to the input's shape. cat/stack copy.
 import { Tensor, contiguousStrides, numelOf, type Shape } from '../tensor.js';
+import { promoteTypes } from '../dtype.js';
 import { record } from '../autograd/engine.js';
 import { normalizeDim, shapeStr, contiguousCopy, copyInto, empty, sameShape } from './core.js';
 import { zeros } from './creation.js';
@@ -228,11 +229,12 @@ export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tens
   }
   const shape = ref.shape.slice();
   shape[d] = parts.reduce((s, p) => s + p.shape[d], 0);
-  const out = empty(shape, ref.dtype);
+  const dtype = parts.reduce((t, p) => promoteTypes(t, p.dtype), ref.dtype);
+  const out = empty(shape, dtype);
   let off = 0;
   for (const p of parts) {
     const region = viewOf(out, p.shape.slice(), out._strides.slice(), off * out._strides[d]);
-    if (p.numel() > 0) copyInto(region, p);
+    if (p.numel() > 0) copyInto(region, p.dtype === dtype ? p : p.to(dtype));
     off += p.shape[d];
   }
   const starts: number[] = [];
@@ -266,6 +268,9 @@ export function split(x: Tensor, split_size: number | number[], dim = 0): Tensor
     }
     sizes.push(...split_size);
   } else {
+    if (!(split_size > 0) && size > 0) {
+      throw new Error(`split_size can only be 0 if dimension size is 0, but got dimension size of ${size}`);
+    }
     for (let s = 0; s < size; s += split_size) sizes.push(Math.min(split_size, size - s));
   }
   const out: Tensor[] = [];
@@ -278,6 +283,7 @@ export function split(x: Tensor, split_size: number | number[], dim = 0): Tensor
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (!(chunks > 0)) throw new Error(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalizeDim(dim, x.shape.length);
   return split(x, Math.ceil(x.shape[d] / chunks), d);
 }
