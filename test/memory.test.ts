@@ -125,6 +125,15 @@ describe('memory', () => {
     torch.set_memory_budget(256 * 1024 * 1024);
   });
 
+  it('tensors of ever-changing sizes do not grow linear memory past the budget\'s reach', () => {
+    torch.set_memory_budget(4 * 1024 * 1024);
+    for (let i = 0; i < 50; i++) torch.ones(1000 + 37 * i).mul(2); // warm up
+    const before = torch.memory().linear_memory_bytes;
+    for (let i = 0; i < 400; i++) torch.ones(1000 + 997 * i).mul(2); // 400 different sizes, up to 1.6 MB
+    torch.set_memory_budget(256 * 1024 * 1024);
+    expect(torch.memory().linear_memory_bytes - before).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it('dispose frees at once, and using the tensor afterwards is an error', () => {
     const t = torch.ones(1000).mul(2);
     const before = torch.memory().resident_bytes;

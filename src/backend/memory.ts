@@ -91,13 +91,51 @@ function grow(toBytes: number): boolean {
   return true;
 }
 
+// Blocks are reused whole from the free list of their exact size. Only when
+// the bump pointer would have to grow linear memory are free blocks of other
+// sizes used: the smallest larger one is split, else all free blocks are
+// coalesced first. So varying tensor sizes cannot grow memory without bound.
 function rawAlloc(cls: number): number {
   const list = freeLists.get(cls);
   if (list !== undefined && list.length > 0) return list.pop()!;
-  if (top + cls > linearBytes && !grow(top + cls)) return 0;
+  if (top + cls > linearBytes) {
+    const p = splitFree(cls) || (coalesceFree(), splitFree(cls));
+    if (p !== 0) return p;
+    if (top + cls > linearBytes && !grow(top + cls)) return 0;
+  }
   const p = top;
   top += cls;
   return p;
+}
+
+/** Takes the smallest free block of at least `bytes` and frees what it does not need. */
+function splitFree(bytes: number): number {
+  let best = 0;
+  for (const [size, list] of freeLists) if (size >= bytes && list.length > 0 && (best === 0 || size < best)) best = size;
+  if (best === 0) return 0;
+  const p = freeLists.get(best)!.pop()!;
+  if (best > bytes) rawFree(p + bytes, best - bytes);
+  return p;
+}
+
+/** Merges adjacent free blocks (and gives a free tail back to the bump pointer). */
+function coalesceFree(): void {
+  const blocks: [number, number][] = [];
+  for (const [size, list] of freeLists) for (const p of list) blocks.push([p, size]);
+  freeLists.clear();
+  blocks.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const b of blocks) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && last[0] + last[1] === b[0]) last[1] += b[1];
+    else merged.push([b[0], b[1]]);
+  }
+  const tail = merged[merged.length - 1];
+  if (tail !== undefined && tail[0] + tail[1] === top) {
+    top = tail[0];
+    merged.pop();
+  }
+  for (const [p, size] of merged) rawFree(p, size);
 }
 
 function rawFree(ptr: number, cls: number): void {
