@@ -11,6 +11,7 @@
 import { kernels } from './wasm.js';
 
 const PAGE = 65536;
+const GROW_SLACK = 16 * 1024 * 1024;
 
 /**
  * Where one storage's bytes are: a block in linear memory (ptr > 0) and/or a
@@ -92,15 +93,18 @@ function grow(toBytes: number): boolean {
 }
 
 // Blocks are reused whole from the free list of their exact size. Only when
-// the bump pointer would have to grow linear memory are free blocks of other
+// linear memory would grow past the budget's reach are free blocks of other
 // sizes used: the smallest larger one is split, else all free blocks are
-// coalesced first. So varying tensor sizes cannot grow memory without bound.
+// coalesced first. So varying tensor sizes cannot grow memory without bound,
+// and the common case (same sizes step after step) never scans.
 function rawAlloc(cls: number): number {
   const list = freeLists.get(cls);
   if (list !== undefined && list.length > 0) return list.pop()!;
   if (top + cls > linearBytes) {
-    const p = splitFree(cls) || (coalesceFree(), splitFree(cls));
-    if (p !== 0) return p;
+    if (top + cls > budget * 1.25 + GROW_SLACK) {
+      const p = splitFree(cls) || (coalesceFree(), splitFree(cls));
+      if (p !== 0) return p;
+    }
     if (top + cls > linearBytes && !grow(top + cls)) return 0;
   }
   const p = top;
