@@ -37,6 +37,11 @@ export function dtypeName(dtype: DType): string {
 const LEGACY: Record<string, DType> = { FloatTensor: 'float32', LongTensor: 'int64', IntTensor: 'int32', BoolTensor: 'bool' };
 const TYPE_NAMES: Record<DType, string> = { float32: 'torch.FloatTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' };
 
+/** The scalar type name PyTorch's errors use ('Float', 'Long', 'Int', 'Bool'). */
+export function scalarTypeName(dtype: DType): string {
+  return TYPE_NAMES[dtype].slice('torch.'.length, -'Tensor'.length);
+}
+
 /** PyTorch's legacy type string of a dtype (Tensor.type()). */
 export function typeName(dtype: DType): string {
   return TYPE_NAMES[dtype];

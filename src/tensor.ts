@@ -78,9 +78,9 @@ export class Tensor {
 
   /** The elements in row-major order, as a fresh typed array. */
   dataSync(): Float32Array | Int32Array {
-    const t = this.is_contiguous() ? this : ops.contiguous(this);
-    const buf = readBytes(t.storage);
-    return viewOf(t.dtype, buf, t.offset * 4, t.numel());
+    // contiguous: read just this tensor's elements, not its whole storage
+    const t = this.is_contiguous() ? this : ops.contiguousCopy(this);
+    return viewOf(t.dtype, readBytes(t.storage, t.offset, t.numel()));
   }
 
   item(): number {

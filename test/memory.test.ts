@@ -134,6 +134,15 @@ describe('memory', () => {
     expect(torch.memory().linear_memory_bytes - before).toBeLessThan(16 * 1024 * 1024);
   });
 
+  it('a tidy scope that throws still frees what it made', () => {
+    const before = torch.memory().resident_blocks;
+    expect(() => torch.tidy(() => {
+      torch.ones(100).mul(2);
+      throw new Error('boom');
+    })).toThrow('boom');
+    expect(torch.memory().resident_blocks).toBe(before);
+  });
+
   it('dispose frees at once, and using the tensor afterwards is an error', () => {
     const t = torch.ones(1000).mul(2);
     const before = torch.memory().resident_bytes;

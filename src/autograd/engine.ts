@@ -5,6 +5,7 @@ import { Tensor } from '../tensor.js';
 import { Node, type BackwardFn } from './node.js';
 import { Storage, withScope, disposeStorage, disposeSlot, storageWatermark, type Slot } from '../backend/memory.js';
 import * as ops from '../ops/index.js';
+import { shapeStr, sameShape } from '../ops/core.js';
 
 let gradEnabled = true;
 
@@ -71,9 +72,6 @@ export function retainGrad(t: Tensor): void {
   }
 }
 
-function shapeStr(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
 
 function checkSaved(node: Node): void {
   for (let i = 0; i < node.saved.length; i++) {
@@ -232,12 +230,6 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | 
   // what library ops saved for this backward and never handed out is dead now
   for (const slot of internalSaved) if (!slot.persistent) disposeSlot(slot);
   return results;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function rootGradient(t: Tensor, gradient: Tensor | null): Tensor {

@@ -349,14 +349,15 @@ export function hostStorage(buffer: ArrayBuffer, numel: number): Storage {
   return s;
 }
 
-/** A copy of the storage's bytes, wherever they live. */
-export function readBytes(storage: Storage): ArrayBuffer {
+/** A copy of `count` elements from element `offset` of the storage, wherever they live. */
+export function readBytes(storage: Storage, offset = 0, count = storage.numel): ArrayBuffer {
   const slot = storage.slot;
   if (storage.disposed) throw new Error('wasmtorch: this tensor was disposed (by dispose() or a torch.tidy scope) and cannot be used');
-  if (slot.ptr !== 0) return kernels.memory.buffer.slice(slot.ptr, slot.ptr + slot.bytes);
-  if (Array.isArray(slot.host)) return Int32Array.from(slot.host).buffer;
-  if (slot.host !== null) return slot.host.slice(0);
-  return new ArrayBuffer(slot.bytes);
+  const begin = offset * 4, end = (offset + count) * 4;
+  if (slot.ptr !== 0) return kernels.memory.buffer.slice(slot.ptr + begin, slot.ptr + end);
+  if (Array.isArray(slot.host)) return Int32Array.from(slot.host.slice(offset, offset + count)).buffer;
+  if (slot.host !== null) return slot.host.slice(begin, end);
+  return new ArrayBuffer(end - begin);
 }
 
 /** Frees the storage's block and host copy now; using it afterwards is an error. */
@@ -391,9 +392,13 @@ export function withScope<T>(fn: () => T, keep: (result: T, made: Slot[]) => Set
   let result: T;
   try {
     result = fn();
-  } finally {
+  } catch (error) {
+    // what the failed computation made is garbage too
     scopes.splice(scopes.lastIndexOf(scope), 1);
+    for (const slot of scope) if (!slot.persistent) disposeSlot(slot);
+    throw error;
   }
+  scopes.splice(scopes.lastIndexOf(scope), 1);
   const kept = keep(result, scope);
   for (const slot of scope) {
     // outer scopes hold every slot made inside this one too, and decide for the kept ones

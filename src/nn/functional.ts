@@ -1,7 +1,7 @@
 // torch.nn.functional: activations are the ops themselves; losses are
 // compositions of ops, so they need no gradient code.
 import { Tensor } from '../tensor.js';
-import { isIntegral } from '../dtype.js';
+import { isIntegral, scalarTypeName } from '../dtype.js';
 import * as ops from '../ops/index.js';
 import { shapeStr, composite } from '../ops/core.js';
 import { record, no_grad as torch_no_grad } from '../autograd/engine.js';
@@ -108,7 +108,7 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
 
 function checkTarget(input: Tensor, target: Tensor, name: string): void {
   if (!isIntegral(target.dtype)) {
-    throw new Error(`expected scalar type Long but found ${target.dtype === 'float32' ? 'Float' : 'Bool'}`);
+    throw new Error(`expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
   }
   const expected = input.dim() === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
   if (!ops.sameShape(target.shape, expected)) {

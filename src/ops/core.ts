@@ -1,7 +1,7 @@
 // What every op shares: argument checks (one place each), output allocation,
 // pointers, broadcasting and the strided-meta scratch for kernels.
 import { Tensor, contiguousStrides, numelOf, type Shape } from '../tensor.js';
-import { type DType, isIntegral } from '../dtype.js';
+import { type DType, isIntegral, scalarTypeName } from '../dtype.js';
 import { Storage, allocate, ptrOf, staticBlock, tick, withScope, I32, F32, type Slot } from '../backend/memory.js';
 import { nodeWatermark, type Node } from '../autograd/node.js';
 import { K, codes } from '../backend/wasm.js';
@@ -167,7 +167,7 @@ export function fromFloat(t: Tensor, dtype: DType): Tensor {
 
 export function checkFloat(t: Tensor, op: string): void {
   if (t.dtype !== 'float32') {
-    throw new Error(`"${op}" not implemented for '${t.dtype === 'int64' ? 'Long' : t.dtype === 'int32' ? 'Int' : 'Bool'}'`);
+    throw new Error(`"${op}" not implemented for '${scalarTypeName(t.dtype)}'`);
   }
 }
 

@@ -2,7 +2,7 @@
 // derivative together, micrograd style. Derivatives are written with ops, so
 // they are differentiable again.
 import { Tensor, type TensorOrScalar } from '../tensor.js';
-import { type DType, promoteTypes, isIntegral } from '../dtype.js';
+import { type DType, promoteTypes, isIntegral, scalarTypeName } from '../dtype.js';
 import { record } from '../autograd/engine.js';
 import {
   K, codes, tick, empty, ptr, writeMeta, rowMeta, scalarPtr, broadcastShapes, broadcastStrides, collapse,
@@ -235,7 +235,7 @@ export const logical_or = compare('B_OR');
 /** torch.where(condition, input, other): elements of input where condition, else other. */
 export function where(condition: Tensor, input: Operand, other: Operand): Tensor {
   if (condition.dtype !== 'bool') {
-    throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype === 'float32' ? 'Float' : 'Long'}`);
+    throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeName(condition.dtype)}`);
   }
   const ti = asT(input), to = asT(other);
   let shape = broadcastShapes(condition.shape, ti ? ti.shape : []);

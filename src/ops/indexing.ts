@@ -4,11 +4,11 @@ import { Tensor, numelOf } from '../tensor.js';
 import { record } from '../autograd/engine.js';
 import { K, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, shapeStr } from './core.js';
 import { zeros } from './creation.js';
-import { isIntegral } from '../dtype.js';
+import { isIntegral, scalarTypeName } from '../dtype.js';
 
 function checkIndex(index: Tensor, op: string): void {
   if (!isIntegral(index.dtype)) {
-    throw new Error(`${op}(): Expected dtype int32/int64 for index but got ${index.dtype === 'float32' ? 'Float' : 'Bool'}`);
+    throw new Error(`${op}(): Expected dtype int32/int64 for index but got ${scalarTypeName(index.dtype)}`);
   }
 }
 

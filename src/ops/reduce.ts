@@ -1,6 +1,7 @@
 // Reductions along dims. Every kernel call reduces the middle axis of a
 // contiguous [outer, len, inner] block; several dims reduce one run at a time.
 import { Tensor, numelOf, type Shape } from '../tensor.js';
+import { scalarTypeName } from '../dtype.js';
 import { record } from '../autograd/engine.js';
 import { K, codes, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, dimArgs, checkFloat, shapeStr, composite, contiguousCopy } from './core.js';
 import { reshape, expand } from './shape.js';
@@ -64,7 +65,7 @@ export function sum(x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor {
 
 export function mean(x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor {
   if (x.dtype !== 'float32') {
-    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype === 'int64' ? 'Long' : x.dtype === 'int32' ? 'Int' : 'Bool'}`);
+    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}`);
   }
   const a = dimArgs(dim, keepdim);
   const dims = reductionDims(a.dim, x.shape.length);
