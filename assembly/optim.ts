@@ -41,3 +41,93 @@ export function sgd_step(p: usize, grad: usize, buf: usize, n: i32, lr: f32, mom
   }
   for (; i < n; i++) sgdScalar(p, grad, buf, <usize>i << 2, lr, momentum, dampening, weightDecay, nesterov, sign, firstStep);
 }
+
+// torch.optim.Adam / AdamW for one parameter in one pass, in PyTorch's order
+// of float32 operations (single-tensor path):
+//   g = grad (negated if maximize); Adam: g += weight_decay * p; AdamW: p *= 1 - lr * weight_decay
+//   m = m + (1 - beta1) * (g - m)          (lerp)
+//   v = v * beta2 + (1 - beta2) * g * g
+//   vmax = max(vmax, v)                    (amsgrad)
+//   p = p + (-stepSize * m) / (sqrt(v or vmax) / bc2Sqrt + eps)      (addcdiv)
+// w1 = 1 - beta1 and w2 = 1 - beta2 come from the caller, rounded from double as PyTorch's.
+export function adam_step(p: usize, grad: usize, m: usize, v: usize, vmax: usize, n: i32, stepSize: f32, bc2Sqrt: f32,
+  w1: f32, beta2: f32, w2: f32, eps: f32, weightDecay: f32, decoupledDecay: f32, maximize: i32): void {
+  checkRange(p, <usize>n << 2);
+  checkRange(grad, <usize>n << 2);
+  checkRange(m, <usize>n << 2);
+  checkRange(v, <usize>n << 2);
+  const sign: f32 = maximize ? -1 : 1;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    let w = load<f32>(p + o);
+    if (decoupledDecay != 1) w *= decoupledDecay;
+    let g = sign * load<f32>(grad + o);
+    if (weightDecay != 0) g += weightDecay * w;
+    const mi = load<f32>(m + o);
+    const mNew = mi + w1 * (g - mi);
+    store<f32>(m + o, mNew);
+    const vNew = load<f32>(v + o) * beta2 + w2 * g * g;
+    store<f32>(v + o, vNew);
+    let vUse = vNew;
+    if (vmax) {
+      const vm = max(load<f32>(vmax + o), vNew);
+      store<f32>(vmax + o, vm);
+      vUse = vm;
+    }
+    const denom = Mathf.sqrt(vUse) / bc2Sqrt + eps;
+    store<f32>(p + o, w + (-stepSize * mNew) / denom);
+  }
+}
+
+// torch.optim.RMSprop (w = 1 - alpha from the caller): sq = alpha sq + (1 - alpha) g^2; centered: ga = lerp(ga, g, 1 - alpha),
+// avg = sqrt(sq - ga^2) else sqrt(sq); avg += eps; momentum: buf = momentum buf + g / avg,
+// p -= lr buf; else p -= lr g / avg.
+export function rmsprop_step(p: usize, grad: usize, sq: usize, gavg: usize, buf: usize, n: i32, lr: f32, alpha: f32,
+  w: f32, eps: f32, weightDecay: f32, momentum: f32, maximize: i32): void {
+  checkRange(p, <usize>n << 2);
+  checkRange(grad, <usize>n << 2);
+  checkRange(sq, <usize>n << 2);
+  const sign: f32 = maximize ? -1 : 1;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const pi = load<f32>(p + o);
+    let g = sign * load<f32>(grad + o);
+    if (weightDecay != 0) g += weightDecay * pi;
+    const s = load<f32>(sq + o) * alpha + w * g * g;
+    store<f32>(sq + o, s);
+    let avg: f32;
+    if (gavg) {
+      const ga = load<f32>(gavg + o);
+      const gaNew = ga + w * (g - ga);
+      store<f32>(gavg + o, gaNew);
+      avg = Mathf.sqrt(s + -1 * gaNew * gaNew);
+    } else {
+      avg = Mathf.sqrt(s);
+    }
+    avg += eps;
+    if (buf) {
+      const b = load<f32>(buf + o) * momentum + g / avg;
+      store<f32>(buf + o, b);
+      store<f32>(p + o, pi + -lr * b);
+    } else {
+      store<f32>(p + o, pi + (-lr * g) / avg);
+    }
+  }
+}
+
+// torch.optim.Adagrad: sum += g^2; p -= clr * g / (sqrt(sum) + eps)
+export function adagrad_step(p: usize, grad: usize, sum: usize, n: i32, clr: f32, eps: f32, weightDecay: f32, maximize: i32): void {
+  checkRange(p, <usize>n << 2);
+  checkRange(grad, <usize>n << 2);
+  checkRange(sum, <usize>n << 2);
+  const sign: f32 = maximize ? -1 : 1;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const pi = load<f32>(p + o);
+    let g = sign * load<f32>(grad + o);
+    if (weightDecay != 0) g += weightDecay * pi;
+    const s = load<f32>(sum + o) + g * g;
+    store<f32>(sum + o, s);
+    store<f32>(p + o, pi + (-clr * g) / (Mathf.sqrt(s) + eps));
+  }
+}

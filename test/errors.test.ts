@@ -52,6 +52,10 @@ const cases: [string, () => unknown, string][] = [
   ['SGD lr', () => new torch.optim.SGD([torch.zeros(1, { requires_grad: true })], { lr: -1 }), 'Invalid learning rate: -1'],
   ['SGD nesterov', () => new torch.optim.SGD([torch.zeros(1, { requires_grad: true })], { lr: 0.1, nesterov: true }), 'Nesterov momentum requires a momentum and zero dampening'],
   ['optimizer empty', () => new torch.optim.SGD([], { lr: 0.1 }), 'optimizer got an empty parameter list'],
+  ['Adam betas', () => new torch.optim.Adam([torch.zeros(1, { requires_grad: true })], { betas: [0.9, 1] }), 'Invalid beta parameter at index 1: 1'],
+  ['AdamW eps', () => new torch.optim.AdamW([torch.zeros(1, { requires_grad: true })], { eps: -1 }), 'Invalid epsilon value: -1'],
+  ['RMSprop alpha', () => new torch.optim.RMSprop([torch.zeros(1, { requires_grad: true })], { alpha: -0.5 }), 'Invalid alpha value: -0.5'],
+  ['Adagrad lr_decay', () => new torch.optim.Adagrad([torch.zeros(1, { requires_grad: true })], { lr_decay: -1 }), 'Invalid lr_decay value: -1'],
   ['use after dispose', () => { const t = torch.ones(3); t.dispose(); return t.add(1); }, 'this tensor was disposed'],
 ];
 

@@ -77,12 +77,18 @@ describe('training.json trajectories', () => {
 });
 
 describe('training.json optimizer trajectories', () => {
-  const cases = fixture.optimizers.filter((c) => c.optimizer === 'SGD');
-  it('includes the SGD variants', () => expect(cases.length).toBe(4));
+  const optimizers: Record<string, new (params: torch.Tensor[], options: Record<string, unknown>) => torch.optim.Optimizer<object>> = {
+    SGD: optim.SGD, Adam: optim.Adam, AdamW: optim.AdamW, RMSprop: optim.RMSprop, Adagrad: optim.Adagrad,
+  };
+  const cases = fixture.optimizers;
+  it('covers every optimizer in the fixture', () => {
+    expect(cases.length).toBe(11);
+    for (const c of cases) expect(optimizers[c.optimizer], c.optimizer).toBeDefined();
+  });
   for (const c of cases) {
     it(`${c.optimizer} ${JSON.stringify(c.kwargs)}`, () => {
       const p = toTensor(c.param0, true);
-      const opt = new optim.SGD([p], c.kwargs);
+      const opt = new optimizers[c.optimizer]([p], c.kwargs);
       c.grads.forEach((g, step) => {
         p.grad = toTensor(g);
         opt.step();

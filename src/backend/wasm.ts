@@ -25,6 +25,11 @@ export interface KernelFunctions {
     c: Ptr, ldc: number, beta: number, scratch: Ptr): void;
   sgd_step(p: Ptr, grad: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number,
     weightDecay: number, nesterov: number, maximize: number, firstStep: number): void;
+  adam_step(p: Ptr, grad: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, stepSize: number, bc2Sqrt: number, w1: number,
+    beta2: number, w2: number, eps: number, weightDecay: number, decoupledDecay: number, maximize: number): void;
+  rmsprop_step(p: Ptr, grad: Ptr, sq: Ptr, gavg: Ptr, buf: Ptr, n: number, lr: number, alpha: number, w: number,
+    eps: number, weightDecay: number, momentum: number, maximize: number): void;
+  adagrad_step(p: Ptr, grad: Ptr, sum: Ptr, n: number, clr: number, eps: number, weightDecay: number, maximize: number): void;
   heap_base(): number;
 }
 

@@ -1,3 +1,5 @@
 // torch.optim
 export { Optimizer, type Params, type ParamGroup, type OptimizerStateDict } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { RMSprop, Adagrad, type RMSpropOptions, type AdagradOptions } from './rmsprop.js';

@@ -1,6 +1,8 @@
 // The Optimizer base: param groups with their own options, per-parameter
 // state, zero_grad, and PyTorch-shaped state_dict / load_state_dict.
 import { Tensor, releaseGrad } from '../tensor.js';
+import { zeros_like } from '../ops/creation.js';
+import { shapeStr } from '../ops/core.js';
 import { no_grad } from '../autograd/engine.js';
 
 export type ParamGroup = { params: Tensor[] } & Record<string, unknown>;
@@ -55,6 +57,27 @@ export abstract class Optimizer<Options extends object> {
   }
 
   protected abstract update(p: Tensor, grad: Tensor, group: ParamGroup & Options): void;
+
+  /** The per-parameter state, made by `init` on the first step. */
+  protected stateOf(p: Tensor, init: () => Record<string, Tensor | number>): Record<string, Tensor | number> {
+    let s = this.state.get(p);
+    if (s === undefined) this.state.set(p, (s = init()));
+    return s;
+  }
+
+  /** A zero-filled state buffer shaped like p, owned by the optimizer. */
+  protected buffer(p: Tensor): Tensor {
+    const t = zeros_like(p);
+    t.storage.persistent = true;
+    return t;
+  }
+
+  /** Fused kernels update p in one pass over dense memory. */
+  protected checkDense(p: Tensor, grad: Tensor): void {
+    if (!p.is_contiguous() || !grad.is_contiguous() || grad.numel() !== p.numel()) {
+      throw new Error(`${this.constructor.name}: parameter ${shapeStr(p.shape)} and its gradient ${shapeStr(grad.shape)} must be contiguous and of the same size`);
+    }
+  }
 
   /** Parameters are numbered in group order, as in PyTorch's optimizer state_dict. */
   state_dict(): OptimizerStateDict {

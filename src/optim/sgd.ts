@@ -2,8 +2,7 @@
 // dampening, nesterov, maximize).
 import { Tensor } from '../tensor.js';
 import { Optimizer, type Params, type ParamGroup } from './optimizer.js';
-import { K, tick, ptr, shapeStr } from '../ops/core.js';
-import { zeros_like } from '../ops/creation.js';
+import { K, tick, ptr } from '../ops/core.js';
 
 export interface SGDOptions {
   lr?: number;
@@ -34,20 +33,15 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
   }
 
   protected update(p: Tensor, grad: Tensor, g: ParamGroup & Required<SGDOptions>): void {
-    if (!p.is_contiguous() || !grad.is_contiguous() || grad.numel() !== p.numel()) {
-      throw new Error(`SGD: parameter ${shapeStr(p.shape)} and its gradient ${shapeStr(grad.shape)} must be contiguous and of the same size`);
-    }
-    let state = this.state.get(p);
+    this.checkDense(p, grad);
     let first = 0;
     let buf: Tensor | null = null;
     if (g.momentum !== 0) {
-      if (!state || !(state.momentum_buffer instanceof Tensor)) {
-        buf = zeros_like(p);
-        buf.storage.persistent = true;
-        state = { momentum_buffer: buf };
-        this.state.set(p, state);
+      const state = this.stateOf(p, () => {
         first = 1;
-      } else buf = state.momentum_buffer as Tensor;
+        return { momentum_buffer: this.buffer(p) };
+      });
+      buf = state.momentum_buffer as Tensor;
     }
     tick();
     K.sgd_step(ptr(p), ptr(grad), buf ? ptr(buf) : 0, p.numel(), g.lr, g.momentum, g.dampening, g.weight_decay,
