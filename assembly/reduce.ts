@@ -145,3 +145,29 @@ export function softmax(mode: i32, x: usize, out: usize, outer: i32, len: i32, i
     }
   }
 }
+
+// Cross entropy with class indices, fused: for x [outer, C, inner] and target
+// [outer, inner] (i32), writes logp = log_softmax over C and, per (o, i),
+// loss = -logp[target] (0 where target == ignoreIndex). Returns -1, or the
+// position of the first target outside [0, C) that is not ignoreIndex
+// (checked before anything is written).
+export function log_softmax_nll(x: usize, target: usize, logp: usize, loss: usize, outer: i32, classes: i32, inner: i32,
+  ignoreIndex: i32): i32 {
+  const count = outer * inner;
+  checkRange(target, <usize>count << 2);
+  checkRange(loss, <usize>count << 2);
+  for (let k = 0; k < count; k++) {
+    const t = load<i32>(target + (<usize>k << 2));
+    if (t != ignoreIndex && (t < 0 || t >= classes)) return k;
+  }
+  softmax(S_LOG_SOFTMAX, x, logp, outer, classes, inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const k = <usize>o * <usize>inner + <usize>i;
+      const t = load<i32>(target + (k << 2));
+      const v: f32 = t == ignoreIndex ? 0 : -load<f32>(logp + (((<usize>o * <usize>classes + <usize>t) * <usize>inner + <usize>i) << 2));
+      store<f32>(loss + (k << 2), v);
+    }
+  }
+  return -1;
+}

@@ -10,6 +10,7 @@ export interface KernelFunctions {
   reduce(op: number, x: Ptr, out: Ptr, outer: number, len: number, inner: number): void;
   argreduce(isMax: number, x: Ptr, vals: Ptr, idx: Ptr, outer: number, len: number, inner: number): void;
   softmax(mode: number, x: Ptr, out: Ptr, outer: number, len: number, inner: number): void;
+  log_softmax_nll(x: Ptr, target: Ptr, logp: Ptr, loss: Ptr, outer: number, classes: number, inner: number, ignoreIndex: number): number;
   fill(ptr: Ptr, n: number, value: number): void;
   fill_i32(ptr: Ptr, n: number, value: number): void;
   copy(src: Ptr, dst: Ptr, n: number): void;

@@ -106,35 +106,140 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
   });
 }
 
+export interface NLLOptions extends LossOptions {
+  /** a manual rescaling weight per class */
+  weight?: Tensor | null;
+  /** targets equal to it contribute nothing, to the loss or to the mean's denominator */
+  ignore_index?: number;
+}
+export interface CrossEntropyOptions extends NLLOptions {
+  /** mixes the target with the uniform distribution over classes */
+  label_smoothing?: number;
+}
+
+/** Checks class-index targets: dtype, shape; the values are checked where they are read. */
 function checkTarget(input: Tensor, target: Tensor, name: string): void {
   if (!isIntegral(target.dtype)) {
     throw new Error(`expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
   }
   const expected = input.dim() === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
   if (!ops.sameShape(target.shape, expected)) {
-    if (input.dim() === 2 && target.dim() === 1) {
+    if (input.dim() >= 2 && target.dim() >= 1 && input.shape[0] !== target.shape[0]) {
       throw new Error(`Expected input batch_size (${input.shape[0]}) to match target batch_size (${target.shape[0]}).`);
     }
     throw new Error(`${name}: expected target of shape ${shapeStr(expected)} for input of shape ${shapeStr(input.shape)}, got ${shapeStr(target.shape)}`);
   }
-  const classes = input.dim() === 1 ? input.shape[0] : input.shape[1];
-  const t = target.dataSync();
-  for (let i = 0; i < t.length; i++) {
-    if (t[i] < 0 || t[i] >= classes) throw new Error(`Target ${t[i]} is out of bounds.`);
-  }
+}
+
+function targetOutOfBounds(value: number): never {
+  throw new Error(`Target ${value} is out of bounds.`);
+}
+
+/** input as [outer, C, inner] around the class dim (dim 1, or 0 for a single sample). */
+function classBlocks(input: Tensor): [number, number, number] {
+  if (input.dim() === 1) return [1, input.shape[0], 1];
+  return [input.shape[0], input.shape[1], input.shape.slice(2).reduce((a, b) => a * b, 1)];
 }
 
 /** nll_loss(input [N, C, ...] log-probabilities, target [N, ...] class indices). */
-export function nll_loss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+export function nll_loss(input: Tensor, target: Tensor, options: NLLOptions = {}): Tensor {
   checkTarget(input, target, 'nll_loss');
   const classDim = input.dim() === 1 ? 0 : 1;
+  const ignore = options.ignore_index ?? -100;
+  const classes = input.shape[classDim];
+  const t = target.dataSync();
+  for (let i = 0; i < t.length; i++) if (t[i] !== ignore && (t[i] < 0 || t[i] >= classes)) targetOutOfBounds(t[i]);
   return composite(() => {
-    const picked = ops.gather(input, classDim, target.unsqueeze(classDim)).squeeze(classDim).neg();
-    return reduce(picked, reductionOf(options));
+    const valid = target.ne(ignore);
+    const safe = ops.where(valid, target, 0).to('int64'); // ignored targets pick class 0, then get weight 0
+    const picked = ops.gather(input, classDim, safe.unsqueeze(classDim)).squeeze(classDim).neg();
+    let w: Tensor = valid.float();
+    if (options.weight) w = w.mul(ops.index_select(options.weight, 0, safe.reshape([-1])).reshape(safe.shape));
+    const loss = picked.mul(w);
+    const reduction = reductionOf(options);
+    if (reduction === 'mean') return loss.sum().div(w.sum());
+    return reduction === 'sum' ? loss.sum() : loss;
   });
 }
 
-export function cross_entropy(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+/**
+ * log_softmax + nll in one kernel pass (class-index targets, no weights, no
+ * smoothing: the common case). The gradient, (softmax - onehot) * g, is
+ * written with ops so that it can be differentiated again.
+ */
+function crossEntropyIndices(input: Tensor, target: Tensor, ignore: number): { loss: Tensor; count: number } {
+  const [outer, classes, inner] = classBlocks(input);
+  const x = ops.dense(input), idx = ops.dense(target.dtype === 'int64' || target.dtype === 'int32' ? target : target.long());
+  ops.tick();
+  const logp = ops.empty(input.shape.slice(), 'float32');
+  const loss = ops.empty(target.shape.slice(), 'float32');
+  if (loss.numel() > 0) {
+    const bad = ops.K.log_softmax_nll(ops.ptr(x), ops.ptr(idx), ops.ptr(logp), ops.ptr(loss), outer, classes, inner, ignore);
+    if (bad >= 0) targetOutOfBounds(idx.dataSync()[bad]);
+  }
+  const valid = target.ne(ignore);
+  const count = valid.sum().item();
   const classDim = input.dim() === 1 ? 0 : 1;
-  return composite(() => nll_loss(ops.log_softmax(input, classDim), target, options));
+  record(loss, 'NllLossBackward0', [input], (g) => {
+    const classIndex = ops.arange(classes, { dtype: 'int64' }).reshape(input.shape.map((s, i) => (i === classDim ? s : 1)));
+    const onehot = classIndex.eq(target.unsqueeze(classDim)).float();
+    const gv = g.mul(valid).unsqueeze(classDim);
+    return [logp.exp().sub(onehot).mul(gv)];
+  }, [logp, valid]);
+  return { loss, count };
+}
+
+export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const classDim = input.dim() === 1 ? 0 : 1;
+  const classes = input.shape[classDim];
+  const reduction = reductionOf(options);
+  const smoothing = options.label_smoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${smoothing}`);
+  if (!isIntegral(target.dtype) && ops.sameShape(target.shape, input.shape)) {
+    // class probabilities
+    return composite(() => {
+      const logp = ops.log_softmax(input, classDim);
+      const p = smoothing > 0 ? target.mul(1 - smoothing).add(smoothing / classes) : target;
+      const wShape = input.shape.map((s, i) => (i === classDim ? s : 1));
+      const terms = logp.mul(p).mul(options.weight ? options.weight.reshape(wShape) : 1).neg();
+      if (reduction === 'none') return terms.sum(classDim);
+      return reduction === 'sum' ? terms.sum() : terms.sum().div(input.numel() / classes);
+    });
+  }
+  checkTarget(input, target, 'cross_entropy');
+  const ignore = options.ignore_index ?? -100;
+  if (!options.weight && smoothing === 0) {
+    return composite(() => {
+      const { loss, count } = crossEntropyIndices(input, target, ignore);
+      if (reduction === 'none') return loss;
+      return reduction === 'sum' ? loss.sum() : loss.sum().div(count);
+    });
+  }
+  return composite(() => {
+    const logp = ops.log_softmax(input, classDim);
+    const nll = nll_loss(logp, target, { weight: options.weight, ignore_index: ignore, reduction });
+    if (smoothing === 0) return nll;
+    // PyTorch's label smoothing: (1 - e) nll + e / C * (-sum over classes of (weighted) logp)
+    const wShape = input.shape.map((s, i) => (i === classDim ? s : 1));
+    const valid = target.ne(ignore);
+    const smooth = (options.weight ? logp.mul(options.weight.reshape(wShape)) : logp).sum(classDim).neg().mul(valid);
+    let smoothed: Tensor;
+    if (reduction === 'none') smoothed = smooth;
+    else if (reduction === 'sum') smoothed = smooth.sum();
+    else if (options.weight) {
+      const safe = ops.where(valid, target, 0).to('int64').reshape([-1]);
+      smoothed = smooth.sum().div(ops.index_select(options.weight, 0, safe).mul(valid.reshape([-1])).sum());
+    } else smoothed = smooth.mean();
+    return nll.mul(1 - smoothing).add(smoothed.mul(smoothing / classes));
+  });
+}
+
+export function huber_loss(input: Tensor, target: Tensor, options: LossOptions & { delta?: number } = {}): Tensor {
+  checkSameSize(input, target, 'huber_loss');
+  const delta = options.delta ?? 1;
+  return composite(() => {
+    const d = input.sub(target).abs();
+    const loss = ops.where(d.lt(delta), d.mul(d).mul(0.5), d.sub(0.5 * delta).mul(delta));
+    return reduce(loss, reductionOf(options));
+  });
 }

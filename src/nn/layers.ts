@@ -116,36 +116,55 @@ export class Flatten extends Module {
 
 // ---- losses ----------------------------------------------------------------
 
-class Loss extends Module {
+class Loss<O extends F.LossOptions = F.LossOptions> extends Module {
   readonly reduction: F.Reduction;
-  constructor(options: F.LossOptions = {}) {
+  constructor(readonly options: O = {} as O) {
     super();
     this.reduction = F.reductionOf(options);
+  }
+  /** the options with the resolved reduction, for the functional form */
+  protected get opts(): O & { reduction: F.Reduction } {
+    return { ...this.options, reduction: this.reduction, size_average: undefined, reduce: undefined };
   }
 }
 
 export class MSELoss extends Loss {
   forward(input: Tensor, target: Tensor): Tensor {
-    return F.mse_loss(input, target, { reduction: this.reduction });
+    return F.mse_loss(input, target, this.opts);
   }
 }
 export class L1Loss extends Loss {
   forward(input: Tensor, target: Tensor): Tensor {
-    return F.l1_loss(input, target, { reduction: this.reduction });
+    return F.l1_loss(input, target, this.opts);
   }
 }
-export class BCELoss extends Loss {
+export class SmoothL1Loss extends Loss<F.LossOptions & { beta?: number }> {
   forward(input: Tensor, target: Tensor): Tensor {
-    return F.binary_cross_entropy(input, target, { reduction: this.reduction });
+    return F.smooth_l1_loss(input, target, this.opts);
   }
 }
-export class CrossEntropyLoss extends Loss {
+export class HuberLoss extends Loss<F.LossOptions & { delta?: number }> {
   forward(input: Tensor, target: Tensor): Tensor {
-    return F.cross_entropy(input, target, { reduction: this.reduction });
+    return F.huber_loss(input, target, this.opts);
   }
 }
-export class NLLLoss extends Loss {
+export class BCELoss extends Loss<F.LossOptions & { weight?: Tensor | null }> {
   forward(input: Tensor, target: Tensor): Tensor {
-    return F.nll_loss(input, target, { reduction: this.reduction });
+    return F.binary_cross_entropy(input, target, this.opts);
+  }
+}
+export class BCEWithLogitsLoss extends Loss<F.LossOptions & { weight?: Tensor | null; pos_weight?: Tensor | null }> {
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.binary_cross_entropy_with_logits(input, target, this.opts);
+  }
+}
+export class CrossEntropyLoss extends Loss<F.CrossEntropyOptions> {
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.cross_entropy(input, target, this.opts);
+  }
+}
+export class NLLLoss extends Loss<F.NLLOptions> {
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.nll_loss(input, target, this.opts);
   }
 }
