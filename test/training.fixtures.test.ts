@@ -2,7 +2,7 @@
 // step from PyTorch's recorded weights, and the SGD optimizer trajectories.
 import { describe, it, expect } from 'vitest';
 import * as torch from '../src/index.js';
-import { loadFixture, toTensor, allclose, fixtureValues, expectClose, type FixtureTensor } from './helpers/fixtures.js';
+import { loadFixture, toTensor, allclose, fixtureValues, expectClose, readData, type FixtureTensor } from './helpers/fixtures.js';
 
 const { nn, optim } = torch;
 
@@ -73,6 +73,127 @@ describe('training.json trajectories', () => {
     const sd = model.state_dict();
     for (const [k, v] of Object.entries(t.final_state_dict!)) expectClose(sd[k], v, 1e-5, 1e-6);
     expect(model.forward(torch.tensor([[4.0]])).item()).toBeCloseTo(t.predict_4!, 5);
+  });
+});
+
+/** diabetes.csv.gz: 8 input columns and a 0/1 label, no header (numbers parsed as numpy's loadtxt does). */
+function diabetes(): [torch.Tensor, torch.Tensor] {
+  const rows = readData('diabetes.csv.gz').trim().split('\n').map((l) => l.split(',').map(Number));
+  const x = torch.tensor(rows.map((r) => r.slice(0, 8)));
+  const y = torch.tensor(rows.map((r) => [r[8]]));
+  return [x, y];
+}
+
+class DiabetesNet extends nn.Module {
+  l1 = new nn.Linear(8, 6);
+  l2 = new nn.Linear(6, 4);
+  l3 = new nn.Linear(4, 1);
+  forward(x: torch.Tensor): torch.Tensor {
+    return this.l3.forward(this.l2.forward(this.l1.forward(x).sigmoid()).sigmoid()).sigmoid();
+  }
+}
+
+class MnistNet extends nn.Module {
+  l1 = new nn.Linear(784, 520);
+  l2 = new nn.Linear(520, 320);
+  l3 = new nn.Linear(320, 240);
+  l4 = new nn.Linear(240, 120);
+  l5 = new nn.Linear(120, 10);
+  forward(x: torch.Tensor): torch.Tensor {
+    let h = x.view(-1, 784);
+    for (const l of [this.l1, this.l2, this.l3, this.l4]) h = l.forward(h).relu();
+    return this.l5.forward(h);
+  }
+}
+
+function expectFinal(model: torch.nn.Module, t: Trajectory, rtol = 1e-4): void {
+  const sd = model.state_dict();
+  for (const [k, v] of Object.entries(t.final_state_dict!)) expectClose(sd[k], v, rtol, 1e-6);
+}
+
+describe('training.json trajectories (lectures 06-09)', () => {
+  it('logistic_regression (lecture 06): 1000 BCE losses, final weights, predictions', () => {
+    const t = trajectory('logistic_regression') as Trajectory & { predict_1: number; predict_7: number };
+    const model = new nn.Linear(1, 1);
+    model.load_state_dict(stateDict(t.init_state_dict));
+    const criterion = new nn.BCELoss();
+    const optimizer = new optim.SGD(model.parameters(), { lr: t.hyper.lr });
+    const x = toTensor(t.data.x as FixtureTensor), y = toTensor(t.data.y as FixtureTensor);
+    const losses: number[] = [];
+    for (let epoch = 0; epoch < t.hyper.epochs; epoch++) {
+      const loss = criterion.forward(model.forward(x).sigmoid(), y);
+      losses.push(loss.item());
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+    }
+    expect(allclose(losses, t.losses, 1e-5, 1e-6)).toBeNull();
+    expectFinal(model, t, 1e-5);
+    expect(model.forward(torch.tensor([[1.0]])).sigmoid().item()).toBeCloseTo(t.predict_1, 5);
+    expect(model.forward(torch.tensor([[7.0]])).sigmoid().item()).toBeCloseTo(t.predict_7, 5);
+  });
+
+  it('diabetes_full_batch (lecture 07): 100 losses over the whole file, final weights', () => {
+    const t = trajectory('diabetes_full_batch');
+    const [x, y] = diabetes();
+    const model = new DiabetesNet();
+    model.load_state_dict(stateDict(t.init_state_dict));
+    const criterion = new nn.BCELoss();
+    const optimizer = new optim.SGD(model.parameters(), { lr: t.hyper.lr });
+    const losses: number[] = [];
+    for (let epoch = 0; epoch < t.hyper.epochs; epoch++) {
+      const loss = criterion.forward(model.forward(x), y);
+      losses.push(loss.item());
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+    }
+    expect(allclose(losses, t.losses, 1e-4, 1e-6)).toBeNull();
+    expectFinal(model, t);
+  });
+
+  it('diabetes_minibatch (lecture 08): batches of 32 in file order, the last one smaller', () => {
+    const t = trajectory('diabetes_minibatch');
+    const [x, y] = diabetes();
+    const model = new DiabetesNet();
+    model.load_state_dict(stateDict(t.init_state_dict));
+    const criterion = new nn.BCELoss();
+    const optimizer = new optim.SGD(model.parameters(), { lr: t.hyper.lr });
+    const losses: number[] = [];
+    const n = x.size(0), bs = t.hyper.batch_size;
+    for (let epoch = 0; epoch < t.hyper.epochs; epoch++) {
+      for (let start = 0; start < n; start += bs) {
+        const len = Math.min(bs, n - start);
+        const loss = criterion.forward(model.forward(x.narrow(0, start, len)), y.narrow(0, start, len));
+        losses.push(loss.item());
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+      }
+    }
+    expect(losses.length).toBe(t.losses.length);
+    expect(allclose(losses, t.losses, 1e-4, 1e-6)).toBeNull();
+    expectFinal(model, t);
+  });
+
+  it('mnist_mlp (lecture 09): 12 steps of the 784-520-320-240-120-10 MLP with momentum SGD', () => {
+    const t = trajectory('mnist_mlp');
+    const inputs = toTensor(t.data.inputs as FixtureTensor), labels = toTensor(t.data.labels as FixtureTensor);
+    const model = new MnistNet();
+    model.load_state_dict(stateDict(t.init_state_dict));
+    const criterion = new nn.CrossEntropyLoss();
+    const optimizer = new optim.SGD(model.parameters(), { lr: t.hyper.lr, momentum: t.hyper.momentum });
+    const losses: number[] = [];
+    for (let epoch = 0; epoch < t.hyper.epochs; epoch++) {
+      for (let b = 0; b < inputs.size(0); b++) {
+        const loss = criterion.forward(model.forward(inputs.select(0, b)), labels.select(0, b));
+        losses.push(loss.item());
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+      }
+    }
+    expect(allclose(losses, t.losses, 1e-4, 1e-6)).toBeNull();
   });
 });
 
