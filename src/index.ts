@@ -13,6 +13,9 @@ export { manual_seed, initial_seed, Generator, default_generator } from './rando
 export { tidy, keep } from './tidy.js';
 export { no_grad, enable_grad, is_grad_enabled, set_grad_enabled } from './autograd/engine.js';
 export * as nn from './nn/index.js';
+export { save, load } from './io/serialization.js';
+export type { SaveOptions, LoadOptions, Loaded } from './io/serialization.js';
+export * as safetensors from './io/safetensors.js';
 export * as optim from './optim/index.js';
 
 // creation

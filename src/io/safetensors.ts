@@ -138,7 +138,8 @@ const isIndex = (x: unknown): x is number => Number.isSafeInteger(x) && (x as nu
 
 /** Parses and validates safetensors bytes as the reference reader does, then makes tensors. */
 export function decodeSafetensors(input: Uint8Array | ArrayBuffer): Safetensors {
-  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  // a plain Uint8Array view: Node's Buffer.slice would share memory instead of copying
+  const bytes = input instanceof Uint8Array ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
   if (bytes.length < 8) fail(`${bytes.length} bytes is too short for the 8-byte header length`);
   const n64 = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (n64 > BigInt(MAX_HEADER)) fail(`header length ${n64} is larger than the limit of ${MAX_HEADER} bytes`);
