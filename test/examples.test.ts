@@ -57,4 +57,22 @@ describe('examples', () => {
     expect(lines[lines.length - 1].startsWith('Prediction (after training) 4 ')).toBe(true);
     expect(Math.abs(prediction - 8)).toBeLessThan(0.1);
   });
+
+  it('06_logistic_regression: 1000 epochs, then the course\'s two predictions', async () => {
+    const lines = await run('06_logistic_regression');
+    const losses = lines.filter((l) => l.startsWith('Epoch ')).map((l) => Number(l.split('Loss: ')[1]));
+    expect(losses.length).toBe(1000);
+    expect(losses[999]).toBeLessThan(losses[0]);
+    expect(lines[lines.length - 2]).toMatch(/^Prediction after 1 hour of training: 0\.\d{4} \| Above 50%: False$/);
+    expect(lines[lines.length - 1]).toMatch(/^Prediction after 7 hours of training: 0\.\d{4} \| Above 50%: True$/);
+  });
+
+  it('09_01_softmax_loss: the course\'s numbers', async () => {
+    const lines = (await run('09_01_softmax_loss')).join('\n').split('\n');
+    expect(lines).toEqual([
+      'Loss1: 0.3567', 'Loss2: 2.3026',
+      'PyTorch Loss1: 0.4170 ', 'PyTorch Loss2: 1.8406', 'Y_pred1: 0', 'Y_pred2: 1',
+      'Batch Loss1:  0.4966 ', 'Batch Loss2: 1.2389',
+    ]);
+  });
 });
