@@ -16,6 +16,7 @@ export * as nn from './nn/index.js';
 export { save, load } from './io/serialization.js';
 export type { SaveOptions, LoadOptions, Loaded } from './io/serialization.js';
 export * as safetensors from './io/safetensors.js';
+export * as utils from './data/utils.js';
 export * as optim from './optim/index.js';
 
 // creation

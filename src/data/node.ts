@@ -1,5 +1,5 @@
 // Node-only data helpers (node:fs, node:zlib). Kept out of the browser-safe
-// data module: import from 'wasmtorch/src/data/node.js' in Node programs.
+// data module, so that one loads in a browser: Node programs import this file.
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parseCsv, type CsvOptions } from './csv.js';
