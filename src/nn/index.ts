@@ -3,3 +3,4 @@ export { Module, Parameter, Sequential, ModuleList, type StateDict } from './mod
 export * from './layers.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
+export * as utils from './clip_grad.js';
