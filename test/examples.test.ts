@@ -1,6 +1,7 @@
 // The course's programs (examples/) print what the course prints.
 import { describe, it, expect, vi, afterEach } from 'vitest';
 import { loadFixture } from './helpers/fixtures.js';
+import * as torch from '../src/index.js';
 
 interface Trajectory { name: string; losses: number[]; predict_4?: number }
 const trajectories = loadFixture<{ trajectories: Trajectory[] }>('training.json').trajectories;
@@ -74,5 +75,35 @@ describe('examples', () => {
       'PyTorch Loss1: 0.4170 ', 'PyTorch Loss2: 1.8406', 'Y_pred1: 0', 'Y_pred2: 1',
       'Batch Loss1:  0.4966 ', 'Batch Loss2: 1.2389',
     ]);
+  });
+
+  it('07_diabetes_logistic: shapes and 100 falling losses', async () => {
+    const lines = await run('07_diabetes_logistic');
+    expect(lines[0]).toBe("X's shape: torch.Size([759, 8]) | Y's shape: torch.Size([759, 1])");
+    const losses = lines.filter((l) => l.startsWith('Epoch: ')).map((l) => Number(l.split('Loss: ')[1]));
+    expect(losses.length).toBe(100);
+    expect(losses[99]).toBeLessThan(losses[0]);
+  });
+
+  it('08_1 and 08_2: 24 shuffled batches of 32 (the last 23) per epoch, for 2 epochs', async () => {
+    const batches = (await run('08_1_dataset_loader')).join('\n').split('Epoch: ').slice(1);
+    expect(batches.length).toBe(48);
+    const rowsIn = (b: string) => (b.split('Labels')[1].match(/\[[01]\.\]/g) ?? []).length;
+    expect(rowsIn(batches[0])).toBe(32);
+    expect(rowsIn(batches[23])).toBe(23);
+    const lines = await run('08_2_dataset_loader_logistic');
+    expect(lines.length).toBe(48);
+    expect(lines[47]).toMatch(/^Epoch 2 \| Batch: 24 \| Loss: \d+\.\d{4}$/);
+  });
+
+  it('09_2_softmax_mnist: trains, prints the course\'s test line and saves a loadable model (1 epoch here)', async () => {
+    process.env.EPOCHS = '1';
+    const lines = (await run('09_2_softmax_mnist')).join('\n').split('\n');
+    delete process.env.EPOCHS;
+    expect(lines.some((l) => /^Test set: Average loss: \d+\.\d{4}, Accuracy: \d+\/2000 \(\d+%\)$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^Train Epoch: 1 \[=+\] 100% 125\/125 \| Loss: /.test(l))).toBe(true);
+    const sd = await torch.load('out/09_2_softmax_mnist.safetensors');
+    expect(Object.keys(sd).sort()).toEqual(['l1.bias', 'l1.weight', 'l2.bias', 'l2.weight', 'l3.bias', 'l3.weight', 'l4.bias', 'l4.weight', 'l5.bias', 'l5.weight']);
+    expect(sd['l1.weight'].shape).toEqual([520, 784]);
   });
 });
