@@ -14,17 +14,18 @@ import { gemmCase } from './cases/gemm.js';
 import { addCase, mulCase, sumCase } from './cases/elementwise.js';
 import { mlpCase } from './cases/mlp.js';
 import { seedCase } from './cases/seed.js';
+import { mnistEpochCase } from './cases/mnist_epoch.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const cases: Case[] = [
-  ...[128, 256, 512, 1024].map(gemmCase), addCase, mulCase, sumCase, mlpCase, seedCase,
+  ...[128, 256, 512, 1024].map(gemmCase), addCase, mulCase, sumCase, mlpCase, seedCase, mnistEpochCase,
 ];
 
 interface Row { c: Case; stats: Partial<Record<Lib, Stats>>; checks: Partial<Record<Lib, number>> }
 
 async function runCase(c: Case): Promise<Row> {
   const row: Row = { c, stats: {}, checks: {} };
-  for (const lib of LIBS) {
+  for (const lib of c.libs ?? LIBS) {
     await useBackend(lib);
     gc?.();
     await yieldLoop();
@@ -55,7 +56,7 @@ const speedup = (row: Row, lib: Lib) =>
 
 function cell(row: Row, lib: Lib): string {
   const s = row.stats[lib];
-  if (!s) return 'failed';
+  if (!s) return (row.c.libs ?? LIBS).includes(lib) ? 'failed' : 'not run';
   const rate = row.c.rate ? ` (${(row.c.rate.amount / s.median).toFixed(1)} ${row.c.rate.unit})` : '';
   return fmtTime(s.median) + rate;
 }

@@ -18,6 +18,8 @@ export interface Case {
   tf: () => Runner;
   /** Relative tolerance for the sanity check (default 1e-3). */
   tol?: number;
+  /** Libraries to run (default all): a case too slow on tfjs-cpu can leave it out. */
+  libs?: Lib[];
 }
 
 /** Deterministic pseudo-random floats in [lo, hi), so every library sees the same data. */

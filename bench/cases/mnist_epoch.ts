@@ -1,0 +1,82 @@
+// One epoch of lecture 09-2: the 784-520-320-240-120-10 MLP over 8,000
+// samples in batches of 64 (125 steps), SGD lr 0.01 momentum 0.5. wasmtorch
+// goes through a shuffled DataLoader as the example does; tfjs slices
+// batches from one tensor. tfjs-cpu is left out (about a minute per epoch).
+import * as torch from '../../src/index.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { type Case, randomArray } from './types.js';
+
+const { nn, optim } = torch;
+const F = torch.nn.functional;
+const SIZES = [784, 520, 320, 240, 120, 10];
+const N = 8000, BATCH = 64;
+const X = randomArray(N * 784, 9, 0, 1);
+const LABELS = Int32Array.from({ length: N }, (_, i) => (i * 7 + 3) % 10);
+
+class Net extends nn.Module {
+  l1 = new nn.Linear(784, 520);
+  l2 = new nn.Linear(520, 320);
+  l3 = new nn.Linear(320, 240);
+  l4 = new nn.Linear(240, 120);
+  l5 = new nn.Linear(120, 10);
+  forward(x: torch.Tensor): torch.Tensor {
+    x = x.view(-1, 784);
+    for (const l of [this.l1, this.l2, this.l3, this.l4]) x = F.relu(l.forward(x));
+    return this.l5.forward(x);
+  }
+}
+
+export const mnistEpochCase: Case = {
+  name: 'mnist mlp epoch (8000, b64)',
+  rate: { amount: N, unit: 'samples/s' },
+  libs: ['wasmtorch', 'tfjs-wasm'],
+  torch: () => {
+    torch.manual_seed(0);
+    const model = new Net();
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.5 });
+    const data = new torch.utils.data.TensorDataset(torch.from_numpy(X, [N, 1, 28, 28]), torch.from_numpy(LABELS));
+    const loader = new torch.utils.data.DataLoader(data, { batch_size: BATCH, shuffle: true });
+    return {
+      run: () => {
+        for (const [x, y] of loader as Iterable<[torch.Tensor, torch.Tensor]>) {
+          optimizer.zero_grad();
+          const loss = F.cross_entropy(model.forward(x), y);
+          loss.backward();
+          optimizer.step();
+        }
+      },
+      dispose: () => { for (const p of model.parameters()) p.dispose(); },
+    };
+  },
+  tf: () => {
+    const ws: tf.Variable[] = [];
+    const bs: tf.Variable[] = [];
+    for (let i = 0; i < 5; i++) {
+      const bound = 1 / Math.sqrt(SIZES[i]);
+      ws.push(tf.variable(tf.randomUniform([SIZES[i], SIZES[i + 1]], -bound, bound, 'float32', 1 + i)));
+      bs.push(tf.variable(tf.randomUniform([SIZES[i + 1]], -bound, bound, 'float32', 11 + i)));
+    }
+    const opt = tf.train.momentum(0.01, 0.5);
+    const xs = tf.tensor2d(X, [N, 784]);
+    const ys = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(LABELS, 'int32'), 10), 'float32'));
+    return {
+      run: () => {
+        for (let start = 0; start < N; start += BATCH) {
+          const size = Math.min(BATCH, N - start);
+          tf.tidy(() => {
+            const x = tf.slice(xs, [start, 0], [size, 784]), y = tf.slice(ys, [start, 0], [size, 10]);
+            opt.minimize(() => {
+              let h: tf.Tensor2D = x;
+              for (let i = 0; i < 5; i++) {
+                h = tf.add(tf.matMul(h, ws[i]), bs[i]);
+                if (i < 4) h = tf.relu(h);
+              }
+              return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
+            }, false, [...ws, ...bs]);
+          });
+        }
+      },
+      dispose: () => { opt.dispose(); xs.dispose(); ys.dispose(); [...ws, ...bs].forEach((v) => v.dispose()); },
+    };
+  },
+};
