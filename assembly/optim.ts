@@ -1,5 +1,13 @@
 import { checkRange } from "./common";
 
+// The gradient every update starts from: negated for maximize, plus
+// weight_decay * p (L2 decay added to the gradient, as torch.optim does).
+@inline function decayedGrad(grad: usize, o: usize, sign: f32, weightDecay: f32, p: f32): f32 {
+  let g = sign * load<f32>(grad + o);
+  if (weightDecay != 0) g += weightDecay * p;
+  return g;
+}
+
 // torch.optim.SGD's update for one parameter in one pass:
 //   g = grad (negated if maximize) + weight_decay * p
 //   buf = g on the first step, else momentum * buf + (1 - dampening) * g
@@ -8,8 +16,7 @@ import { checkRange } from "./common";
 @inline function sgdScalar(p: usize, grad: usize, buf: usize, o: usize, lr: f32, momentum: f32,
   dampening: f32, weightDecay: f32, nesterov: i32, sign: f32, firstStep: i32): void {
   const w = load<f32>(p + o);
-  let g = sign * load<f32>(grad + o);
-  if (weightDecay != 0) g += weightDecay * w;
+  let g = decayedGrad(grad, o, sign, weightDecay, w);
   if (momentum != 0) {
     const b: f32 = firstStep ? g : momentum * load<f32>(buf + o) + (1 - dampening) * g;
     store<f32>(buf + o, b);
@@ -61,8 +68,7 @@ export function adam_step(p: usize, grad: usize, m: usize, v: usize, vmax: usize
     const o = <usize>i << 2;
     let w = load<f32>(p + o);
     if (decoupledDecay != 1) w *= decoupledDecay;
-    let g = sign * load<f32>(grad + o);
-    if (weightDecay != 0) g += weightDecay * w;
+    const g = decayedGrad(grad, o, sign, weightDecay, w);
     const mi = load<f32>(m + o);
     const mNew = mi + w1 * (g - mi);
     store<f32>(m + o, mNew);
@@ -91,8 +97,7 @@ export function rmsprop_step(p: usize, grad: usize, sq: usize, gavg: usize, buf:
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const pi = load<f32>(p + o);
-    let g = sign * load<f32>(grad + o);
-    if (weightDecay != 0) g += weightDecay * pi;
+    const g = decayedGrad(grad, o, sign, weightDecay, pi);
     const s = load<f32>(sq + o) * alpha + w * g * g;
     store<f32>(sq + o, s);
     let avg: f32;
@@ -124,8 +129,7 @@ export function adagrad_step(p: usize, grad: usize, sum: usize, n: i32, clr: f32
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const pi = load<f32>(p + o);
-    let g = sign * load<f32>(grad + o);
-    if (weightDecay != 0) g += weightDecay * pi;
+    const g = decayedGrad(grad, o, sign, weightDecay, pi);
     const s = load<f32>(sum + o) + g * g;
     store<f32>(sum + o, s);
     store<f32>(p + o, pi + (-clr * g) / (Mathf.sqrt(s) + eps));

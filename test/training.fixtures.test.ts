@@ -32,6 +32,19 @@ function stateDict(sd: Record<string, FixtureTensor>): Record<string, torch.Tens
   return Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, toTensor(v)]));
 }
 
+/** `steps` optimizer steps on the loss `lossAt(step)` computes; returns the losses. */
+function train(steps: number, optimizer: torch.optim.Optimizer<object>, lossAt: (step: number) => torch.Tensor): number[] {
+  const losses: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    const loss = lossAt(step);
+    losses.push(loss.item());
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.step();
+  }
+  return losses;
+}
+
 describe('training.json trajectories', () => {
   it('manual_gradient (lecture 03): loss and gradient per sample, final w, prediction', () => {
     const t = trajectory('manual_gradient');
@@ -61,14 +74,7 @@ describe('training.json trajectories', () => {
     const criterion = new nn.MSELoss({ reduction: 'sum' });
     const optimizer = new optim.SGD(model.parameters(), { lr: t.hyper.lr });
     const x = toTensor(t.data.x as FixtureTensor), y = toTensor(t.data.y as FixtureTensor);
-    const losses: number[] = [];
-    for (let epoch = 0; epoch < t.hyper.epochs; epoch++) {
-      const loss = criterion.forward(model.forward(x), y);
-      losses.push(loss.item());
-      optimizer.zero_grad();
-      loss.backward();
-      optimizer.step();
-    }
+    const losses = train(t.hyper.epochs, optimizer, () => criterion.forward(model.forward(x), y));
     expect(allclose(losses, t.losses, 1e-4, 1e-6)).toBeNull();
     const sd = model.state_dict();
     for (const [k, v] of Object.entries(t.final_state_dict!)) expectClose(sd[k], v, 1e-5, 1e-6);
@@ -119,14 +125,7 @@ describe('training.json trajectories (lectures 06-09)', () => {
     const criterion = new nn.BCELoss();
     const optimizer = new optim.SGD(model.parameters(), { lr: t.hyper.lr });
     const x = toTensor(t.data.x as FixtureTensor), y = toTensor(t.data.y as FixtureTensor);
-    const losses: number[] = [];
-    for (let epoch = 0; epoch < t.hyper.epochs; epoch++) {
-      const loss = criterion.forward(model.forward(x).sigmoid(), y);
-      losses.push(loss.item());
-      optimizer.zero_grad();
-      loss.backward();
-      optimizer.step();
-    }
+    const losses = train(t.hyper.epochs, optimizer, () => criterion.forward(model.forward(x).sigmoid(), y));
     expect(allclose(losses, t.losses, 1e-5, 1e-6)).toBeNull();
     expectFinal(model, t, 1e-5);
     expect(model.forward(torch.tensor([[1.0]])).sigmoid().item()).toBeCloseTo(t.predict_1, 5);
@@ -140,14 +139,7 @@ describe('training.json trajectories (lectures 06-09)', () => {
     model.load_state_dict(stateDict(t.init_state_dict));
     const criterion = new nn.BCELoss();
     const optimizer = new optim.SGD(model.parameters(), { lr: t.hyper.lr });
-    const losses: number[] = [];
-    for (let epoch = 0; epoch < t.hyper.epochs; epoch++) {
-      const loss = criterion.forward(model.forward(x), y);
-      losses.push(loss.item());
-      optimizer.zero_grad();
-      loss.backward();
-      optimizer.step();
-    }
+    const losses = train(t.hyper.epochs, optimizer, () => criterion.forward(model.forward(x), y));
     expect(allclose(losses, t.losses, 1e-4, 1e-6)).toBeNull();
     expectFinal(model, t);
   });
@@ -159,18 +151,11 @@ describe('training.json trajectories (lectures 06-09)', () => {
     model.load_state_dict(stateDict(t.init_state_dict));
     const criterion = new nn.BCELoss();
     const optimizer = new optim.SGD(model.parameters(), { lr: t.hyper.lr });
-    const losses: number[] = [];
-    const n = x.size(0), bs = t.hyper.batch_size;
-    for (let epoch = 0; epoch < t.hyper.epochs; epoch++) {
-      for (let start = 0; start < n; start += bs) {
-        const len = Math.min(bs, n - start);
-        const loss = criterion.forward(model.forward(x.narrow(0, start, len)), y.narrow(0, start, len));
-        losses.push(loss.item());
-        optimizer.zero_grad();
-        loss.backward();
-        optimizer.step();
-      }
-    }
+    const n = x.size(0), bs = t.hyper.batch_size, batches = Math.ceil(n / bs);
+    const losses = train(t.hyper.epochs * batches, optimizer, (step) => {
+      const start = (step % batches) * bs, len = Math.min(bs, n - start);
+      return criterion.forward(model.forward(x.narrow(0, start, len)), y.narrow(0, start, len));
+    });
     expect(losses.length).toBe(t.losses.length);
     expect(allclose(losses, t.losses, 1e-4, 1e-6)).toBeNull();
     expectFinal(model, t);
@@ -183,16 +168,9 @@ describe('training.json trajectories (lectures 06-09)', () => {
     model.load_state_dict(stateDict(t.init_state_dict));
     const criterion = new nn.CrossEntropyLoss();
     const optimizer = new optim.SGD(model.parameters(), { lr: t.hyper.lr, momentum: t.hyper.momentum });
-    const losses: number[] = [];
-    for (let epoch = 0; epoch < t.hyper.epochs; epoch++) {
-      for (let b = 0; b < inputs.size(0); b++) {
-        const loss = criterion.forward(model.forward(inputs.select(0, b)), labels.select(0, b));
-        losses.push(loss.item());
-        optimizer.zero_grad();
-        loss.backward();
-        optimizer.step();
-      }
-    }
+    const batches = inputs.size(0);
+    const losses = train(t.hyper.epochs * batches, optimizer, (step) =>
+      criterion.forward(model.forward(inputs.select(0, step % batches)), labels.select(0, step % batches)));
     expect(allclose(losses, t.losses, 1e-4, 1e-6)).toBeNull();
   });
 });

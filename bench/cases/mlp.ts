@@ -7,12 +7,13 @@ import { type Case, randomArray } from './types.js';
 
 const { nn, optim } = torch;
 const F = torch.nn.functional;
-const SIZES = [784, 520, 320, 240, 120, 10];
+export const SIZES = [784, 520, 320, 240, 120, 10];
 const BATCH = 64;
 const X = randomArray(BATCH * 784, 5, 0, 1);
 const LABELS = Int32Array.from({ length: BATCH }, (_, i) => (i * 7 + 3) % 10);
 
-class Net extends nn.Module {
+/** Lecture 09's MLP (shared with the MNIST epoch case). */
+export class Net extends nn.Module {
   l1 = new nn.Linear(784, 520);
   l2 = new nn.Linear(520, 320);
   l3 = new nn.Linear(320, 240);

@@ -6,25 +6,13 @@ import * as torch from '../../src/index.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Case, randomArray } from './types.js';
 
-const { nn, optim } = torch;
+import { Net, SIZES } from './mlp.js';
+
+const { optim } = torch;
 const F = torch.nn.functional;
-const SIZES = [784, 520, 320, 240, 120, 10];
 const N = 8000, BATCH = 64;
 const X = randomArray(N * 784, 9, 0, 1);
 const LABELS = Int32Array.from({ length: N }, (_, i) => (i * 7 + 3) % 10);
-
-class Net extends nn.Module {
-  l1 = new nn.Linear(784, 520);
-  l2 = new nn.Linear(520, 320);
-  l3 = new nn.Linear(320, 240);
-  l4 = new nn.Linear(240, 120);
-  l5 = new nn.Linear(120, 10);
-  forward(x: torch.Tensor): torch.Tensor {
-    x = x.view(-1, 784);
-    for (const l of [this.l1, this.l2, this.l3, this.l4]) x = F.relu(l.forward(x));
-    return this.l5.forward(x);
-  }
-}
 
 export const mnistEpochCase: Case = {
   name: 'mnist mlp epoch (8000, b64)',
