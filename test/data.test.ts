@@ -328,3 +328,9 @@ describe('lecture 08 (training.json diabetes_minibatch) through the DataLoader',
     expect(allclose(losses, t.losses, 1e-4, 1e-6)).toBeNull();
   });
 });
+
+describe('loadCsv errors', () => {
+  it('a missing file is an error, not one row of text', () => {
+    expect(() => loadCsv('no-such-file.csv.gz')).toThrow("loadCsv: no such file: 'no-such-file.csv.gz'");
+  });
+});

@@ -141,3 +141,42 @@ describe('regression and binary losses', () => {
     expect(gradcheck((u) => F.binary_cross_entropy_with_logits(u, t, { pos_weight: torch.tensor(pw) }), [a])).toBeNull();
   });
 });
+
+describe('review regressions', () => {
+  it('fused cross_entropy: survives tidy, detects an in-place change of the target, differentiates twice', () => {
+    const x = sample([2, 3], 20).requires_grad_();
+    const t = torch.tensor([0, 2], { dtype: torch.long });
+    const loss = torch.tidy(() => F.cross_entropy(x, t));
+    loss.backward();
+    expect(x.grad!.shape).toEqual([2, 3]);
+    const t2 = torch.tensor([0, 2], { dtype: torch.long });
+    const l2 = F.cross_entropy(x, t2);
+    t2.fill_(1);
+    expect(() => l2.backward()).toThrow('modified by an inplace operation');
+    expect(gradcheck((z) => {
+      const [g] = torch.autograd.grad(F.cross_entropy(z, t), z, null, { create_graph: true });
+      return g.mul(g).sum();
+    }, [sample([2, 3], 21)])).toBeNull();
+  });
+
+  it('binary_cross_entropy_with_logits: gradient sigmoid(x) - t at x = 0', () => {
+    const x = torch.zeros([2], { requires_grad: true });
+    F.binary_cross_entropy_with_logits(x, torch.tensor([1, 0]), { reduction: 'sum' }).backward();
+    expect(x.grad!.tolist()).toEqual([-0.5, 0.5]);
+  });
+
+  it('label smoothing with ignore_index averages over the targets not ignored', () => {
+    const x = torch.tensor([[1, 2, 3], [1, 0, -1], [0.5, 0.5, 0]]);
+    const out = F.cross_entropy(x, torch.tensor([2, -100, 0], { dtype: torch.long }), { label_smoothing: 0.1 });
+    const rows = [[1, 2, 3], [0.5, 0.5, 0]].map(logSoftmax);
+    const nll = (-rows[0][2] - rows[1][0]) / 2;
+    const smooth = (-rows[0].reduce((a, b) => a + b) - rows[1].reduce((a, b) => a + b)) / 2;
+    expect(out.item()).toBeCloseTo(0.9 * nll + (0.1 / 3) * smooth, 5);
+  });
+
+  it('bad loss arguments', () => {
+    const a = torch.zeros(3), b = torch.zeros(3);
+    expect(() => F.smooth_l1_loss(a, b, { beta: -1 })).toThrow('smooth_l1_loss does not support negative values for beta.');
+    expect(() => F.huber_loss(a, b, { delta: 0 })).toThrow('huber_loss does not support non-positive values for delta.');
+  });
+});

@@ -16,6 +16,10 @@ export function readText(path: string | URL): string {
  * Fields are strings: `rows.map((r) => r.map(Number))` for numeric data.
  */
 export function loadCsv(textOrPath: string | URL, options: CsvOptions = {}): string[][] {
+  // one line that names no file but looks like a file name is a missing file, not CSV text
+  if (typeof textOrPath === 'string' && !/[\r\n,]/.test(textOrPath) && /\.(csv|gz|tsv|txt)$/i.test(textOrPath) && !existsSync(textOrPath)) {
+    throw new Error(`loadCsv: no such file: '${textOrPath}'`);
+  }
   const isPath = textOrPath instanceof URL || (!/[\r\n]/.test(textOrPath) && existsSync(textOrPath));
   return parseCsv(isPath ? readText(textOrPath) : (textOrPath as string), options);
 }

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor.js';
 import { isIntegral, scalarTypeName } from '../dtype.js';
 import * as ops from '../ops/index.js';
 import { shapeStr, composite } from '../ops/core.js';
-import { record, no_grad as torch_no_grad } from '../autograd/engine.js';
+import { record, no_grad as torch_no_grad, is_grad_enabled } from '../autograd/engine.js';
 
 export { relu, sigmoid, tanh, gelu, silu, leaky_relu, softplus, linear, softmax, log_softmax, embedding } from '../ops/index.js';
 
@@ -56,6 +56,7 @@ export function l1_loss(input: Tensor, target: Tensor, options: LossOptions = {}
 export function smooth_l1_loss(input: Tensor, target: Tensor, options: LossOptions & { beta?: number } = {}): Tensor {
   checkSameSize(input, target, 'smooth_l1_loss');
   const beta = options.beta ?? 1;
+  if (beta < 0) throw new Error('smooth_l1_loss does not support negative values for beta.');
   return composite(() => {
     const d = input.sub(target).abs();
     const loss = beta === 0 ? d : ops.where(d.lt(beta), d.mul(d).mul(0.5 / beta), d.sub(0.5 * beta));
@@ -97,8 +98,8 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
     throw new Error(`Target size (torch.Size(${shapeStr(target.shape)})) must be the same as input size (torch.Size(${shapeStr(input.shape)}))`);
   }
   return composite(() => {
-    // (1 - t) x + (1 + (pw - 1) t) softplus(-x), with softplus(-x) = log(1 + e^-|x|) + max(-x, 0)
-    const sp = ops.log1p(input.abs().neg().exp()).add(ops.clamp(input.neg(), 0));
+    // (1 - t) x + (1 + (pw - 1) t) softplus(-x)
+    const sp = ops.softplus(input.neg());
     const coeff = options.pos_weight ? options.pos_weight.sub(1).mul(target).add(1) : null;
     let loss = ops.sub(1, target).mul(input).add(coeff ? coeff.mul(sp) : sp);
     if (options.weight) loss = loss.mul(options.weight);
@@ -169,7 +170,7 @@ export function nll_loss(input: Tensor, target: Tensor, options: NLLOptions = {}
  */
 function crossEntropyIndices(input: Tensor, target: Tensor, ignore: number): { loss: Tensor; count: number } {
   const [outer, classes, inner] = classBlocks(input);
-  const x = ops.dense(input), idx = ops.dense(target.dtype === 'int64' || target.dtype === 'int32' ? target : target.long());
+  const x = ops.dense(input), idx = ops.dense(target);
   ops.tick();
   const logp = ops.empty(input.shape.slice(), 'float32');
   const loss = ops.empty(target.shape.slice(), 'float32');
@@ -184,8 +185,10 @@ function crossEntropyIndices(input: Tensor, target: Tensor, ignore: number): { l
     const classIndex = ops.arange(classes, { dtype: 'int64' }).reshape(input.shape.map((s, i) => (i === classDim ? s : 1)));
     const onehot = classIndex.eq(target.unsqueeze(classDim)).float();
     const gv = g.mul(valid).unsqueeze(classDim);
-    return [logp.exp().sub(onehot).mul(gv)];
-  }, [logp, valid]);
+    // with create_graph the softmax is recomputed from the input, so the gradient has a graph too
+    const softmax = is_grad_enabled() ? ops.softmax(input, classDim) : logp.exp();
+    return [softmax.sub(onehot).mul(gv)];
+  }, [logp, valid, target]);
   return { loss, count };
 }
 
@@ -229,7 +232,7 @@ export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntro
     else if (options.weight) {
       const safe = ops.where(valid, target, 0).to('int64').reshape([-1]);
       smoothed = smooth.sum().div(ops.index_select(options.weight, 0, safe).mul(valid.reshape([-1])).sum());
-    } else smoothed = smooth.mean();
+    } else smoothed = smooth.sum().div(valid.sum()); // over the targets not ignored
     return nll.mul(1 - smoothing).add(smoothed.mul(smoothing / classes));
   });
 }
@@ -237,6 +240,7 @@ export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntro
 export function huber_loss(input: Tensor, target: Tensor, options: LossOptions & { delta?: number } = {}): Tensor {
   checkSameSize(input, target, 'huber_loss');
   const delta = options.delta ?? 1;
+  if (!(delta > 0)) throw new Error('huber_loss does not support non-positive values for delta.');
   return composite(() => {
     const d = input.sub(target).abs();
     const loss = ops.where(d.lt(delta), d.mul(d).mul(0.5), d.sub(0.5 * delta).mul(delta));

@@ -23,9 +23,9 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
       nesterov: options.nesterov ?? false,
       maximize: options.maximize ?? false,
     };
-    if (o.lr < 0) throw new Error(`Invalid learning rate: ${o.lr}`);
-    if (o.momentum < 0) throw new Error(`Invalid momentum value: ${o.momentum}`);
-    if (o.weight_decay < 0) throw new Error(`Invalid weight_decay value: ${o.weight_decay}`);
+    if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${o.lr}`);
+    if (!(o.momentum >= 0)) throw new Error(`Invalid momentum value: ${o.momentum}`);
+    if (!(o.weight_decay >= 0)) throw new Error(`Invalid weight_decay value: ${o.weight_decay}`);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
       throw new Error('Nesterov momentum requires a momentum and zero dampening');
     }
