@@ -5,4 +5,5 @@ export * from "./memory";
 export * from "./indexing";
 export * from "./gemm";
 export * from "./optim";
+export * from "./conv";
 export { heap_base } from "./common";

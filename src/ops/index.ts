@@ -7,3 +7,4 @@ export * from './shape.js';
 export * from './matmul.js';
 export * from './indexing.js';
 export * from './inplace.js';
+export * from './conv.js';

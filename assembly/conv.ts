@@ -1,0 +1,139 @@
+import { checkRange } from "./common";
+
+// Convolution is unfold (im2col) + the packed GEMM; its adjoint fold
+// (col2im) carries gradients back. Both read a geometry block `geo` of i32:
+//   [C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW]
+// Positions outside the input read as 0 (zero padding).
+
+// cols [C*kh*kw, outH*outW] <- x [C, H, W] (one image).
+export function unfold(x: usize, cols: usize, geo: usize): void {
+  const C = load<i32>(geo), H = load<i32>(geo, 4), W = load<i32>(geo, 8);
+  const kh = load<i32>(geo, 12), kw = load<i32>(geo, 16), sh = load<i32>(geo, 20), sw = load<i32>(geo, 24);
+  const ph = load<i32>(geo, 28), pw = load<i32>(geo, 32), dh = load<i32>(geo, 36), dw = load<i32>(geo, 40);
+  const oh = load<i32>(geo, 44), ow = load<i32>(geo, 48);
+  checkRange(cols, <usize>(C * kh * kw) * <usize>(oh * ow) << 2);
+  let dst = cols;
+  for (let c = 0; c < C; c++) {
+    const plane = x + (<usize>c * <usize>H * <usize>W << 2);
+    for (let ki = 0; ki < kh; ki++) {
+      for (let kj = 0; kj < kw; kj++) {
+        for (let y = 0; y < oh; y++) {
+          const iy = y * sh - ph + ki * dh;
+          if (iy < 0 || iy >= H) {
+            memory.fill(dst, 0, <usize>ow << 2);
+            dst += <usize>ow << 2;
+            continue;
+          }
+          const row = plane + (<usize>iy * <usize>W << 2);
+          let ix = kj * dw - pw;
+          for (let xo = 0; xo < ow; xo++) {
+            store<f32>(dst, ix >= 0 && ix < W ? load<f32>(row + (<usize>ix << 2)) : 0);
+            dst += 4;
+            ix += sw;
+          }
+        }
+      }
+    }
+  }
+}
+
+// x [C, H, W] += cols [C*kh*kw, outH*outW] summed back to the positions they were read from.
+export function fold(cols: usize, x: usize, geo: usize): void {
+  const C = load<i32>(geo), H = load<i32>(geo, 4), W = load<i32>(geo, 8);
+  const kh = load<i32>(geo, 12), kw = load<i32>(geo, 16), sh = load<i32>(geo, 20), sw = load<i32>(geo, 24);
+  const ph = load<i32>(geo, 28), pw = load<i32>(geo, 32), dh = load<i32>(geo, 36), dw = load<i32>(geo, 40);
+  const oh = load<i32>(geo, 44), ow = load<i32>(geo, 48);
+  checkRange(x, <usize>C * <usize>H * <usize>W << 2);
+  let src = cols;
+  for (let c = 0; c < C; c++) {
+    const plane = x + (<usize>c * <usize>H * <usize>W << 2);
+    for (let ki = 0; ki < kh; ki++) {
+      for (let kj = 0; kj < kw; kj++) {
+        for (let y = 0; y < oh; y++) {
+          const iy = y * sh - ph + ki * dh;
+          if (iy < 0 || iy >= H) {
+            src += <usize>ow << 2;
+            continue;
+          }
+          const row = plane + (<usize>iy * <usize>W << 2);
+          let ix = kj * dw - pw;
+          for (let xo = 0; xo < ow; xo++) {
+            if (ix >= 0 && ix < W) {
+              const p = row + (<usize>ix << 2);
+              store<f32>(p, load<f32>(p) + load<f32>(src));
+            }
+            src += 4;
+            ix += sw;
+          }
+        }
+      }
+    }
+  }
+}
+
+// Max pooling over planes [planes, H, W] with the same geometry (C unused):
+// out [planes, outH, outW], idx = the flat index (iy * W + ix) of each max,
+// for the backward scatter. Padding never wins (it is -inf); a NaN does.
+export function max_pool2d(x: usize, out: usize, idx: usize, planes: i32, geo: usize): void {
+  const H = load<i32>(geo, 4), W = load<i32>(geo, 8);
+  const kh = load<i32>(geo, 12), kw = load<i32>(geo, 16), sh = load<i32>(geo, 20), sw = load<i32>(geo, 24);
+  const ph = load<i32>(geo, 28), pw = load<i32>(geo, 32), dh = load<i32>(geo, 36), dw = load<i32>(geo, 40);
+  const oh = load<i32>(geo, 44), ow = load<i32>(geo, 48);
+  checkRange(out, <usize>planes * <usize>(oh * ow) << 2);
+  let o: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    const plane = x + (<usize>p * <usize>H * <usize>W << 2);
+    for (let y = 0; y < oh; y++) {
+      for (let xo = 0; xo < ow; xo++) {
+        let best: f32 = -Infinity;
+        let bi = -1;
+        for (let ki = 0; ki < kh; ki++) {
+          const iy = y * sh - ph + ki * dh;
+          if (iy < 0 || iy >= H) continue;
+          for (let kj = 0; kj < kw; kj++) {
+            const ix = xo * sw - pw + kj * dw;
+            if (ix < 0 || ix >= W) continue;
+            const v = load<f32>(plane + (<usize>(iy * W + ix) << 2));
+            if (v > best || v != v || bi < 0) { best = v; bi = iy * W + ix; }
+            if (v != v) break;
+          }
+          if (best != best) break;
+        }
+        store<f32>(out + (o << 2), best);
+        store<i32>(idx + (o << 2), bi);
+        o++;
+      }
+    }
+  }
+}
+
+// Adaptive average pooling: output cell (i, j) averages rows
+// [floor(i H / oh), ceil((i + 1) H / oh)) and the same for columns.
+// adjoint = 1 spreads out [planes, oh, ow] back over x instead (x += g / count).
+export function adaptive_avg_pool2d(x: usize, out: usize, planes: i32, H: i32, W: i32, oh: i32, ow: i32, adjoint: i32): void {
+  let o: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    const plane = x + (<usize>p * <usize>H * <usize>W << 2);
+    for (let i = 0; i < oh; i++) {
+      const y0 = <i32>Math.floor(<f64>i * H / oh), y1 = <i32>Math.ceil(<f64>(i + 1) * H / oh);
+      for (let j = 0; j < ow; j++) {
+        const x0 = <i32>Math.floor(<f64>j * W / ow), x1 = <i32>Math.ceil(<f64>(j + 1) * W / ow);
+        const count = <f32>((y1 - y0) * (x1 - x0));
+        if (adjoint) {
+          const g = load<f32>(out + (o << 2)) / count;
+          for (let y = y0; y < y1; y++)
+            for (let xx = x0; xx < x1; xx++) {
+              const q = plane + (<usize>(y * W + xx) << 2);
+              store<f32>(q, load<f32>(q) + g);
+            }
+        } else {
+          let s: f32 = 0;
+          for (let y = y0; y < y1; y++)
+            for (let xx = x0; xx < x1; xx++) s += load<f32>(plane + (<usize>(y * W + xx) << 2));
+          store<f32>(out + (o << 2), s / count);
+        }
+        o++;
+      }
+    }
+  }
+}

@@ -1,0 +1,244 @@
+// Convolution and pooling. conv is unfold (im2col, a kernel) followed by the
+// packed GEMM; unfold and fold (col2im) are each other's adjoint and record
+// each other as backward, so everything here differentiates twice. Pooling
+// picks indices in a kernel and gathers through autograd.
+import { Tensor } from '../tensor.js';
+import { record } from '../autograd/engine.js';
+import { K, tick, empty, ptr, dense, writeMeta, checkFloat, composite, shapeStr } from './core.js';
+import { zeros, tensor } from './creation.js';
+import { matmul } from './matmul.js';
+import { gather } from './indexing.js';
+import { stack } from './shape.js';
+
+type Pair = number | [number, number];
+const pair = (v: Pair): [number, number] => (Array.isArray(v) ? [v[0], v[1]] : [v, v]);
+
+/** Window geometry over [C, H, W] planes, as the kernels read it. */
+interface Geometry {
+  C: number; H: number; W: number;
+  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number;
+  oh: number; ow: number;
+}
+const geoPtr = (g: Geometry): number =>
+  writeMeta([g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow]);
+
+/** x [N, C, H, W] -> columns [N, C*kh*kw, oh*ow] (F.unfold). */
+function im2col(x: Tensor, g: Geometry): Tensor {
+  const N = x.shape[0], rows = g.C * g.kh * g.kw, L = g.oh * g.ow;
+  const src = dense(x);
+  tick();
+  const out = empty([N, rows, L]);
+  const inStride = g.C * g.H * g.W * 4, outStride = rows * L * 4;
+  if (out.numel() > 0) for (let n = 0; n < N; n++) K.unfold(ptr(src) + n * inStride, ptr(out) + n * outStride, geoPtr(g));
+  return record(out, 'Im2ColBackward0', [x], (grad) => [col2im(grad, g)]);
+}
+
+/** columns [N, C*kh*kw, oh*ow] -> [N, C, H, W], overlapping windows summed (F.fold). */
+function col2im(cols: Tensor, g: Geometry): Tensor {
+  const N = cols.shape[0];
+  const src = dense(cols);
+  const out = zeros(N, g.C, g.H, g.W);
+  tick();
+  const inStride = g.C * g.kh * g.kw * g.oh * g.ow * 4, outStride = g.C * g.H * g.W * 4;
+  if (out.numel() > 0) for (let n = 0; n < N; n++) K.fold(ptr(src) + n * inStride, ptr(out) + n * outStride, geoPtr(g));
+  return record(out, 'Col2ImBackward0', [cols], (grad) => [im2col(grad, g)]);
+}
+
+function outSize(size: number, k: number, s: number, p: number, d: number, ceil = false): number {
+  const span = size + 2 * p - d * (k - 1) - 1 + (ceil ? s - 1 : 0);
+  let out = Math.floor(span / s) + 1;
+  if (ceil && (out - 1) * s >= size + p) out--; // the last window must start inside the input or its left padding
+  return out;
+}
+
+export interface ConvOptions {
+  stride?: Pair;
+  padding?: Pair | 'valid' | 'same';
+  dilation?: Pair;
+  groups?: number;
+}
+
+/** 2-d convolution of [N, C, H, W] (or [C, H, W]); `dims` is what the user called (1 for conv1d), for messages. */
+function conv(x: Tensor, w: Tensor, b: Tensor | null | undefined, o: ConvOptions, name: string, dims: number): Tensor {
+  checkFloat(x, name);
+  if (x.dim() !== 3 && x.dim() !== 4) {
+    throw new Error(`Expected ${dims + 1}D (unbatched) or ${dims + 2}D (batched) input to ${name}, but got input of size: ${shapeStr(x.shape)}`);
+  }
+  if (x.dim() === 3) return conv(x.unsqueeze(0), w, b, o, name, dims).squeeze(0);
+  const groups = o.groups ?? 1;
+  const [N, C, H, W] = x.shape;
+  const [Cout, Cg, kh, kw] = w.shape;
+  if (w.dim() !== 4) throw new Error(`weight should have 4 dimensions, got ${w.dim()}`);
+  if (Cout % groups !== 0) {
+    throw new Error(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${shapeStr(w.shape)} instead`);
+  }
+  if (C !== Cg * groups) {
+    throw new Error(`Given groups=${groups}, weight of size ${shapeStr(w.shape)}, expected input${shapeStr(x.shape)} to have ${Cg * groups} channels, but got ${C} channels instead`);
+  }
+  if (b && (b.dim() !== 1 || b.shape[0] !== Cout)) {
+    throw new Error(`Given weight of size ${shapeStr(w.shape)}, expected bias to be 1-dimensional with ${Cout} elements, but got bias of size ${shapeStr(b.shape)} instead`);
+  }
+  const [sh, sw] = pair(o.stride ?? 1), [dh, dw] = pair(o.dilation ?? 1);
+  let ph: number, pw: number, oh: number, ow: number;
+  if (o.padding === 'same') {
+    if (sh !== 1 || sw !== 1) throw new Error("padding='same' is not supported for strided convolutions");
+    // PyTorch puts the odd extra padding on the right/bottom: reading past the end gives 0 anyway
+    [ph, pw] = [Math.floor((dh * (kh - 1)) / 2), Math.floor((dw * (kw - 1)) / 2)];
+    [oh, ow] = [H, W];
+  } else {
+    [ph, pw] = o.padding === 'valid' ? [0, 0] : pair(o.padding ?? 0);
+    const [eh, ew] = [dh * (kh - 1) + 1, dw * (kw - 1) + 1];
+    if (H + 2 * ph < eh || W + 2 * pw < ew) {
+      const shown = dims === 1 ? `(${W + 2 * pw}). Kernel size: (${ew})` : `(${H + 2 * ph} x ${W + 2 * pw}). Kernel size: (${eh} x ${ew})`;
+      throw new Error(`Calculated padded input size per channel: ${shown}. Kernel size can't be greater than actual input size`);
+    }
+    [oh, ow] = [outSize(H, kh, sh, ph, dh), outSize(W, kw, sw, pw, dw)];
+  }
+  return composite(() => {
+    const cols = im2col(x, { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow }); // [N, C*kh*kw, L]
+    const Kg = Cg * kh * kw, L = oh * ow;
+    let out = groups === 1
+      ? matmul(w.reshape(Cout, Kg), cols)
+      : matmul(w.reshape(groups, Cout / groups, Kg), cols.reshape(N, groups, Kg, L)).reshape(N, Cout, L);
+    if (b) out = out.add(b.reshape(Cout, 1));
+    return out.reshape(N, Cout, oh, ow);
+  });
+}
+
+/** F.conv2d(input [N, C, H, W], weight [Cout, C/groups, kh, kw], bias?, { stride, padding, dilation, groups }). */
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
+  return conv(input, weight, bias, options, 'conv2d', 2);
+}
+
+/** F.conv1d(input [N, C, L], weight [Cout, C/groups, k], bias?, options): conv2d over a height of 1. */
+export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
+  if (input.dim() !== 2 && input.dim() !== 3) {
+    throw new Error(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: ${shapeStr(input.shape)}`);
+  }
+  const one = (v: number | number[] | undefined, d: number): [number, number] => [d, Array.isArray(v) ? v[0] : v ?? d];
+  const padding = typeof options.padding === 'string' ? options.padding : one(options.padding as number, 0);
+  const o: ConvOptions = { groups: options.groups, stride: one(options.stride as number, 1), dilation: one(options.dilation as number, 1), padding };
+  return composite(() => conv(input.unsqueeze(-2), weight.unsqueeze(2), bias, o, 'conv1d', 1).squeeze(-2));
+}
+
+/** F.unfold(input [N, C, H, W], kernel_size, { dilation, padding, stride }) -> [N, C*kh*kw, L]. */
+export function unfold(input: Tensor, kernel_size: Pair, options: { dilation?: Pair; padding?: Pair; stride?: Pair } = {}): Tensor {
+  if (input.dim() !== 4) throw new Error(`Input Error: Only 4D input Tensors are supported (got ${input.dim()}D)`);
+  const [N, C, H, W] = input.shape;
+  void N;
+  const [kh, kw] = pair(kernel_size), [sh, sw] = pair(options.stride ?? 1), [ph, pw] = pair(options.padding ?? 0), [dh, dw] = pair(options.dilation ?? 1);
+  return im2col(input, { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh: outSize(H, kh, sh, ph, dh), ow: outSize(W, kw, sw, pw, dw) });
+}
+
+export interface PoolOptions {
+  stride?: Pair | null;
+  padding?: Pair;
+  dilation?: Pair;
+  ceil_mode?: boolean;
+}
+
+function poolGeometry(x: Tensor, kernel: Pair, o: PoolOptions, name: string): Geometry {
+  if (x.dim() !== 4) throw new Error(`${name}: Expected 4D input (batched), got input of size: ${shapeStr(x.shape)}`);
+  const [, C, H, W] = x.shape;
+  const [kh, kw] = pair(kernel), [sh, sw] = pair(o.stride ?? kernel), [ph, pw] = pair(o.padding ?? 0), [dh, dw] = pair(o.dilation ?? 1);
+  if (ph > Math.floor((dh * (kh - 1) + 1) / 2) || pw > Math.floor((dw * (kw - 1) + 1) / 2)) {
+    throw new Error(`pad should be at most half of effective kernel size, but got pad=${ph}, kernel_size=${kh} and dilation=${dh}`);
+  }
+  const oh = outSize(H, kh, sh, ph, dh, o.ceil_mode), ow = outSize(W, kw, sw, pw, dw, o.ceil_mode);
+  if (oh <= 0 || ow <= 0) {
+    throw new Error(`Given input size: (${C}x${H}x${W}). Calculated output size: (${C}x${oh}x${ow}). Output size is too small`);
+  }
+  return { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
+}
+
+/** F.max_pool2d(input, kernel_size, { stride, padding, dilation, ceil_mode, return_indices }). */
+export function max_pool2d(input: Tensor, kernel_size: Pair, options: PoolOptions & { return_indices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  checkFloat(input, 'max_pool2d');
+  const g = poolGeometry(input, kernel_size, options, 'max_pool2d');
+  const [N, C] = input.shape;
+  const src = dense(input);
+  tick();
+  const idx = empty([N * C, g.oh * g.ow], 'int64');
+  const scratch = empty([N * C, g.oh * g.ow]);
+  if (idx.numel() > 0) K.max_pool2d(ptr(src), ptr(scratch), ptr(idx), N * C, geoPtr(g));
+  scratch.dispose(); // the kernel's values; the output is gathered below, with its graph
+  // the values are gathered through autograd: the gradient scatters back to the argmax
+  const out = composite(() => gather(input.reshape(N * C, g.H * g.W), 1, idx).reshape(N, C, g.oh, g.ow));
+  return options.return_indices ? [out, idx.view(N, C, g.oh, g.ow)] : out;
+}
+
+/** F.avg_pool2d(input, kernel_size, { stride, padding, ceil_mode, count_include_pad, divisor_override }). */
+export function avg_pool2d(input: Tensor, kernel_size: Pair,
+  options: PoolOptions & { count_include_pad?: boolean; divisor_override?: number | null } = {}): Tensor {
+  checkFloat(input, 'avg_pool2d');
+  const g = poolGeometry(input, kernel_size, { ...options, dilation: 1 }, 'avg_pool2d');
+  const [N, C] = input.shape;
+  // PyTorch's divisor per window: the window clipped to the padded input, or to the input itself
+  const divisor = new Float32Array(g.oh * g.ow);
+  for (let i = 0; i < g.oh; i++) {
+    for (let j = 0; j < g.ow; j++) {
+      let y0 = i * g.sh - g.ph, x0 = j * g.sw - g.pw;
+      let y1 = Math.min(y0 + g.kh, g.H + g.ph), x1 = Math.min(x0 + g.kw, g.W + g.pw);
+      const padded = (y1 - y0) * (x1 - x0);
+      y0 = Math.max(y0, 0); x0 = Math.max(x0, 0); y1 = Math.min(y1, g.H); x1 = Math.min(x1, g.W);
+      divisor[i * g.ow + j] = options.divisor_override ?? ((options.count_include_pad ?? true) ? padded : (y1 - y0) * (x1 - x0));
+    }
+  }
+  return composite(() => {
+    const cols = im2col(input.reshape(N * C, 1, g.H, g.W), { ...g, C: 1 }); // [N*C, kh*kw, L]
+    return cols.sum(1).div(tensor(divisor)).reshape(N, C, g.oh, g.ow);
+  });
+}
+
+function adaptiveSize(input: Tensor, output_size: Pair | [number | null, number | null], name: string): [number, number] {
+  if (input.dim() !== 4 && input.dim() !== 3) throw new Error(`${name}(): Expected 3D or 4D tensor, but got ${shapeStr(input.shape)}`);
+  const [H, W] = input.shape.slice(-2);
+  const [a, b] = Array.isArray(output_size) ? output_size : [output_size, output_size];
+  return [a ?? H, b ?? W];
+}
+
+/** Adaptive average pooling with PyTorch's windows; linear, so its adjoint records it back. */
+function adaptiveAvg(x: Tensor, oh: number, ow: number): Tensor {
+  const [N, C, H, W] = x.shape;
+  const src = dense(x);
+  tick();
+  const out = empty([N, C, oh, ow]);
+  if (out.numel() > 0) K.adaptive_avg_pool2d(ptr(src), ptr(out), N * C, H, W, oh, ow, 0);
+  return record(out, 'AdaptiveAvgPool2DBackward0', [x], (g) => [adaptiveAvgAdjoint(g, H, W)]);
+}
+function adaptiveAvgAdjoint(g: Tensor, H: number, W: number): Tensor {
+  const [N, C, oh, ow] = g.shape;
+  const src = dense(g);
+  const out = zeros(N, C, H, W);
+  tick();
+  if (src.numel() > 0) K.adaptive_avg_pool2d(ptr(out), ptr(src), N * C, H, W, oh, ow, 1);
+  return record(out, 'AdaptiveAvgPool2DBackwardBackward0', [g], (gg) => [adaptiveAvg(gg, oh, ow)]);
+}
+
+export function adaptive_avg_pool2d(input: Tensor, output_size: Pair | [number | null, number | null]): Tensor {
+  checkFloat(input, 'adaptive_avg_pool2d');
+  const [oh, ow] = adaptiveSize(input, output_size, 'adaptive_avg_pool2d');
+  if (input.dim() === 3) return adaptive_avg_pool2d(input.unsqueeze(0), [oh, ow]).squeeze(0);
+  return adaptiveAvg(input, oh, ow);
+}
+
+export function adaptive_max_pool2d(input: Tensor, output_size: Pair | [number | null, number | null]): Tensor {
+  checkFloat(input, 'adaptive_max_pool2d');
+  const [oh, ow] = adaptiveSize(input, output_size, 'adaptive_max_pool2d');
+  if (input.dim() === 3) return adaptive_max_pool2d(input.unsqueeze(0), [oh, ow]).squeeze(0);
+  const [H, W] = input.shape.slice(-2);
+  if (H % oh === 0 && W % ow === 0) return max_pool2d(input, [H / oh, W / ow]) as Tensor;
+  return composite(() => {
+    const rows: Tensor[] = [];
+    for (let i = 0; i < oh; i++) {
+      const y0 = Math.floor((i * H) / oh), y1 = Math.ceil(((i + 1) * H) / oh);
+      const cells: Tensor[] = [];
+      for (let j = 0; j < ow; j++) {
+        const x0 = Math.floor((j * W) / ow), x1 = Math.ceil(((j + 1) * W) / ow);
+        cells.push(input.narrow(2, y0, y1 - y0).narrow(3, x0, x1 - x0).amax([2, 3]));
+      }
+      rows.push(stack(cells, -1));
+    }
+    return stack(rows, -2);
+  });
+}
