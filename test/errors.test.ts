@@ -56,6 +56,14 @@ const cases: [string, () => unknown, string][] = [
   ['AdamW eps', () => new torch.optim.AdamW([torch.zeros(1, { requires_grad: true })], { eps: -1 }), 'Invalid epsilon value: -1'],
   ['RMSprop alpha', () => new torch.optim.RMSprop([torch.zeros(1, { requires_grad: true })], { alpha: -0.5 }), 'Invalid alpha value: -0.5'],
   ['Adagrad lr_decay', () => new torch.optim.Adagrad([torch.zeros(1, { requires_grad: true })], { lr_decay: -1 }), 'Invalid lr_decay value: -1'],
+  ['conv2d input rank', () => F.conv2d(z(2, 3), z(4, 3, 3, 3)), 'Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [2, 3]'],
+  ['conv2d channels', () => F.conv2d(z(2, 5, 7, 7), z(4, 3, 3, 3)), 'Given groups=1, weight of size [4, 3, 3, 3], expected input[2, 5, 7, 7] to have 3 channels, but got 5 channels instead'],
+  ['conv2d kernel too large', () => F.conv2d(z(1, 1, 2, 2), z(1, 1, 3, 3)), "Calculated padded input size per channel: (2 x 2). Kernel size: (3 x 3). Kernel size can't be greater than actual input size"],
+  ['conv1d kernel too large', () => F.conv1d(z(1, 1, 4), z(1, 1, 5)), "Calculated padded input size per channel: (4). Kernel size: (5). Kernel size can't be greater than actual input size"],
+  ['conv2d groups', () => F.conv2d(z(1, 4, 5, 5), z(5, 2, 3, 3), null, { groups: 2 }), 'Given groups=2, expected weight to be divisible by 2 at dimension 0, but got weight of size [5, 2, 3, 3] instead'],
+  ['conv2d same strided', () => F.conv2d(z(1, 1, 5, 5), z(1, 1, 3, 3), null, { padding: 'same', stride: 2 }), "padding='same' is not supported for strided convolutions"],
+  ['max_pool2d padding', () => F.max_pool2d(z(1, 1, 5, 5), 3, { padding: 2 }), 'pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and dilation=1'],
+  ['max_pool2d rank', () => F.max_pool2d(z(5, 5), 2), 'max_pool2d: Expected 4D input (batched), got input of size: [5, 5]'],
   ['use after dispose', () => { const t = torch.ones(3); t.dispose(); return t.add(1); }, 'this tensor was disposed'],
 ];
 

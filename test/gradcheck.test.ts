@@ -90,6 +90,16 @@ const cases: [string, Fn, torch.Tensor[]][] = [
   ['bce_with_logits', (x, t) => F.binary_cross_entropy_with_logits(x, t), [sample([6], 104), sample([6], 105, 0.1, 0.9)]],
   ['cross_entropy', (x) => F.cross_entropy(x, labels([1, 0, 3])), [sample([3, 4], 106)]],
   ['nll_loss sum', (x) => F.nll_loss(x.log_softmax(1), labels([2, 2]), { reduction: 'sum' }), [sample([2, 3], 107)]],
+  ['conv2d stride padding', (x, w, b) => F.conv2d(x, w, b, { stride: 2, padding: 1 }), [sample([2, 2, 5, 5], 120), sample([3, 2, 3, 3], 121), sample([3], 122)]],
+  ['conv2d dilation groups', (x, w) => F.conv2d(x, w, null, { dilation: 2, groups: 2 }), [sample([1, 4, 6, 6], 123), sample([4, 2, 2, 2], 124)]],
+  ['conv2d same, rectangular kernel', (x, w) => F.conv2d(x, w, null, { padding: 'same' }), [sample([1, 2, 4, 5], 125), sample([2, 2, 2, 3], 126)]],
+  ['conv1d', (x, w, b) => F.conv1d(x, w, b, { padding: 2, stride: 2 }), [sample([2, 3, 7], 127), sample([2, 3, 3], 128), sample([2], 129)]],
+  ['unfold', (x) => F.unfold(x, [2, 3], { padding: 1, stride: [1, 2] }), [sample([1, 2, 4, 5], 130)]],
+  ['max_pool2d padding dilation', (x) => F.max_pool2d(x, 3, { stride: 2, padding: 1, dilation: 1 }) as torch.Tensor, [sample([1, 2, 6, 6], 131)]],
+  ['max_pool2d ceil_mode', (x) => F.max_pool2d(x, 2, { ceil_mode: true }) as torch.Tensor, [sample([1, 1, 5, 5], 132)]],
+  ['avg_pool2d count_include_pad false, ceil', (x) => F.avg_pool2d(x, 3, { stride: 2, padding: 1, count_include_pad: false, ceil_mode: true }), [sample([1, 2, 6, 6], 133)]],
+  ['adaptive_avg_pool2d uneven', (x) => F.adaptive_avg_pool2d(x, [3, 2]), [sample([1, 2, 7, 5], 134)]],
+  ['adaptive_max_pool2d uneven', (x) => F.adaptive_max_pool2d(x, [2, 3]), [sample([1, 2, 5, 7], 135)]],
   ['composite chain', (x, w) => x.matmul(w).relu().sigmoid().mul(x.sum()).mean(), [sample([3, 4], 108), sample([4, 2], 109)]],
 ];
 
@@ -107,6 +117,15 @@ describe('double backward', () => {
     const [g2] = torch.autograd.grad(g.sum(), x);
     expect(Array.from(g2.dataSync())).toEqual([9, -12]);
   });
+  it('gradient of a gradient through conv2d (unfold and fold record each other)', () => {
+    const w = sample([2, 1, 2, 2], 140);
+    const fn = (x: torch.Tensor) => {
+      const [g] = torch.autograd.grad(F.conv2d(x, w).tanh().sum(), x, null, { create_graph: true });
+      return g.mul(g).sum();
+    };
+    expect(gradcheck(fn, [sample([1, 1, 4, 4], 141)])).toBeNull();
+  });
+
   it('gradient of a gradient through tanh and matmul matches finite differences', () => {
     const w = sample([3, 2], 110);
     const fn = (x: torch.Tensor) => {

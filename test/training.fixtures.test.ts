@@ -5,6 +5,7 @@ import * as torch from '../src/index.js';
 import { loadFixture, toTensor, allclose, fixtureValues, expectClose, readData, type FixtureTensor } from './helpers/fixtures.js';
 
 const { nn, optim } = torch;
+const F = torch.nn.functional;
 
 interface Trajectory {
   name: string;
@@ -172,6 +173,34 @@ describe('training.json trajectories (lectures 06-09)', () => {
     const losses = train(t.hyper.epochs * batches, optimizer, (step) =>
       criterion.forward(model.forward(inputs.select(0, step % batches)), labels.select(0, step % batches)));
     expect(allclose(losses, t.losses, 1e-4, 1e-6)).toBeNull();
+  });
+});
+
+class MnistCnn extends nn.Module {
+  conv1 = new nn.Conv2d(1, 10, 5);
+  conv2 = new nn.Conv2d(10, 20, 5);
+  mp = new nn.MaxPool2d(2);
+  fc = new nn.Linear(320, 10);
+  forward(x: torch.Tensor): torch.Tensor {
+    const in_size = x.size(0);
+    x = F.relu(this.mp.forward(this.conv1.forward(x)) as torch.Tensor);
+    x = F.relu(this.mp.forward(this.conv2.forward(x)) as torch.Tensor);
+    return F.log_softmax(this.fc.forward(x.view(in_size, -1)), 1);
+  }
+}
+
+describe('training.json trajectories (lectures 10-11)', () => {
+  it('mnist_cnn (lecture 10): conv-pool-relu twice, fc, log_softmax + nll, momentum SGD', () => {
+    const t = trajectory('mnist_cnn');
+    const inputs = toTensor(t.data.inputs as FixtureTensor), labels = toTensor(t.data.labels as FixtureTensor);
+    const model = new MnistCnn();
+    model.load_state_dict(stateDict(t.init_state_dict));
+    const optimizer = new optim.SGD(model.parameters(), { lr: t.hyper.lr, momentum: t.hyper.momentum });
+    const batches = inputs.size(0);
+    const losses = train(t.hyper.epochs * batches, optimizer, (step) =>
+      F.nll_loss(model.forward(inputs.select(0, step % batches)), labels.select(0, step % batches)));
+    expect(allclose(losses, t.losses, 1e-4, 1e-6)).toBeNull();
+    expectFinal(model, t, 1e-4);
   });
 });
 

@@ -4,3 +4,4 @@ export * from './layers.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
 export * as utils from './clip_grad.js';
+export * from './conv_layers.js';
