@@ -5,18 +5,21 @@ import { checkRange } from "./common";
 //   [C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW]
 // Positions outside the input read as 0 (zero padding).
 
-// cols [C*kh*kw, outH*outW] <- x [C, H, W] (one image).
-export function unfold(x: usize, cols: usize, geo: usize): void {
+// cols [C*kh*kw rows of outH*outW] <- x [C, H, W] (one image); rows are `ld`
+// elements apart, so a batch can fill one [C*kh*kw, N*outH*outW] matrix.
+export function unfold(x: usize, cols: usize, geo: usize, ld: i32): void {
   const C = load<i32>(geo), H = load<i32>(geo, 4), W = load<i32>(geo, 8);
   const kh = load<i32>(geo, 12), kw = load<i32>(geo, 16), sh = load<i32>(geo, 20), sw = load<i32>(geo, 24);
   const ph = load<i32>(geo, 28), pw = load<i32>(geo, 32), dh = load<i32>(geo, 36), dw = load<i32>(geo, 40);
   const oh = load<i32>(geo, 44), ow = load<i32>(geo, 48);
-  checkRange(cols, <usize>(C * kh * kw) * <usize>(oh * ow) << 2);
-  let dst = cols;
+  checkRange(cols, (<usize>(C * kh * kw - 1) * <usize>ld + <usize>(oh * ow)) << 2);
+  let row = 0;
   for (let c = 0; c < C; c++) {
     const plane = x + (<usize>c * <usize>H * <usize>W << 2);
     for (let ki = 0; ki < kh; ki++) {
       for (let kj = 0; kj < kw; kj++) {
+        let dst = cols + (<usize>row * <usize>ld << 2);
+        row++;
         for (let y = 0; y < oh; y++) {
           const iy = y * sh - ph + ki * dh;
           if (iy < 0 || iy >= H) {
@@ -37,18 +40,20 @@ export function unfold(x: usize, cols: usize, geo: usize): void {
   }
 }
 
-// x [C, H, W] += cols [C*kh*kw, outH*outW] summed back to the positions they were read from.
-export function fold(cols: usize, x: usize, geo: usize): void {
+// x [C, H, W] += cols (rows `ld` apart) summed back to the positions they were read from.
+export function fold(cols: usize, x: usize, geo: usize, ld: i32): void {
   const C = load<i32>(geo), H = load<i32>(geo, 4), W = load<i32>(geo, 8);
   const kh = load<i32>(geo, 12), kw = load<i32>(geo, 16), sh = load<i32>(geo, 20), sw = load<i32>(geo, 24);
   const ph = load<i32>(geo, 28), pw = load<i32>(geo, 32), dh = load<i32>(geo, 36), dw = load<i32>(geo, 40);
   const oh = load<i32>(geo, 44), ow = load<i32>(geo, 48);
   checkRange(x, <usize>C * <usize>H * <usize>W << 2);
-  let src = cols;
+  let row = 0;
   for (let c = 0; c < C; c++) {
     const plane = x + (<usize>c * <usize>H * <usize>W << 2);
     for (let ki = 0; ki < kh; ki++) {
       for (let kj = 0; kj < kw; kj++) {
+        let src = cols + (<usize>row * <usize>ld << 2);
+        row++;
         for (let y = 0; y < oh; y++) {
           const iy = y * sh - ph + ki * dh;
           if (iy < 0 || iy >= H) {

@@ -15,10 +15,11 @@ import { addCase, mulCase, sumCase } from './cases/elementwise.js';
 import { mlpCase } from './cases/mlp.js';
 import { seedCase } from './cases/seed.js';
 import { mnistEpochCase } from './cases/mnist_epoch.js';
+import { cnnCase } from './cases/cnn.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const cases: Case[] = [
-  ...[128, 256, 512, 1024].map(gemmCase), addCase, mulCase, sumCase, mlpCase, seedCase, mnistEpochCase,
+  ...[128, 256, 512, 1024].map(gemmCase), addCase, mulCase, sumCase, mlpCase, seedCase, mnistEpochCase, cnnCase,
 ];
 
 interface Row { c: Case; stats: Partial<Record<Lib, Stats>>; checks: Partial<Record<Lib, number>> }

@@ -3,25 +3,19 @@
 import { mkdirSync } from 'node:fs';
 import * as torch from '../src/index.js';
 import { print } from './print.js';
-import { loadMnist } from './mnist.js';
+import { mnistLoaders } from './mnist.js';
 import { ProgressBar } from './progress.js';
 const { nn, optim } = torch;
 const F = torch.nn.functional;
-const { TensorDataset, DataLoader, random_split } = torch.utils.data;
 
 // Training settings
 const batch_size = 64;
 const epochs = Number(process.env.EPOCHS ?? 30); // 30 epochs of 8,000 digits reach about 91% test accuracy
 print(`Training MNIST Model on cpu (WebAssembly)\n${'='.repeat(44)}`);
 
-// MNIST Dataset: a seeded 8,000/2,000 split of the package's 10,000 digits
-const { images, labels } = loadMnist();
-const [train_dataset, test_dataset] = random_split(new TensorDataset(images, labels), [8000, 2000],
-  new torch.Generator().manual_seed(42));
-
-// Data Loader (Input Pipeline)
-const train_loader = new DataLoader(train_dataset, { batch_size, shuffle: true });
-const test_loader = new DataLoader(test_dataset, { batch_size, shuffle: false });
+// MNIST Dataset and Data Loader (Input Pipeline): a seeded 8,000/2,000 split of
+// the package's 10,000 digits, the training batches shuffled
+const { train_loader, test_loader } = mnistLoaders(batch_size);
 
 class Net extends nn.Module {
   l1 = new nn.Linear(784, 520);
@@ -48,7 +42,7 @@ function train(epoch: number): void {
   model.train();
   const bar = new ProgressBar(train_loader.length, `Train Epoch: ${epoch}`);
   let batch_idx = 0;
-  for (const [data, target] of train_loader as Iterable<[torch.Tensor, torch.Tensor]>) {
+  for (const [data, target] of train_loader) {
     optimizer.zero_grad();
     const output = model.forward(data);
     const loss = criterion.forward(output, target);
@@ -65,7 +59,7 @@ function test(): number {
   let test_loss = 0;
   let correct = 0;
   torch.no_grad(() => {
-    for (const [data, target] of test_loader as Iterable<[torch.Tensor, torch.Tensor]>) {
+    for (const [data, target] of test_loader) {
       const output = model.forward(data);
       // sum up batch loss
       test_loss += criterion.forward(output, target).item() * target.size(0);

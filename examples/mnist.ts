@@ -24,3 +24,15 @@ export function loadMnist(): { images: torch.Tensor; labels: torch.Tensor } {
     labels: torch.tensor(labels, { dtype: torch.long }),
   };
 }
+
+/** The examples' seeded 8,000/2,000 split of the 10,000 digits, as shuffled train and ordered test loaders. */
+export function mnistLoaders(batch_size: number) {
+  const { TensorDataset, DataLoader, random_split } = torch.utils.data;
+  const { images, labels } = loadMnist();
+  const [train_dataset, test_dataset] = random_split(new TensorDataset(images, labels), [8000, 2000],
+    new torch.Generator().manual_seed(42));
+  return {
+    train_loader: new DataLoader(train_dataset, { batch_size, shuffle: true }) as torch.utils.data.DataLoader<unknown, [torch.Tensor, torch.Tensor]>,
+    test_loader: new DataLoader(test_dataset, { batch_size, shuffle: false }) as torch.utils.data.DataLoader<unknown, [torch.Tensor, torch.Tensor]>,
+  };
+}

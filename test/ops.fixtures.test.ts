@@ -26,6 +26,9 @@ const callers: Record<string, (t: torch.Tensor[], args: unknown[], kw: Record<st
   stack: (ts, _a, kw) => torch.stack(ts, kw),
   // the fixture feeds nll_loss raw scores through log_softmax (its output is log_softmax + nll of the inputs)
   nll_loss: ([x, target], _a, kw) => torch.nn.functional.nll_loss(torch.log_softmax(x, 1), target, kw),
+  // made by F.batch_norm(x, None, None, weight, bias, training=True) and F.layer_norm(x, [5], weight, bias)
+  batch_norm: ([x, weight, bias], _a, kw) => F.batch_norm(x, null, null, weight, bias, kw),
+  layer_norm: ([x, weight, bias], [shape]) => F.layer_norm(x, shape, weight, bias),
 };
 
 /** The public function for an op: torch.<op>, else torch.nn.functional.<op>. */
@@ -39,8 +42,8 @@ function lookup(c: OpCase): ((t: torch.Tensor[]) => unknown) | null {
 }
 
 const cases = loadFixture<{ cases: OpCase[] }>('ops.json').cases;
-// the ops of later issues: normalization (issue 4) and recurrent layers (issue 5)
-const MISSING = ['batch_norm', 'gru', 'layer_norm', 'lstm', 'rnn'];
+// the ops of later issues: recurrent layers (issue 5)
+const MISSING = ['gru', 'lstm', 'rnn'];
 const runnable = cases.filter((c) => lookup(c) !== null);
 
 describe('ops.json fixtures (PyTorch 2.13)', () => {

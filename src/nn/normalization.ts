@@ -305,9 +305,9 @@ function denseNonContiguousStrides(x: Tensor): number[] | null {
   return x.shape.map((s, i) => (s === 1 ? 0 : x._strides[i]));
 }
 
-function applyNoise(input: Tensor, noise: Tensor, inplace: boolean): Tensor {
-  if (inplace) return input.mul_(noise);
-  return composite(() => input.mul(noise));
+/** input * noise (the mask is made inside, so it is freed unless backward keeps it). */
+function applyNoise(input: Tensor, noise: () => Tensor, inplace: boolean): Tensor {
+  return composite(() => (inplace ? input.mul_(noise()) : input.mul(noise())));
 }
 
 /**
@@ -318,9 +318,9 @@ function applyNoise(input: Tensor, noise: Tensor, inplace: boolean): Tensor {
 export function dropout(input: Tensor, ...rest: (number | boolean | DropoutOptions | undefined)[]): Tensor {
   const { p, training, inplace } = dropoutArgs(rest, 'dropout');
   if (p === 0 || !training || input.numel() === 0) return input;
-  if (p === 1) return applyNoise(input, ops.zeros([]), inplace);
+  if (p === 1) return applyNoise(input, () => ops.zeros([]), inplace);
   checkFloat(input, 'bernoulli_scalar_cpu_');
-  return applyNoise(input, bernoulliMask(input.shape.slice(), denseNonContiguousStrides(input), p), inplace);
+  return applyNoise(input, () => bernoulliMask(input.shape.slice(), denseNonContiguousStrides(input), p), inplace);
 }
 
 /**
@@ -343,9 +343,9 @@ export function dropout2d(input: Tensor, ...rest: (number | boolean | DropoutOpt
       'to using dropout1d instead.');
   }
   if (p === 0 || !training || input.numel() === 0) return input;
-  if (p === 1) return applyNoise(input, ops.zeros([]), inplace);
+  if (p === 1) return applyNoise(input, () => ops.zeros([]), inplace);
   if (nd < 2) throw new Error('Feature dropout requires at least 2 dimensions in the input');
   checkFloat(input, 'bernoulli_scalar_cpu_');
   const noiseShape = input.shape.map((s, i) => (i < 2 ? s : 1));
-  return applyNoise(input, bernoulliMask(noiseShape, null, p), inplace);
+  return applyNoise(input, () => bernoulliMask(noiseShape, null, p), inplace);
 }

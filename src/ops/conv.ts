@@ -22,25 +22,28 @@ interface Geometry {
 const geoPtr = (g: Geometry): number =>
   writeMeta([g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow]);
 
-/** x [N, C, H, W] -> columns [N, C*kh*kw, oh*ow] (F.unfold). */
+/**
+ * x [N, C, H, W] -> columns [C*kh*kw, N*oh*ow]: the whole batch side by side,
+ * so a convolution is one GEMM (and its weight gradient another).
+ */
 function im2col(x: Tensor, g: Geometry): Tensor {
   const N = x.shape[0], rows = g.C * g.kh * g.kw, L = g.oh * g.ow;
   const src = dense(x);
   tick();
-  const out = empty([N, rows, L]);
-  const inStride = g.C * g.H * g.W * 4, outStride = rows * L * 4;
-  if (out.numel() > 0) for (let n = 0; n < N; n++) K.unfold(ptr(src) + n * inStride, ptr(out) + n * outStride, geoPtr(g));
-  return record(out, 'Im2ColBackward0', [x], (grad) => [col2im(grad, g)]);
+  const out = empty([rows, N * L]);
+  const inStride = g.C * g.H * g.W * 4;
+  if (out.numel() > 0) for (let n = 0; n < N; n++) K.unfold(ptr(src) + n * inStride, ptr(out) + n * L * 4, geoPtr(g), N * L);
+  return record(out, 'Im2ColBackward0', [x], (grad) => [col2im(grad, g, N)]);
 }
 
-/** columns [N, C*kh*kw, oh*ow] -> [N, C, H, W], overlapping windows summed (F.fold). */
-function col2im(cols: Tensor, g: Geometry): Tensor {
-  const N = cols.shape[0];
+/** columns [C*kh*kw, N*oh*ow] -> [N, C, H, W], overlapping windows summed (the adjoint of im2col). */
+function col2im(cols: Tensor, g: Geometry, N: number): Tensor {
+  const L = g.oh * g.ow;
   const src = dense(cols);
   const out = zeros(N, g.C, g.H, g.W);
   tick();
-  const inStride = g.C * g.kh * g.kw * g.oh * g.ow * 4, outStride = g.C * g.H * g.W * 4;
-  if (out.numel() > 0) for (let n = 0; n < N; n++) K.fold(ptr(src) + n * inStride, ptr(out) + n * outStride, geoPtr(g));
+  const outStride = g.C * g.H * g.W * 4;
+  if (out.numel() > 0) for (let n = 0; n < N; n++) K.fold(ptr(src) + n * L * 4, ptr(out) + n * outStride, geoPtr(g), N * L);
   return record(out, 'Col2ImBackward0', [cols], (grad) => [im2col(grad, g)]);
 }
 
@@ -95,13 +98,13 @@ function conv(x: Tensor, w: Tensor, b: Tensor | null | undefined, o: ConvOptions
     [oh, ow] = [outSize(H, kh, sh, ph, dh), outSize(W, kw, sw, pw, dw)];
   }
   return composite(() => {
-    const cols = im2col(x, { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow }); // [N, C*kh*kw, L]
+    const cols = im2col(x, { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow }); // [C*kh*kw, N*L]
     const Kg = Cg * kh * kw, L = oh * ow;
-    let out = groups === 1
+    let out = groups === 1 // [Cout, N*L]
       ? matmul(w.reshape(Cout, Kg), cols)
-      : matmul(w.reshape(groups, Cout / groups, Kg), cols.reshape(N, groups, Kg, L)).reshape(N, Cout, L);
+      : matmul(w.reshape(groups, Cout / groups, Kg), cols.reshape(groups, Kg, N * L)).reshape(Cout, N * L);
     if (b) out = out.add(b.reshape(Cout, 1));
-    return out.reshape(N, Cout, oh, ow);
+    return out.reshape(Cout, N, oh, ow).transpose(0, 1).contiguous();
   });
 }
 
@@ -125,9 +128,10 @@ export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
 export function unfold(input: Tensor, kernel_size: Pair, options: { dilation?: Pair; padding?: Pair; stride?: Pair } = {}): Tensor {
   if (input.dim() !== 4) throw new Error(`Input Error: Only 4D input Tensors are supported (got ${input.dim()}D)`);
   const [N, C, H, W] = input.shape;
-  void N;
   const [kh, kw] = pair(kernel_size), [sh, sw] = pair(options.stride ?? 1), [ph, pw] = pair(options.padding ?? 0), [dh, dw] = pair(options.dilation ?? 1);
-  return im2col(input, { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh: outSize(H, kh, sh, ph, dh), ow: outSize(W, kw, sw, pw, dw) });
+  const oh = outSize(H, kh, sh, ph, dh), ow = outSize(W, kw, sw, pw, dw);
+  const cols = im2col(input, { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow });
+  return cols.reshape(C * kh * kw, N, oh * ow).transpose(0, 1); // PyTorch's [N, C*kh*kw, L]
 }
 
 export interface PoolOptions {
@@ -185,8 +189,8 @@ export function avg_pool2d(input: Tensor, kernel_size: Pair,
     }
   }
   return composite(() => {
-    const cols = im2col(input.reshape(N * C, 1, g.H, g.W), { ...g, C: 1 }); // [N*C, kh*kw, L]
-    return cols.sum(1).div(tensor(divisor)).reshape(N, C, g.oh, g.ow);
+    const cols = im2col(input.reshape(N * C, 1, g.H, g.W), { ...g, C: 1 }); // [kh*kw, N*C*L]
+    return cols.sum(0).reshape(N * C, g.oh * g.ow).div(tensor(divisor)).reshape(N, C, g.oh, g.ow);
   });
 }
 

@@ -4,7 +4,7 @@
 import { Tensor, type TensorOrScalar } from '../tensor.js';
 import { type DType, isIntegral } from '../dtype.js';
 import { is_grad_enabled, no_grad, record } from '../autograd/engine.js';
-import { K, tick, ptr, copyInto, contiguousCopy, sameShape, broadcastShapes, shapeStr, asFloat, fromFloat, empty } from './core.js';
+import { K, tick, ptr, copyInto, contiguousCopy, sameShape, broadcastShapes, shapeStr, asFloat, fromFloat, empty, composite } from './core.js';
 import { add, sub, mul, div } from './elementwise.js';
 import { clone } from './shape.js';
 
@@ -50,7 +50,7 @@ function inPlace(op: (a: Tensor, b: TensorOrScalar) => Tensor) {
     if (other instanceof Tensor) checkBroadcastInto(t, other);
     const tracked = is_grad_enabled() && (t.requires_grad || (other instanceof Tensor && other.requires_grad));
     if (!tracked) {
-      write(t, no_grad(() => op(t, other)));
+      composite(() => write(t, no_grad(() => op(t, other)))); // the result is a temporary
       return;
     }
     // the result's graph refers to the old value: a snapshot of t, or a copy when
