@@ -28,7 +28,17 @@ export function unfold(x: usize, cols: usize, geo: usize, ld: i32): void {
             continue;
           }
           const row = plane + (<usize>iy * <usize>W << 2);
-          let ix = kj * dw - pw;
+          const ix0 = kj * dw - pw;
+          if (sw == 1) {
+            // unit stride: zeros left and right of one contiguous run
+            const lo = min(max(-ix0, 0), ow), hi = max(min(W - ix0, ow), lo);
+            memory.fill(dst, 0, <usize>lo << 2);
+            memory.copy(dst + (<usize>lo << 2), row + (<usize>(ix0 + lo) << 2), <usize>(hi - lo) << 2);
+            memory.fill(dst + (<usize>hi << 2), 0, <usize>(ow - hi) << 2);
+            dst += <usize>ow << 2;
+            continue;
+          }
+          let ix = ix0;
           for (let xo = 0; xo < ow; xo++) {
             store<f32>(dst, ix >= 0 && ix < W ? load<f32>(row + (<usize>ix << 2)) : 0);
             dst += 4;
@@ -61,7 +71,25 @@ export function fold(cols: usize, x: usize, geo: usize, ld: i32): void {
             continue;
           }
           const row = plane + (<usize>iy * <usize>W << 2);
-          let ix = kj * dw - pw;
+          const ix0 = kj * dw - pw;
+          if (sw == 1) {
+            // unit stride: one contiguous run to accumulate, vector body + scalar tail
+            const lo = min(max(-ix0, 0), ow), hi = max(min(W - ix0, ow), lo);
+            const d = row + (<usize>(ix0 + lo) << 2), s = src + (<usize>lo << 2);
+            const n = hi - lo;
+            let i = 0;
+            for (; i + 4 <= n; i += 4) {
+              const o = <usize>i << 2;
+              v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+            }
+            for (; i < n; i++) {
+              const o = <usize>i << 2;
+              store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
+            }
+            src += <usize>ow << 2;
+            continue;
+          }
+          let ix = ix0;
           for (let xo = 0; xo < ow; xo++) {
             if (ix >= 0 && ix < W) {
               const p = row + (<usize>ix << 2);
