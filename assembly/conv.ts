@@ -1,5 +1,18 @@
 import { checkRange } from "./common";
 
+// Short runs (a conv row is often 10-30 floats) are copied and cleared with
+// plain loops: a bulk-memory call per row costs more than the row.
+@inline function copyRun(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+@inline function zeroRun(dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), f32x4.splat(0));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
+}
+
 // Convolution is unfold (im2col) + the packed GEMM; its adjoint fold
 // (col2im) carries gradients back. Both read a geometry block `geo` of i32:
 //   [C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW]
@@ -23,7 +36,7 @@ export function unfold(x: usize, cols: usize, geo: usize, ld: i32): void {
         for (let y = 0; y < oh; y++) {
           const iy = y * sh - ph + ki * dh;
           if (iy < 0 || iy >= H) {
-            memory.fill(dst, 0, <usize>ow << 2);
+            zeroRun(dst, ow);
             dst += <usize>ow << 2;
             continue;
           }
@@ -32,9 +45,9 @@ export function unfold(x: usize, cols: usize, geo: usize, ld: i32): void {
           if (sw == 1) {
             // unit stride: zeros left and right of one contiguous run
             const lo = min(max(-ix0, 0), ow), hi = max(min(W - ix0, ow), lo);
-            memory.fill(dst, 0, <usize>lo << 2);
-            memory.copy(dst + (<usize>lo << 2), row + (<usize>(ix0 + lo) << 2), <usize>(hi - lo) << 2);
-            memory.fill(dst + (<usize>hi << 2), 0, <usize>(ow - hi) << 2);
+            zeroRun(dst, lo);
+            copyRun(dst + (<usize>lo << 2), row + (<usize>(ix0 + lo) << 2), hi - lo);
+            zeroRun(dst + (<usize>hi << 2), ow - hi);
             dst += <usize>ow << 2;
             continue;
           }
@@ -114,6 +127,59 @@ export function max_pool2d(x: usize, out: usize, idx: usize, planes: i32, geo: u
   const oh = load<i32>(geo, 44), ow = load<i32>(geo, 48);
   checkRange(out, <usize>planes * <usize>(oh * ow) << 2);
   let o: usize = 0;
+  if (ph == 0 && pw == 0 && (oh - 1) * sh + (kh - 1) * dh < H && (ow - 1) * sw + (kw - 1) * dw < W) {
+    // every window inside the input: no bounds checks
+    if (kh == 2 && kw == 2 && dh == 1 && dw == 1) {
+      // the common 2x2 window, unrolled: four loads, three branch-free compares
+      for (let p = 0; p < planes; p++) {
+        const plane = x + (<usize>p * <usize>H * <usize>W << 2);
+        for (let y = 0; y < oh; y++) {
+          for (let xo = 0; xo < ow; xo++) {
+            const a0 = y * sh * W + xo * sw, a1 = a0 + 1, a2 = a0 + W, a3 = a2 + 1;
+            let best = load<f32>(plane + (<usize>a0 << 2));
+            let bi = a0;
+            let v = load<f32>(plane + (<usize>a1 << 2));
+            let t = <i32>(v > best) | (<i32>(v != v) & <i32>(best == best));
+            best = select<f32>(v, best, t); bi = select<i32>(a1, bi, t);
+            v = load<f32>(plane + (<usize>a2 << 2));
+            t = <i32>(v > best) | (<i32>(v != v) & <i32>(best == best));
+            best = select<f32>(v, best, t); bi = select<i32>(a2, bi, t);
+            v = load<f32>(plane + (<usize>a3 << 2));
+            t = <i32>(v > best) | (<i32>(v != v) & <i32>(best == best));
+            best = select<f32>(v, best, t); bi = select<i32>(a3, bi, t);
+            store<f32>(out + (o << 2), best);
+            store<i32>(idx + (o << 2), bi);
+            o++;
+          }
+        }
+      }
+      return;
+    }
+    for (let p = 0; p < planes; p++) {
+      const plane = x + (<usize>p * <usize>H * <usize>W << 2);
+      for (let y = 0; y < oh; y++) {
+        for (let xo = 0; xo < ow; xo++) {
+          const base = y * sh * W + xo * sw;
+          let best = load<f32>(plane + (<usize>base << 2));
+          let bi = base;
+          for (let ki = 0; ki < kh; ki++) {
+            for (let kj = 0; kj < kw; kj++) {
+              const at = base + ki * dh * W + kj * dw;
+              const v = load<f32>(plane + (<usize>at << 2));
+              // branch-free (random data would mispredict): take a larger value, or the first NaN
+              const take = <i32>(v > best) | (<i32>(v != v) & <i32>(best == best));
+              best = select<f32>(v, best, take);
+              bi = select<i32>(at, bi, take);
+            }
+          }
+          store<f32>(out + (o << 2), best);
+          store<i32>(idx + (o << 2), bi);
+          o++;
+        }
+      }
+    }
+    return;
+  }
   for (let p = 0; p < planes; p++) {
     const plane = x + (<usize>p * <usize>H * <usize>W << 2);
     for (let y = 0; y < oh; y++) {

@@ -15,11 +15,11 @@ import { addCase, mulCase, sumCase } from './cases/elementwise.js';
 import { mlpCase } from './cases/mlp.js';
 import { seedCase } from './cases/seed.js';
 import { mnistEpochCase } from './cases/mnist_epoch.js';
-import { cnnCase } from './cases/cnn.js';
+import { cnnCase, cnnForwardCase } from './cases/cnn.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const cases: Case[] = [
-  ...[128, 256, 512, 1024].map(gemmCase), addCase, mulCase, sumCase, mlpCase, seedCase, mnistEpochCase, cnnCase,
+  ...[128, 256, 512, 1024].map(gemmCase), addCase, mulCase, sumCase, mlpCase, seedCase, mnistEpochCase, cnnCase, cnnForwardCase,
 ];
 
 interface Row { c: Case; stats: Partial<Record<Lib, Stats>>; checks: Partial<Record<Lib, number>> }

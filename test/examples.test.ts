@@ -106,4 +106,16 @@ describe('examples', () => {
     expect(Object.keys(sd).sort()).toEqual(['l1.bias', 'l1.weight', 'l2.bias', 'l2.weight', 'l3.bias', 'l3.weight', 'l4.bias', 'l4.weight', 'l5.bias', 'l5.weight']);
     expect(sd['l1.weight'].shape).toEqual([520, 784]);
   });
+
+  for (const name of ['10_1_cnn_mnist', '11_1_toy_inception_mnist']) {
+    it(`${name}: trains an epoch, prints the course's test line and saves a loadable model`, async () => {
+      process.env.EPOCHS = '1';
+      const lines = (await run(name)).join('\n').split('\n');
+      delete process.env.EPOCHS;
+      expect(lines.some((l) => /^Test set: Average loss: \d+\.\d{4}, Accuracy: \d+\/2000 \(\d+%\)$/.test(l))).toBe(true);
+      const sd = await torch.load(`out/${name}.safetensors`);
+      expect(Object.keys(sd)).toContain('conv1.weight');
+      expect(sd['fc.weight'].shape[0]).toBe(10);
+    });
+  }
 });

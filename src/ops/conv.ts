@@ -163,15 +163,26 @@ export function max_pool2d(input: Tensor, kernel_size: Pair, options: PoolOption
   const src = dense(input);
   tick();
   const idx = empty([N * C, g.oh * g.ow], 'int64');
-  const scratch = empty([N * C, g.oh * g.ow]);
-  if (idx.numel() > 0) K.max_pool2d(ptr(src), ptr(scratch), ptr(idx), N * C, geoPtr(g));
-  scratch.dispose(); // the kernel's values; the output is gathered below, with its graph
-  // the values are gathered through autograd: the gradient scatters back to the argmax
-  const out = composite(() => gather(input.reshape(N * C, g.H * g.W), 1, idx).reshape(N, C, g.oh, g.ow));
+  const out = empty([N, C, g.oh, g.ow]);
+  if (idx.numel() > 0) K.max_pool2d(ptr(src), ptr(out), ptr(idx), N * C, geoPtr(g));
+  // the gradient goes back to each window's argmax
+  record(out, 'MaxPool2DWithIndicesBackward0', [input], (grad) => [scatterToArgmax(grad, idx, input.shape)], [idx]);
   return options.return_indices ? [out, idx.view(N, C, g.oh, g.ow)] : out;
 }
 
 /** F.avg_pool2d(input, kernel_size, { stride, padding, ceil_mode, count_include_pad, divisor_override }). */
+/** zeros(shape) with grad [N, C, oh, ow] added at the flat per-plane positions idx [N*C, oh*ow]. */
+function scatterToArgmax(grad: Tensor, idx: Tensor, shape: number[]): Tensor {
+  const [N, C, H, W] = shape;
+  const src = dense(grad);
+  const out = zeros(N, C, H, W);
+  tick();
+  if (src.numel() > 0) K.scatter_add(ptr(out), ptr(idx), ptr(src), N * C, H * W, 1, idx.shape[1]);
+  // its adjoint picks the same positions again (double backward)
+  return record(out, 'MaxPool2DWithIndicesBackwardBackward0', [grad], (gg) =>
+    [gather(gg.reshape(N * C, H * W), 1, idx).reshape(grad.shape)], [idx]);
+}
+
 export function avg_pool2d(input: Tensor, kernel_size: Pair,
   options: PoolOptions & { count_include_pad?: boolean; divisor_override?: number | null } = {}): Tensor {
   checkFloat(input, 'avg_pool2d');
