@@ -19,7 +19,20 @@ interface OpCase {
 }
 
 // Where PyTorch's positional order differs from "tensors, then the rest".
+/** A recurrent module whose parameters are the fixture's input tensors (so their gradients land there). */
+function recurrent(ctor: new (i: number, h: number, o: torch.nn.RNNOptions) => torch.nn.Module) {
+  return ([x, ...params]: torch.Tensor[], _a: unknown[], kw: Record<string, unknown>) => {
+    const m = new ctor(kw.input_size as number, kw.hidden_size as number, { batch_first: kw.batch_first as boolean });
+    (kw.param_names as string[]).forEach((name, i) => ((m as unknown as Record<string, torch.Tensor>)[name] = params[i]));
+    const [output, h] = m.forward(x) as [torch.Tensor, torch.Tensor | [torch.Tensor, torch.Tensor]];
+    return [output, Array.isArray(h) ? h[0] : h]; // the fixture records (output, h_n)
+  };
+}
+
 const callers: Record<string, (t: torch.Tensor[], args: unknown[], kw: Record<string, unknown>) => unknown> = {
+  rnn: recurrent(torch.nn.RNN),
+  gru: recurrent(torch.nn.GRU),
+  lstm: recurrent(torch.nn.LSTM),
   index_select: ([x, idx], [dim]) => torch.index_select(x, dim as number, idx),
   gather: ([x, idx], [dim]) => torch.gather(x, dim as number, idx),
   cat: (ts, _a, kw) => torch.cat(ts, kw),
@@ -43,7 +56,7 @@ function lookup(c: OpCase): ((t: torch.Tensor[]) => unknown) | null {
 
 const cases = loadFixture<{ cases: OpCase[] }>('ops.json').cases;
 // the ops of later issues: recurrent layers (issue 5)
-const MISSING = ['gru', 'lstm', 'rnn'];
+const MISSING: string[] = [];
 const runnable = cases.filter((c) => lookup(c) !== null);
 
 describe('ops.json fixtures (PyTorch 2.13)', () => {

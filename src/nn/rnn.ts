@@ -1,0 +1,251 @@
+// Recurrent layers: RNN (tanh/relu), LSTM and GRU with PyTorch's parameter
+// names (weight_ih_l0, weight_hh_l0_reverse, ...), gate orders (LSTM i, f, g,
+// o; GRU r, z, n), shapes and initialisation, and their cells. The input
+// projection of all time steps is one GEMM per layer and direction; the
+// recurrence is composed from ops (autograd does the rest).
+import { Tensor } from '../tensor.js';
+import { Module, Parameter } from './module.js';
+import { empty_, zeros } from '../ops/creation.js';
+import * as ops from '../ops/index.js';
+import * as init from './init.js';
+import { dropout } from './normalization.js';
+import { no_grad } from '../autograd/engine.js';
+
+type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
+const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
+
+export interface RNNOptions {
+  num_layers?: number;
+  nonlinearity?: 'tanh' | 'relu';
+  bias?: boolean;
+  batch_first?: boolean;
+  dropout?: number;
+  bidirectional?: boolean;
+}
+
+/** One step of a cell: gates from the precomputed input part xw [B, G] and h [B, H]. */
+function step(mode: Mode, xw: Tensor, h: Tensor, c: Tensor | null, w_hh: Tensor, b_hh: Tensor | null): [Tensor, Tensor | null] {
+  const hw = ops.linear(h, w_hh, b_hh);
+  if (mode === 'RNN_TANH') return [xw.add(hw).tanh(), null];
+  if (mode === 'RNN_RELU') return [xw.add(hw).relu(), null];
+  if (mode === 'LSTM') {
+    const [i, f, g, o] = xw.add(hw).chunk(4, 1);
+    const c2 = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
+    return [o.sigmoid().mul(c2.tanh()), c2];
+  }
+  const [xr, xz, xn] = xw.chunk(3, 1);
+  const [hr, hz, hn] = hw.chunk(3, 1);
+  const r = xr.add(hr).sigmoid(), z = xz.add(hz).sigmoid();
+  const n = xn.add(r.mul(hn)).tanh();
+  return [ops.sub(1, z).mul(n).add(z.mul(h)), null];
+}
+
+class RNNBase extends Module {
+  readonly num_layers: number;
+  readonly bias: boolean;
+  readonly batch_first: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  constructor(readonly mode: Mode, readonly input_size: number, readonly hidden_size: number, o: RNNOptions = {}) {
+    super();
+    this.num_layers = o.num_layers ?? 1;
+    this.bias = o.bias ?? true;
+    this.batch_first = o.batch_first ?? false;
+    this.dropout = o.dropout ?? 0;
+    this.bidirectional = o.bidirectional ?? false;
+    if (!(this.dropout >= 0 && this.dropout <= 1)) {
+      throw new Error('dropout should be a number in range [0, 1] representing the probability of an element being zeroed');
+    }
+    const G = GATES[mode] * hidden_size, dirs = this.bidirectional ? 2 : 1;
+    const self = this as unknown as Record<string, Parameter>;
+    for (let layer = 0; layer < this.num_layers; layer++) {
+      for (let d = 0; d < dirs; d++) {
+        const sfx = `_l${layer}${d === 1 ? '_reverse' : ''}`;
+        const inSize = layer === 0 ? input_size : hidden_size * dirs;
+        self[`weight_ih${sfx}`] = new Parameter(empty_(G, inSize));
+        self[`weight_hh${sfx}`] = new Parameter(empty_(G, hidden_size));
+        if (this.bias) {
+          self[`bias_ih${sfx}`] = new Parameter(empty_(G));
+          self[`bias_hh${sfx}`] = new Parameter(empty_(G));
+        }
+      }
+    }
+    this.reset_parameters();
+  }
+
+  reset_parameters(): void {
+    const stdv = this.hidden_size > 0 ? 1 / Math.sqrt(this.hidden_size) : 0;
+    for (const p of this.parameters()) init.uniform_(p, -stdv, stdv);
+  }
+
+  private param(name: string): Parameter | null {
+    return ((this as unknown as Record<string, Parameter | undefined>)[name]) ?? null;
+  }
+
+  /** input [T, B, I] ([B, T, I] with batch_first, or unbatched [T, I]); hx [layers*dirs, B, H] (LSTM: [h0, c0]). */
+  forward(input: Tensor, hx: Tensor | [Tensor, Tensor] | null = null): [Tensor, Tensor | [Tensor, Tensor]] {
+    const unbatched = input.dim() === 2;
+    if (input.dim() !== 2 && input.dim() !== 3) {
+      throw new Error(`${this.constructor.name}: Expected input to be 2D or 3D, got ${input.dim()}D instead`);
+    }
+    let x = unbatched ? input.unsqueeze(1) : this.batch_first ? input.transpose(0, 1) : input; // [T, B, I]
+    if (x.shape[2] !== this.input_size) {
+      throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${x.shape[2]}`);
+    }
+    const [T, B] = x.shape, H = this.hidden_size, dirs = this.bidirectional ? 2 : 1;
+    const lstm = this.mode === 'LSTM';
+    const expected = [this.num_layers * dirs, B, H];
+    const initial = (t: Tensor | undefined, name: string): Tensor => {
+      if (t === undefined) return zeros(expected);
+      const s = unbatched ? t.unsqueeze(1) : t;
+      if (!ops.sameShape(s.shape, expected)) {
+        throw new Error(`Expected ${name} size (${expected.join(', ')}), got [${s.shape.join(', ')}]`);
+      }
+      return s;
+    };
+    const [h0, c0] = lstm
+      ? [initial(hx ? (hx as [Tensor, Tensor])[0] : undefined, 'hidden[0]'), initial(hx ? (hx as [Tensor, Tensor])[1] : undefined, 'hidden[1]')]
+      : [initial((hx as Tensor | null) ?? undefined, 'hidden'), null];
+    const hN: Tensor[] = [], cN: Tensor[] = [];
+    for (let layer = 0; layer < this.num_layers; layer++) {
+      const outs: Tensor[] = [];
+      for (let d = 0; d < dirs; d++) {
+        const sfx = `_l${layer}${d === 1 ? '_reverse' : ''}`;
+        const k = layer * dirs + d;
+        // the input projection of every time step in one GEMM
+        const xw = ops.linear(x, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`)); // [T, B, G]
+        const w_hh = this.param(`weight_hh${sfx}`)!, b_hh = this.param(`bias_hh${sfx}`);
+        let h = h0.select(0, k), c = c0 ? c0.select(0, k) : null;
+        const steps: Tensor[] = new Array(T);
+        for (let s = 0; s < T; s++) {
+          const t = d === 0 ? s : T - 1 - s;
+          [h, c] = step(this.mode, xw.select(0, t), h, c, w_hh, b_hh);
+          steps[t] = h;
+        }
+        outs.push(ops.stack(steps, 0));
+        hN.push(h);
+        if (c) cN.push(c);
+      }
+      x = dirs === 1 ? outs[0] : ops.cat(outs, 2);
+      if (this.dropout > 0 && this.training && layer < this.num_layers - 1) x = dropout(x, this.dropout, true);
+    }
+    let output = this.batch_first && !unbatched ? x.transpose(0, 1) : x;
+    let h_n = ops.stack(hN, 0), c_n = lstm ? ops.stack(cN, 0) : null;
+    if (unbatched) {
+      output = output.squeeze(1);
+      h_n = h_n.squeeze(1);
+      c_n = c_n ? c_n.squeeze(1) : null;
+    }
+    return [output, lstm ? [h_n, c_n!] : h_n];
+  }
+
+  extra_repr(): string {
+    let s = `${this.input_size}, ${this.hidden_size}`;
+    if (this.num_layers !== 1) s += `, num_layers=${this.num_layers}`;
+    if (!this.bias) s += ', bias=False';
+    if (this.batch_first) s += ', batch_first=True';
+    if (this.dropout !== 0) s += `, dropout=${this.dropout}`;
+    if (this.bidirectional) s += ', bidirectional=True';
+    return s;
+  }
+}
+
+export class RNN extends RNNBase {
+  constructor(input_size: number, hidden_size: number, options: RNNOptions = {}) {
+    super((options.nonlinearity ?? 'tanh') === 'relu' ? 'RNN_RELU' : 'RNN_TANH', input_size, hidden_size, options);
+  }
+}
+export class LSTM extends RNNBase {
+  constructor(input_size: number, hidden_size: number, options: RNNOptions = {}) {
+    super('LSTM', input_size, hidden_size, options);
+  }
+}
+export class GRU extends RNNBase {
+  constructor(input_size: number, hidden_size: number, options: RNNOptions = {}) {
+    super('GRU', input_size, hidden_size, options);
+  }
+}
+
+/** The cells: one step, parameters weight_ih, weight_hh, bias_ih, bias_hh. */
+class CellBase extends Module {
+  weight_ih: Parameter;
+  weight_hh: Parameter;
+  bias_ih: Parameter | null;
+  bias_hh: Parameter | null;
+  constructor(readonly mode: Mode, readonly input_size: number, readonly hidden_size: number, bias = true) {
+    super();
+    const G = GATES[mode] * hidden_size;
+    this.weight_ih = new Parameter(empty_(G, input_size));
+    this.weight_hh = new Parameter(empty_(G, hidden_size));
+    this.bias_ih = bias ? new Parameter(empty_(G)) : null;
+    this.bias_hh = bias ? new Parameter(empty_(G)) : null;
+    const stdv = hidden_size > 0 ? 1 / Math.sqrt(hidden_size) : 0;
+    for (const p of this.parameters()) init.uniform_(p, -stdv, stdv);
+  }
+  protected run(input: Tensor, h: Tensor | null, c: Tensor | null): [Tensor, Tensor | null] {
+    if (input.shape[input.dim() - 1] !== this.input_size) {
+      throw new Error(`input has inconsistent input_size: got ${input.shape[input.dim() - 1]} expected ${this.input_size}`);
+    }
+    const x = input.dim() === 1 ? input.unsqueeze(0) : input;
+    const zero = () => zeros(x.shape[0], this.hidden_size);
+    const hh = h ? (h.dim() === 1 ? h.unsqueeze(0) : h) : zero();
+    const cc = this.mode === 'LSTM' ? (c ? (c.dim() === 1 ? c.unsqueeze(0) : c) : zero()) : null;
+    const [h2, c2] = step(this.mode, ops.linear(x, this.weight_ih, this.bias_ih), hh, cc, this.weight_hh, this.bias_hh);
+    return input.dim() === 1 ? [h2.squeeze(0), c2 ? c2.squeeze(0) : null] : [h2, c2];
+  }
+  extra_repr(): string {
+    return `${this.input_size}, ${this.hidden_size}${this.bias_ih ? '' : ', bias=False'}`;
+  }
+}
+
+export class RNNCell extends CellBase {
+  constructor(input_size: number, hidden_size: number, options: { bias?: boolean; nonlinearity?: 'tanh' | 'relu' } = {}) {
+    super((options.nonlinearity ?? 'tanh') === 'relu' ? 'RNN_RELU' : 'RNN_TANH', input_size, hidden_size, options.bias ?? true);
+  }
+  forward(input: Tensor, hx: Tensor | null = null): Tensor {
+    return this.run(input, hx, null)[0];
+  }
+}
+export class GRUCell extends CellBase {
+  constructor(input_size: number, hidden_size: number, options: { bias?: boolean } = {}) {
+    super('GRU', input_size, hidden_size, options.bias ?? true);
+  }
+  forward(input: Tensor, hx: Tensor | null = null): Tensor {
+    return this.run(input, hx, null)[0];
+  }
+}
+export class LSTMCell extends CellBase {
+  constructor(input_size: number, hidden_size: number, options: { bias?: boolean } = {}) {
+    super('LSTM', input_size, hidden_size, options.bias ?? true);
+  }
+  forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
+    const [h, c] = this.run(input, hx ? hx[0] : null, hx ? hx[1] : null);
+    return [h, c!];
+  }
+}
+
+/** nn.Embedding: rows of weight [num_embeddings, embedding_dim] (init N(0, 1)); padding_idx's row is zero and gets no gradient. */
+export class Embedding extends Module {
+  weight: Parameter;
+  readonly padding_idx: number | null;
+  constructor(readonly num_embeddings: number, readonly embedding_dim: number, options: { padding_idx?: number | null } = {}) {
+    super();
+    let pad = options.padding_idx ?? null;
+    if (pad !== null) {
+      if (pad >= num_embeddings || pad < -num_embeddings) throw new Error('Padding_idx must be within num_embeddings');
+      if (pad < 0) pad += num_embeddings;
+    }
+    this.padding_idx = pad;
+    this.weight = new Parameter(empty_(num_embeddings, embedding_dim));
+    init.normal_(this.weight);
+    if (pad !== null) no_grad(() => this.weight.select(0, pad!).fill_(0));
+  }
+  forward(input: Tensor): Tensor {
+    const out = ops.embedding(input, this.weight);
+    // no gradient flows into the padding row
+    return this.padding_idx === null ? out : out.mul(input.ne(this.padding_idx).unsqueeze(-1));
+  }
+  extra_repr(): string {
+    return `${this.num_embeddings}, ${this.embedding_dim}${this.padding_idx !== null ? `, padding_idx=${this.padding_idx}` : ''}`;
+  }
+}
