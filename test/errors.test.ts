@@ -64,6 +64,10 @@ const cases: [string, () => unknown, string][] = [
   ['conv2d same strided', () => F.conv2d(z(1, 1, 5, 5), z(1, 1, 3, 3), null, { padding: 'same', stride: 2 }), "padding='same' is not supported for strided convolutions"],
   ['max_pool2d padding', () => F.max_pool2d(z(1, 1, 5, 5), 3, { padding: 2 }), 'pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and dilation=1'],
   ['max_pool2d rank', () => F.max_pool2d(z(5, 5), 2), 'max_pool2d: Expected 4D input (batched), got input of size: [5, 5]'],
+  ['RNN input size', () => new nn.RNN(4, 3).forward(z(5, 2, 6)), 'input.size(-1) must be equal to input_size. Expected 4, got 6'],
+  ['GRU h0 shape', () => new nn.GRU(4, 3).forward(z(5, 2, 4), z(1, 3, 3)), 'Expected hidden size (1, 2, 3), got [1, 3, 3]'],
+  ['LSTMCell input size', () => new nn.LSTMCell(4, 3).forward(z(2, 5)), 'input has inconsistent input_size: got 5 expected 4'],
+  ['Embedding padding_idx', () => new nn.Embedding(5, 2, { padding_idx: 5 }), 'Padding_idx must be within num_embeddings'],
   ['use after dispose', () => { const t = torch.ones(3); t.dispose(); return t.add(1); }, 'this tensor was disposed'],
 ];
 

@@ -100,6 +100,19 @@ const cases: [string, Fn, torch.Tensor[]][] = [
   ['avg_pool2d count_include_pad false, ceil', (x) => F.avg_pool2d(x, 3, { stride: 2, padding: 1, count_include_pad: false, ceil_mode: true }), [sample([1, 2, 6, 6], 133)]],
   ['adaptive_avg_pool2d uneven', (x) => F.adaptive_avg_pool2d(x, [3, 2]), [sample([1, 2, 7, 5], 134)]],
   ['adaptive_max_pool2d uneven', (x) => F.adaptive_max_pool2d(x, [2, 3]), [sample([1, 2, 5, 7], 135)]],
+  ['GRUCell', (x, h) => { torch.manual_seed(3); return new torch.nn.GRUCell(3, 2).forward(x, h); }, [sample([2, 3], 150), sample([2, 2], 151)]],
+  ['LSTMCell', (x, h, c) => { torch.manual_seed(4); return new torch.nn.LSTMCell(3, 2).forward(x, [h, c]); }, [sample([2, 3], 152), sample([2, 2], 153), sample([2, 2], 154)]],
+  ['RNNCell relu', (x) => { torch.manual_seed(5); return new torch.nn.RNNCell(3, 2, { nonlinearity: 'relu' }).forward(x); }, [sample([2, 3], 155)]],
+  ['LSTM 2 layers bidirectional', (x) => {
+    torch.manual_seed(6);
+    const [out, [h, c]] = new torch.nn.LSTM(3, 2, { num_layers: 2, bidirectional: true }).forward(x) as [torch.Tensor, [torch.Tensor, torch.Tensor]];
+    return [out, h, c];
+  }, [sample([4, 2, 3], 156)]],
+  ['GRU batch_first with h0', (x, h0) => {
+    torch.manual_seed(7);
+    const [out, h] = new torch.nn.GRU(3, 2, { batch_first: true }).forward(x, h0) as [torch.Tensor, torch.Tensor];
+    return [out, h];
+  }, [sample([2, 4, 3], 157), sample([1, 2, 2], 158)]],
   ['composite chain', (x, w) => x.matmul(w).relu().sigmoid().mul(x.sum()).mean(), [sample([3, 4], 108), sample([4, 2], 109)]],
 ];
 

@@ -204,6 +204,54 @@ describe('training.json trajectories (lectures 10-11)', () => {
   });
 });
 
+describe('training.json trajectories (lectures 12-13)', () => {
+  it('hello_rnn (lecture 12): RNN(5, 5) on one-hot "hihell", Adam; losses and the predicted strings', () => {
+    const t = trajectory('hello_rnn') as Trajectory & { predictions: string[]; data: { chars: string[] } };
+    class Model extends nn.Module {
+      rnn = new nn.RNN(5, 5, { batch_first: true });
+      forward(x: torch.Tensor): torch.Tensor {
+        const [out] = this.rnn.forward(x);
+        return out.reshape(-1, 5);
+      }
+    }
+    const model = new Model();
+    model.load_state_dict(stateDict(t.init_state_dict));
+    const inputs = toTensor(t.data.inputs as unknown as FixtureTensor), labels = toTensor(t.data.labels as unknown as FixtureTensor);
+    const criterion = new nn.CrossEntropyLoss();
+    const optimizer = new optim.Adam(model.parameters(), { lr: t.hyper.lr });
+    const predictions: string[] = [];
+    const losses = train(t.hyper.epochs, optimizer, () => {
+      const outputs = model.forward(inputs);
+      predictions.push((outputs.argmax(1).tolist() as number[]).map((i) => t.data.chars[i]).join(''));
+      return criterion.forward(outputs, labels);
+    });
+    expect(allclose(losses, t.losses, 1e-4, 1e-6)).toBeNull();
+    expect(predictions).toEqual(t.predictions);
+    expectFinal(model, t, 1e-4);
+  });
+
+  it('names_gru (lecture 13): Embedding -> GRU -> Linear on the last hidden state, Adam', () => {
+    const t = trajectory('names_gru');
+    class Model extends nn.Module {
+      embedding = new nn.Embedding(128, 16);
+      gru = new nn.GRU(16, 24);
+      fc = new nn.Linear(24, 18);
+      forward(x: torch.Tensor): torch.Tensor {
+        const [, hidden] = this.gru.forward(this.embedding.forward(x)) as [torch.Tensor, torch.Tensor];
+        return this.fc.forward(hidden.select(0, -1));
+      }
+    }
+    const model = new Model();
+    model.load_state_dict(stateDict(t.init_state_dict));
+    const inputs = toTensor(t.data.inputs as FixtureTensor), labels = toTensor(t.data.labels as FixtureTensor);
+    const criterion = new nn.CrossEntropyLoss();
+    const optimizer = new optim.Adam(model.parameters(), { lr: t.hyper.lr });
+    const losses = train(t.hyper.steps, optimizer, () => criterion.forward(model.forward(inputs), labels));
+    expect(allclose(losses, t.losses, 1e-4, 1e-6)).toBeNull();
+    expectFinal(model, t, 1e-3);
+  });
+});
+
 describe('training.json optimizer trajectories', () => {
   const optimizers: Record<string, new (params: torch.Tensor[], options: Record<string, unknown>) => torch.optim.Optimizer<object>> = {
     SGD: optim.SGD, Adam: optim.Adam, AdamW: optim.AdamW, RMSprop: optim.RMSprop, Adagrad: optim.Adagrad,
