@@ -41,6 +41,7 @@ export {
   split, chunk, unbind, contiguous, clone,
 } from './ops/shape.js';
 export { index_select, gather, embedding } from './ops/indexing.js';
+export { sort, argsort, topk, multinomial } from './ops/sorting.js';
 export { cat as concat } from './ops/shape.js';
 
 export const autograd = {

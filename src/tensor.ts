@@ -259,6 +259,9 @@ export class Tensor {
   index_select(dim: number, index: Tensor): Tensor { return ops.index_select(this, dim, index); }
   gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
   chunk(chunks: number, dim = 0): Tensor[] { return ops.chunk(this, chunks, dim); }
+  sort(dim: number | { dim?: number; descending?: boolean } = -1, descending = false): ops.ValuesIndices { return ops.sort(this, dim, descending); }
+  argsort(dim: number | { dim?: number; descending?: boolean } = -1, descending = false): Tensor { return ops.argsort(this, dim, descending); }
+  topk(k: number, dim: number | { dim?: number; largest?: boolean } = -1, largest = true): ops.ValuesIndices { return ops.topk(this, k, dim, largest); }
   split(split_size: number | number[], dim = 0): Tensor[] { return ops.split(this, split_size, dim); }
 
   // ---- in place -------------------------------------------------------------

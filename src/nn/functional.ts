@@ -8,6 +8,7 @@ import { record, no_grad as torch_no_grad, is_grad_enabled } from '../autograd/e
 
 export { relu, sigmoid, tanh, gelu, silu, leaky_relu, softplus, linear, softmax, log_softmax, embedding } from '../ops/index.js';
 export { batch_norm, layer_norm, group_norm, dropout, dropout2d } from './normalization.js';
+export { one_hot } from '../ops/sorting.js';
 export { conv1d, conv2d, unfold, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d, type ConvOptions, type PoolOptions } from '../ops/conv.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';

@@ -8,3 +8,4 @@ export * from './matmul.js';
 export * from './indexing.js';
 export * from './inplace.js';
 export * from './conv.js';
+export * from './sorting.js';

@@ -1,0 +1,100 @@
+// sort, argsort, topk, one_hot, multinomial. The orders are decided in JS on
+// the values (these are not hot loops); the values that carry gradients are
+// then picked with gather, so autograd needs nothing new.
+import { Tensor } from '../tensor.js';
+import { normalizeDim, shapeStr } from './core.js';
+import { tensor, zeros } from './creation.js';
+import { gather } from './indexing.js';
+import { default_generator, type Generator } from '../random.js';
+import { isIntegral } from '../dtype.js';
+import type { ValuesIndices } from './reduce.js';
+
+function pairResult(values: Tensor, indices: Tensor): ValuesIndices {
+  return Object.assign([values, indices], { values, indices }) as unknown as ValuesIndices;
+}
+
+/** Indices ordering each row along dim (stable; NaN sorts as the largest, as PyTorch). */
+function orderAlong(x: Tensor, d: number, descending: boolean, k: number): Tensor {
+  const moved = x.detach().transpose(d, -1).contiguous();
+  const n = moved.shape[moved.dim() - 1] ?? 1;
+  const data = moved.dataSync();
+  const rows = n === 0 ? 0 : data.length / n;
+  const out = new Int32Array(rows * k);
+  const key = (v: number) => (Number.isNaN(v) ? Infinity : v);
+  for (let r = 0; r < rows; r++) {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    const base = r * n;
+    idx.sort((a, b) => {
+      const va = data[base + a], vb = data[base + b];
+      const c = Number.isNaN(va) || Number.isNaN(vb)
+        ? (Number.isNaN(va) ? 1 : 0) - (Number.isNaN(vb) ? 1 : 0)
+        : key(va) - key(vb);
+      return (descending ? -c : c) || a - b;
+    });
+    for (let i = 0; i < k; i++) out[r * k + i] = idx[i];
+  }
+  const shape = moved.shape.slice();
+  shape[shape.length - 1] = k;
+  return tensor(out, { dtype: 'int64' }).reshape(shape).transpose(d, -1).contiguous();
+}
+
+export function sort(x: Tensor, dim: number | { dim?: number; descending?: boolean; stable?: boolean } = -1, descending = false): ValuesIndices {
+  const o = typeof dim === 'object' ? { dim: dim.dim ?? -1, descending: dim.descending ?? false } : { dim, descending };
+  const d = normalizeDim(o.dim, x.dim());
+  if (x.dim() === 0) return pairResult(x.clone(), zeros([], { dtype: 'int64' }));
+  const indices = orderAlong(x, d, o.descending, x.shape[d]);
+  return pairResult(gather(x, d, indices), indices);
+}
+
+export function argsort(x: Tensor, dim: number | { dim?: number; descending?: boolean } = -1, descending = false): Tensor {
+  return sort(x, dim as number, descending)[1];
+}
+
+export function topk(x: Tensor, k: number, dim: number | { dim?: number; largest?: boolean; sorted?: boolean } = -1, largest = true): ValuesIndices {
+  const o = typeof dim === 'object' ? { dim: dim.dim ?? -1, largest: dim.largest ?? true } : { dim, largest };
+  const d = normalizeDim(o.dim, x.dim());
+  const size = x.dim() === 0 ? 1 : x.shape[d];
+  if (!(k >= 0 && k <= size)) throw new Error('selected index k out of range');
+  const indices = orderAlong(x, d, o.largest, k);
+  return pairResult(gather(x, d, indices), indices);
+}
+
+/** F.one_hot(tensor, num_classes = max + 1): int64 of shape [..., num_classes]. */
+export function one_hot(t: Tensor, num_classes = -1): Tensor {
+  if (!isIntegral(t.dtype)) throw new Error('one_hot is only applicable to index tensor of type LongTensor.');
+  const values = Array.from(t.dataSync());
+  if (values.some((v) => v < 0)) throw new Error('Class values must be non-negative.');
+  const classes = num_classes === -1 ? (values.length ? Math.max(...values) + 1 : 0) : num_classes;
+  if (values.some((v) => v >= classes)) throw new Error('Class values must be smaller than num_classes.');
+  const out = new Int32Array(values.length * classes);
+  values.forEach((v, i) => (out[i * classes + v] = 1));
+  return tensor(out, { dtype: 'int64' }).reshape([...t.shape, classes]);
+}
+
+/** torch.multinomial(probs [C] or [N, C], num_samples, replacement): seeded by the default generator. */
+export function multinomial(probs: Tensor, num_samples: number, replacement: boolean | { replacement?: boolean; generator?: Generator } = false): Tensor {
+  const o = typeof replacement === 'object' ? replacement : { replacement };
+  const g = o.generator ?? default_generator;
+  if (probs.dim() < 1 || probs.dim() > 2) throw new Error(`prob_dist must be 1 or 2 dim, got ${shapeStr(probs.shape)}`);
+  const rows = probs.dim() === 1 ? 1 : probs.shape[0], C = probs.shape[probs.dim() - 1];
+  if (!o.replacement && num_samples > C) throw new Error('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
+  const p = Array.from(probs.dataSync());
+  if (p.some((v) => v < 0 || !Number.isFinite(v))) throw new Error('probability tensor contains either `inf`, `nan` or element < 0');
+  const out = new Int32Array(rows * num_samples);
+  for (let r = 0; r < rows; r++) {
+    const w = p.slice(r * C, r * C + C);
+    for (let s = 0; s < num_samples; s++) {
+      const total = w.reduce((a, b) => a + b, 0);
+      if (!(total > 0)) throw new Error('invalid multinomial distribution (sum of probabilities <= 0)');
+      let u = g.nextDouble() * total, pick = C - 1;
+      for (let c = 0; c < C; c++) {
+        if (u < w[c]) { pick = c; break; }
+        u -= w[c];
+      }
+      out[r * num_samples + s] = pick;
+      if (!o.replacement) w[pick] = 0;
+    }
+  }
+  const result = tensor(out, { dtype: 'int64' });
+  return probs.dim() === 1 ? result : result.reshape(rows, num_samples);
+}
