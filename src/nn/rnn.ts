@@ -10,6 +10,7 @@ import * as ops from '../ops/index.js';
 import * as init from './init.js';
 import { dropout } from './normalization.js';
 import { no_grad } from '../autograd/engine.js';
+import { PackedSequence } from './packing.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
@@ -82,8 +83,14 @@ class RNNBase extends Module {
     return ((this as unknown as Record<string, Parameter | undefined>)[name]) ?? null;
   }
 
-  /** input [T, B, I] ([B, T, I] with batch_first, or unbatched [T, I]); hx [layers*dirs, B, H] (LSTM: [h0, c0]). */
-  forward(input: Tensor, hx: Tensor | [Tensor, Tensor] | null = null): [Tensor, Tensor | [Tensor, Tensor]] {
+  /**
+   * input [T, B, I] ([B, T, I] with batch_first, or unbatched [T, I]) or a
+   * PackedSequence; hx [layers*dirs, B, H] (LSTM: [h0, c0]).
+   */
+  forward(input: Tensor, hx?: Tensor | [Tensor, Tensor] | null): [Tensor, Tensor | [Tensor, Tensor]];
+  forward(input: PackedSequence, hx?: Tensor | [Tensor, Tensor] | null): [PackedSequence, Tensor | [Tensor, Tensor]];
+  forward(input: Tensor | PackedSequence, hx: Tensor | [Tensor, Tensor] | null = null): [Tensor | PackedSequence, Tensor | [Tensor, Tensor]] {
+    if (input instanceof PackedSequence) return this.forwardPacked(input, hx);
     const unbatched = input.dim() === 2;
     if (input.dim() !== 2 && input.dim() !== 3) {
       throw new Error(`${this.constructor.name}: Expected input to be 2D or 3D, got ${input.dim()}D instead`);
@@ -137,6 +144,52 @@ class RNNBase extends Module {
       c_n = c_n ? c_n.squeeze(1) : null;
     }
     return [output, lstm ? [h_n, c_n!] : h_n];
+  }
+
+  /** The packed form: at step t only the first batch_sizes[t] (longest) sequences advance. */
+  private forwardPacked(seq: PackedSequence, hx: Tensor | [Tensor, Tensor] | null): [PackedSequence, Tensor | [Tensor, Tensor]] {
+    const sizes = Array.from(seq.batch_sizes.dataSync());
+    const T = sizes.length, B = sizes[0], H = this.hidden_size, dirs = this.bidirectional ? 2 : 1;
+    const offsets = sizes.map((_, t) => sizes.slice(0, t).reduce((a, b) => a + b, 0));
+    const lstm = this.mode === 'LSTM';
+    const expected = [this.num_layers * dirs, B, H];
+    const initial = (t: Tensor | undefined, name: string): Tensor => {
+      if (t === undefined) return zeros(expected);
+      if (!ops.sameShape(t.shape, expected)) throw new Error(`Expected ${name} size (${expected.join(', ')}), got [${t.shape.join(', ')}]`);
+      return seq.sorted_indices ? t.index_select(1, seq.sorted_indices) : t; // user states come in the original order
+    };
+    const h0 = initial(lstm ? (hx as [Tensor, Tensor] | null)?.[0] : (hx as Tensor | null) ?? undefined, lstm ? 'hidden[0]' : 'hidden');
+    const c0 = lstm ? initial((hx as [Tensor, Tensor] | null)?.[1], 'hidden[1]') : null;
+    let x = seq.data;
+    const hN: Tensor[] = [], cN: Tensor[] = [];
+    for (let layer = 0; layer < this.num_layers; layer++) {
+      const outs: Tensor[] = [];
+      for (let d = 0; d < dirs; d++) {
+        const sfx = `_l${layer}${d === 1 ? '_reverse' : ''}`;
+        const k = layer * dirs + d;
+        const xw = ops.linear(x, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`)); // [sum of lengths, G]
+        const w_hh = this.param(`weight_hh${sfx}`)!, b_hh = this.param(`bias_hh${sfx}`);
+        let h = h0.select(0, k), c = c0 ? c0.select(0, k) : null;
+        const steps: Tensor[] = new Array(T);
+        for (let s = 0; s < T; s++) {
+          const t = d === 0 ? s : T - 1 - s, b = sizes[t];
+          const [h2, c2] = step(this.mode, xw.narrow(0, offsets[t], b), h.narrow(0, 0, b), c ? c.narrow(0, 0, b) : null, w_hh, b_hh);
+          // sequences that have ended (or, in reverse, not yet begun) keep their state
+          h = b === B ? h2 : ops.cat([h2, h.narrow(0, b, B - b)], 0);
+          if (c && c2) c = b === B ? c2 : ops.cat([c2, c.narrow(0, b, B - b)], 0);
+          steps[t] = h2;
+        }
+        outs.push(ops.cat(steps, 0));
+        hN.push(h);
+        if (c) cN.push(c);
+      }
+      x = dirs === 1 ? outs[0] : ops.cat(outs, 1);
+      if (this.dropout > 0 && this.training && layer < this.num_layers - 1) x = dropout(x, this.dropout, true);
+    }
+    const restore = (t: Tensor) => (seq.unsorted_indices ? t.index_select(1, seq.unsorted_indices) : t);
+    const h_n = restore(ops.stack(hN, 0));
+    const out = new PackedSequence(x, seq.batch_sizes, seq.sorted_indices, seq.unsorted_indices);
+    return [out, lstm ? [h_n, restore(ops.stack(cN, 0))] : h_n];
   }
 
   extra_repr(): string {
