@@ -5,7 +5,7 @@
 // recurrence is composed from ops (autograd does the rest).
 import { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
-import { empty_, zeros } from '../ops/creation.js';
+import { empty_, zeros, tensor as torch_tensor } from '../ops/creation.js';
 import * as ops from '../ops/index.js';
 import * as init from './init.js';
 import { dropout } from './normalization.js';
@@ -90,67 +90,33 @@ class RNNBase extends Module {
   forward(input: Tensor, hx?: Tensor | [Tensor, Tensor] | null): [Tensor, Tensor | [Tensor, Tensor]];
   forward(input: PackedSequence, hx?: Tensor | [Tensor, Tensor] | null): [PackedSequence, Tensor | [Tensor, Tensor]];
   forward(input: Tensor | PackedSequence, hx: Tensor | [Tensor, Tensor] | null = null): [Tensor | PackedSequence, Tensor | [Tensor, Tensor]] {
-    if (input instanceof PackedSequence) return this.forwardPacked(input, hx);
+    if (input instanceof PackedSequence) return this.run(input, hx);
     const unbatched = input.dim() === 2;
     if (input.dim() !== 2 && input.dim() !== 3) {
       throw new Error(`${this.constructor.name}: Expected input to be 2D or 3D, got ${input.dim()}D instead`);
     }
-    let x = unbatched ? input.unsqueeze(1) : this.batch_first ? input.transpose(0, 1) : input; // [T, B, I]
+    const x = unbatched ? input.unsqueeze(1) : this.batch_first ? input.transpose(0, 1) : input; // [T, B, I]
     if (x.shape[2] !== this.input_size) {
       throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${x.shape[2]}`);
     }
-    const [T, B] = x.shape, H = this.hidden_size, dirs = this.bidirectional ? 2 : 1;
-    const lstm = this.mode === 'LSTM';
-    const expected = [this.num_layers * dirs, B, H];
-    const initial = (t: Tensor | undefined, name: string): Tensor => {
-      if (t === undefined) return zeros(expected);
-      const s = unbatched ? t.unsqueeze(1) : t;
-      if (!ops.sameShape(s.shape, expected)) {
-        throw new Error(`Expected ${name} size (${expected.join(', ')}), got [${s.shape.join(', ')}]`);
-      }
-      return s;
-    };
-    const [h0, c0] = lstm
-      ? [initial(hx ? (hx as [Tensor, Tensor])[0] : undefined, 'hidden[0]'), initial(hx ? (hx as [Tensor, Tensor])[1] : undefined, 'hidden[1]')]
-      : [initial((hx as Tensor | null) ?? undefined, 'hidden'), null];
-    const hN: Tensor[] = [], cN: Tensor[] = [];
-    for (let layer = 0; layer < this.num_layers; layer++) {
-      const outs: Tensor[] = [];
-      for (let d = 0; d < dirs; d++) {
-        const sfx = `_l${layer}${d === 1 ? '_reverse' : ''}`;
-        const k = layer * dirs + d;
-        // the input projection of every time step in one GEMM
-        const xw = ops.linear(x, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`)); // [T, B, G]
-        const w_hh = this.param(`weight_hh${sfx}`)!, b_hh = this.param(`bias_hh${sfx}`);
-        let h = h0.select(0, k), c = c0 ? c0.select(0, k) : null;
-        const steps: Tensor[] = new Array(T);
-        for (let s = 0; s < T; s++) {
-          const t = d === 0 ? s : T - 1 - s;
-          [h, c] = step(this.mode, xw.select(0, t), h, c, w_hh, b_hh);
-          steps[t] = h;
-        }
-        outs.push(ops.stack(steps, 0));
-        hN.push(h);
-        if (c) cN.push(c);
-      }
-      x = dirs === 1 ? outs[0] : ops.cat(outs, 2);
-      if (this.dropout > 0 && this.training && layer < this.num_layers - 1) x = dropout(x, this.dropout, true);
-    }
-    let output = this.batch_first && !unbatched ? x.transpose(0, 1) : x;
-    let h_n = ops.stack(hN, 0), c_n = lstm ? ops.stack(cN, 0) : null;
-    if (unbatched) {
-      output = output.squeeze(1);
-      h_n = h_n.squeeze(1);
-      c_n = c_n ? c_n.squeeze(1) : null;
-    }
-    return [output, lstm ? [h_n, c_n!] : h_n];
+    const [T, B] = x.shape;
+    const batched = (h: Tensor) => (unbatched ? h.unsqueeze(1) : h);
+    const states = hx === null ? null : Array.isArray(hx) ? [batched(hx[0]), batched(hx[1])] as [Tensor, Tensor] : batched(hx);
+    // a padded batch is a packed one whose sequences all run T steps
+    const sizes = torch_tensor(new Int32Array(T).fill(B), { dtype: 'int64' });
+    const [packed, h] = this.run(new PackedSequence(x.reshape(T * B, this.input_size), sizes), states);
+    let output = packed.data.reshape(T, B, -1);
+    output = unbatched ? output.squeeze(1) : this.batch_first ? output.transpose(0, 1) : output;
+    const unbatch = (t: Tensor) => (unbatched ? t.squeeze(1) : t);
+    return [output, Array.isArray(h) ? [unbatch(h[0]), unbatch(h[1])] : unbatch(h)];
   }
 
-  /** The packed form: at step t only the first batch_sizes[t] (longest) sequences advance. */
-  private forwardPacked(seq: PackedSequence, hx: Tensor | [Tensor, Tensor] | null): [PackedSequence, Tensor | [Tensor, Tensor]] {
+  /** Every layer and direction over a packed batch: at step t only the first batch_sizes[t] (longest) sequences advance. */
+  private run(seq: PackedSequence, hx: Tensor | [Tensor, Tensor] | null): [PackedSequence, Tensor | [Tensor, Tensor]] {
     const sizes = Array.from(seq.batch_sizes.dataSync());
     const T = sizes.length, B = sizes[0], H = this.hidden_size, dirs = this.bidirectional ? 2 : 1;
-    const offsets = sizes.map((_, t) => sizes.slice(0, t).reduce((a, b) => a + b, 0));
+    const offsets: number[] = [];
+    sizes.reduce((acc, b) => (offsets.push(acc), acc + b), 0);
     const lstm = this.mode === 'LSTM';
     const expected = [this.num_layers * dirs, B, H];
     const initial = (t: Tensor | undefined, name: string): Tensor => {
