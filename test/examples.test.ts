@@ -118,4 +118,20 @@ describe('examples', () => {
       expect(sd['fc.weight'].shape[0]).toBe(10);
     });
   }
+
+  it('12_1_rnn_basics: the shapes the course prints', async () => {
+    const lines = await run('12_1_rnn_basics');
+    expect(lines).toEqual([
+      ...new Array(5).fill('one input size torch.Size([1, 1, 4]) out size torch.Size([1, 1, 2])'),
+      'sequence input size torch.Size([1, 5, 4]) out size torch.Size([1, 5, 2])',
+      'batch input size torch.Size([3, 5, 4]) out size torch.Size([3, 5, 2])',
+      'batch input size torch.Size([5, 3, 4]) out size torch.Size([5, 3, 2])',
+    ]);
+  });
+
+  it('12_2_hello_rnn: learns to say "ihello"', async () => {
+    const lines = await run('12_2_hello_rnn');
+    expect(lines[lines.length - 1]).toBe('Learning finished!');
+    expect(lines[lines.length - 2]).toMatch(/^predicted string: ihello, epoch: 100, loss: \d+\.\d{3}$/);
+  });
 });
