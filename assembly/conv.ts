@@ -129,32 +129,6 @@ export function max_pool2d(x: usize, out: usize, idx: usize, planes: i32, geo: u
   let o: usize = 0;
   if (ph == 0 && pw == 0 && (oh - 1) * sh + (kh - 1) * dh < H && (ow - 1) * sw + (kw - 1) * dw < W) {
     // every window inside the input: no bounds checks
-    if (kh == 2 && kw == 2 && dh == 1 && dw == 1) {
-      // the common 2x2 window, unrolled: four loads, three branch-free compares
-      for (let p = 0; p < planes; p++) {
-        const plane = x + (<usize>p * <usize>H * <usize>W << 2);
-        for (let y = 0; y < oh; y++) {
-          for (let xo = 0; xo < ow; xo++) {
-            const a0 = y * sh * W + xo * sw, a1 = a0 + 1, a2 = a0 + W, a3 = a2 + 1;
-            let best = load<f32>(plane + (<usize>a0 << 2));
-            let bi = a0;
-            let v = load<f32>(plane + (<usize>a1 << 2));
-            let t = <i32>(v > best) | (<i32>(v != v) & <i32>(best == best));
-            best = select<f32>(v, best, t); bi = select<i32>(a1, bi, t);
-            v = load<f32>(plane + (<usize>a2 << 2));
-            t = <i32>(v > best) | (<i32>(v != v) & <i32>(best == best));
-            best = select<f32>(v, best, t); bi = select<i32>(a2, bi, t);
-            v = load<f32>(plane + (<usize>a3 << 2));
-            t = <i32>(v > best) | (<i32>(v != v) & <i32>(best == best));
-            best = select<f32>(v, best, t); bi = select<i32>(a3, bi, t);
-            store<f32>(out + (o << 2), best);
-            store<i32>(idx + (o << 2), bi);
-            o++;
-          }
-        }
-      }
-      return;
-    }
     for (let p = 0; p < planes; p++) {
       const plane = x + (<usize>p * <usize>H * <usize>W << 2);
       for (let y = 0; y < oh; y++) {

@@ -56,27 +56,33 @@ export const mlpCase: Case = {
     };
   },
   tf: () => {
-    const ws: tf.Variable[] = [];
-    const bs: tf.Variable[] = [];
-    for (let i = 0; i < 5; i++) {
-      const bound = 1 / Math.sqrt(SIZES[i]);
-      ws.push(tf.variable(tf.randomUniform([SIZES[i], SIZES[i + 1]], -bound, bound, 'float32', 1 + i)));
-      bs.push(tf.variable(tf.randomUniform([SIZES[i + 1]], -bound, bound, 'float32', 11 + i)));
-    }
+    const net = tfMlp();
     const opt = tf.train.momentum(0.01, 0.5);
     const x = tf.tensor2d(X, [BATCH, 784]);
     const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(LABELS, 'int32'), 10), 'float32'));
-    const forward = (): tf.Scalar => {
-      let h: tf.Tensor2D = x;
-      for (let i = 0; i < 5; i++) {
-        h = tf.add(tf.matMul(h, ws[i]), bs[i]);
-        if (i < 4) h = tf.relu(h);
-      }
-      return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
-    };
     return {
-      run: () => tf.tidy(() => { opt.minimize(forward, false, [...ws, ...bs]); }),
-      dispose: () => { opt.dispose(); x.dispose(); y.dispose(); [...ws, ...bs].forEach((v) => v.dispose()); },
+      run: () => tf.tidy(() => { opt.minimize(() => net.loss(x, y), false, net.vars); }),
+      dispose: () => { opt.dispose(); x.dispose(); y.dispose(); net.vars.forEach((v) => v.dispose()); },
     };
   },
 };
+
+/** The same MLP in tfjs (shared with the MNIST epoch case): its variables and its cross-entropy loss. */
+export function tfMlp(): { vars: tf.Variable[]; loss: (x: tf.Tensor2D, y: tf.Tensor) => tf.Scalar } {
+  const ws: tf.Variable[] = [];
+  const bs: tf.Variable[] = [];
+  for (let i = 0; i < 5; i++) {
+    const bound = 1 / Math.sqrt(SIZES[i]);
+    ws.push(tf.variable(tf.randomUniform([SIZES[i], SIZES[i + 1]], -bound, bound, 'float32', 1 + i)));
+    bs.push(tf.variable(tf.randomUniform([SIZES[i + 1]], -bound, bound, 'float32', 11 + i)));
+  }
+  const loss = (x: tf.Tensor2D, y: tf.Tensor): tf.Scalar => {
+    let h: tf.Tensor2D = x;
+    for (let i = 0; i < 5; i++) {
+      h = tf.add(tf.matMul(h, ws[i]), bs[i]);
+      if (i < 4) h = tf.relu(h);
+    }
+    return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
+  };
+  return { vars: [...ws, ...bs], loss };
+}

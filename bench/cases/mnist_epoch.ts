@@ -6,7 +6,7 @@ import * as torch from '../../src/index.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Case, randomArray } from './types.js';
 
-import { Net, SIZES } from './mlp.js';
+import { Net, tfMlp } from './mlp.js';
 
 const { optim } = torch;
 const F = torch.nn.functional;
@@ -37,13 +37,7 @@ export const mnistEpochCase: Case = {
     };
   },
   tf: () => {
-    const ws: tf.Variable[] = [];
-    const bs: tf.Variable[] = [];
-    for (let i = 0; i < 5; i++) {
-      const bound = 1 / Math.sqrt(SIZES[i]);
-      ws.push(tf.variable(tf.randomUniform([SIZES[i], SIZES[i + 1]], -bound, bound, 'float32', 1 + i)));
-      bs.push(tf.variable(tf.randomUniform([SIZES[i + 1]], -bound, bound, 'float32', 11 + i)));
-    }
+    const net = tfMlp();
     const opt = tf.train.momentum(0.01, 0.5);
     const xs = tf.tensor2d(X, [N, 784]);
     const ys = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(LABELS, 'int32'), 10), 'float32'));
@@ -53,18 +47,11 @@ export const mnistEpochCase: Case = {
           const size = Math.min(BATCH, N - start);
           tf.tidy(() => {
             const x = tf.slice(xs, [start, 0], [size, 784]), y = tf.slice(ys, [start, 0], [size, 10]);
-            opt.minimize(() => {
-              let h: tf.Tensor2D = x;
-              for (let i = 0; i < 5; i++) {
-                h = tf.add(tf.matMul(h, ws[i]), bs[i]);
-                if (i < 4) h = tf.relu(h);
-              }
-              return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
-            }, false, [...ws, ...bs]);
+            opt.minimize(() => net.loss(x, y), false, net.vars);
           });
         }
       },
-      dispose: () => { opt.dispose(); xs.dispose(); ys.dispose(); [...ws, ...bs].forEach((v) => v.dispose()); },
+      dispose: () => { opt.dispose(); xs.dispose(); ys.dispose(); net.vars.forEach((v) => v.dispose()); },
     };
   },
 };
