@@ -53,6 +53,10 @@ function erf64(x: f64): f64 {
 }
 export function erf(x: f64): f64 { return erf64(x); }
 
+// Shared with the fused recurrent cells, so both round alike.
+@inline export function sigmoid32(x: f32): f32 { return <f32>(1.0 / (1.0 + Math.exp(-<f64>x))); }
+@inline export function tanh32(x: f32): f32 { return <f32>Math.tanh(<f64>x); }
+
 @inline function unaryScalar(op: i32, x: f32, p0: f32, p1: f32): f32 {
   switch (op) {
     case U_NEG: return -x;
@@ -60,8 +64,8 @@ export function erf(x: f64): f64 { return erf64(x); }
     case U_LOG: return Mathf.log(x);
     case U_SQRT: return Mathf.sqrt(x);
     case U_ABS: return Mathf.abs(x);
-    case U_SIGMOID: return <f32>(1.0 / (1.0 + Math.exp(-<f64>x)));
-    case U_TANH: return <f32>Math.tanh(<f64>x);
+    case U_SIGMOID: return sigmoid32(x);
+    case U_TANH: return tanh32(x);
     case U_RELU: return x > 0 ? x : (x != x ? x : 0);
     case U_SIN: return <f32>Math.sin(<f64>x);
     case U_COS: return <f32>Math.cos(<f64>x);

@@ -6,4 +6,5 @@ export * from "./indexing";
 export * from "./gemm";
 export * from "./optim";
 export * from "./conv";
+export * from "./recurrence";
 export { heap_base } from "./common";

@@ -9,6 +9,15 @@ const positive = (shape: number[], seed: number) => sample(shape, seed, 0.2, 2);
 const labels = (values: number[]) => torch.tensor(values, { dtype: torch.long });
 const mask = (values: boolean[][]) => torch.tensor(values);
 
+/** A recurrent layer whose layer-0 weights are the given tensors (to check their gradients). */
+function recurrentWith(make: () => torch.nn.Module, ws: torch.Tensor[]): torch.nn.Module {
+  const m = make() as unknown as Record<string, unknown>;
+  ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'].forEach((name, i) => (m[name] = ws[i]));
+  return m as unknown as torch.nn.Module;
+}
+const packedPair = (a: torch.Tensor, b: torch.Tensor) => torch.nn.utils.rnn.pack_sequence([a, b], { enforce_sorted: false });
+type Packed = torch.nn.utils.rnn.PackedSequence;
+
 // [name, function, inputs]
 const cases: [string, Fn, torch.Tensor[]][] = [
   ['add broadcast', (a, b) => torch.add(a, b), [sample([3, 4], 1), sample([4], 2)]],
@@ -113,6 +122,16 @@ const cases: [string, Fn, torch.Tensor[]][] = [
     const [out, h] = new torch.nn.GRU(3, 2, { batch_first: true }).forward(x, h0) as [torch.Tensor, torch.Tensor];
     return [out, h];
   }, [sample([2, 4, 3], 157), sample([1, 2, 2], 158)]],
+  ...([['LSTM', 4], ['GRU', 3], ['RNN', 1]] as const).map(([kind, gates]): [string, Fn, torch.Tensor[]] => [
+    `${kind} weights and inputs, packed lengths 3 and 2, bidirectional`,
+    (a, b, wi, wh, bi, bh) => {
+      torch.manual_seed(8);
+      const rnn = recurrentWith(() => new torch.nn[kind](2, 2, { bidirectional: true }), [wi, wh, bi, bh]);
+      const [out, h] = rnn.forward(packedPair(a, b)) as [Packed, torch.Tensor | torch.Tensor[]];
+      return [out.data, ...(Array.isArray(h) ? h : [h])];
+    },
+    [sample([3, 2], 160), sample([2, 2], 161), sample([2 * gates, 2], 162), sample([2 * gates, 2], 163), sample([2 * gates], 164), sample([2 * gates], 165)],
+  ]),
   ['composite chain', (x, w) => x.matmul(w).relu().sigmoid().mul(x.sum()).mean(), [sample([3, 4], 108), sample([4, 2], 109)]],
 ];
 
@@ -147,4 +166,17 @@ describe('double backward', () => {
     };
     expect(gradcheck(fn, [sample([2, 3], 111)])).toBeNull();
   });
+
+  for (const kind of ['LSTM', 'GRU', 'RNN'] as const) {
+    it(`gradient of a gradient through a packed ${kind} (the recurrence recomposed from ops under create_graph)`, () => {
+      const fn = (a: torch.Tensor, b: torch.Tensor) => {
+        torch.manual_seed(9);
+        const rnn = new torch.nn[kind](2, 2);
+        const [out] = rnn.forward(packedPair(a, b)) as [Packed, unknown];
+        const [ga, gb] = torch.autograd.grad(out.data.tanh().sum(), [a, b], null, { create_graph: true });
+        return ga.mul(ga).sum().add(gb.pow(3).sum());
+      };
+      expect(gradcheck(fn, [sample([3, 2], 170), sample([2, 2], 171)])).toBeNull();
+    });
+  }
 });

@@ -320,6 +320,57 @@ const BINARY_BY_CODE = new Map(BINARY.map((s) => [s.code, s]));
 const REDUCE_CODES = ['R_SUM', 'R_MAX', 'R_MIN', 'R_PROD'];
 const SOFTMAX_CODES = ['S_SOFTMAX', 'S_LOG_SOFTMAX', 'S_LOGSUMEXP'];
 
+
+// ---------------------------------------------------------------------------
+// Recurrence reference: one layer/direction over a packed batch, in f64
+// ---------------------------------------------------------------------------
+
+const RNN_MODES = [['RNN_TANH', 1], ['RNN_RELU', 1], ['RNN_LSTM', 4], ['RNN_GRU', 3]] as const;
+type RnnMode = (typeof RNN_MODES)[number][0];
+interface RnnProblem { mode: RnnMode; H: number; B: number; sizes: number[]; reverse: boolean; xw: Float64Array; h0: Float64Array; c0: Float64Array; whh: Float64Array; bhh: Float64Array }
+
+/** y [N + B (+ B), H]: each packed row's new h, then h_n (and c_n), as PyTorch's cells define them. */
+function rnnReference(p: RnnProblem): Float64Array {
+  const { mode, H, B, sizes } = p;
+  const G = (mode === 'RNN_LSTM' ? 4 : mode === 'RNN_GRU' ? 3 : 1) * H;
+  const N = sizes.reduce((a, b) => a + b, 0);
+  const offsets = sizes.map((_, t) => sizes.slice(0, t).reduce((a, b) => a + b, 0));
+  const h = Float64Array.from(p.h0), c = Float64Array.from(p.c0);
+  const y = new Float64Array((N + B * (mode === 'RNN_LSTM' ? 2 : 1)) * H);
+  const sig = (v: number) => 1 / (1 + Math.exp(-v));
+  for (let s = 0; s < sizes.length; s++) {
+    const t = p.reverse ? sizes.length - 1 - s : s;
+    for (let j = 0; j < sizes[t]; j++) {
+      const r = offsets[t] + j;
+      const hw = (gate: number) => {
+        let acc = p.bhh[gate];
+        for (let k = 0; k < H; k++) acc += p.whh[gate * H + k] * h[j * H + k];
+        return acc;
+      };
+      const pre = (gate: number) => hw(gate) + p.xw[r * G + gate];
+      const hNew = new Float64Array(H);
+      for (let k = 0; k < H; k++) {
+        if (mode === 'RNN_LSTM') {
+          const i = sig(pre(k)), f2 = sig(pre(H + k)), g = Math.tanh(pre(2 * H + k)), o = sig(pre(3 * H + k));
+          c[j * H + k] = f2 * c[j * H + k] + i * g;
+          hNew[k] = o * Math.tanh(c[j * H + k]);
+        } else if (mode === 'RNN_GRU') {
+          const rg = sig(pre(k)), z = sig(pre(H + k));
+          const n = Math.tanh(p.xw[r * G + 2 * H + k] + rg * hw(2 * H + k));
+          hNew[k] = (1 - z) * n + z * h[j * H + k];
+        } else {
+          hNew[k] = mode === 'RNN_TANH' ? Math.tanh(pre(k)) : Math.max(0, pre(k));
+        }
+      }
+      h.set(hNew, j * H);
+      y.set(hNew, r * H);
+    }
+  }
+  y.set(h, N * H);
+  if (mode === 'RNN_LSTM') y.set(c, (N + B) * H);
+  return y;
+}
+
 // ---------------------------------------------------------------------------
 // Tests, once per build
 // ---------------------------------------------------------------------------
@@ -356,6 +407,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       expect(names('B_')).toEqual(BINARY.map((s) => s.code).sort());
       expect(names('R_')).toEqual([...REDUCE_CODES].sort());
       expect(names('S_')).toEqual([...SOFTMAX_CODES].sort());
+      expect(names('RNN_')).toEqual(RNN_MODES.map(([m]) => m).sort());
       expect(codes.GEMM_MC).toBe(64);
       expect(codes.GEMM_KC).toBe(256);
       expect(codes.GEMM_SCRATCH_BYTES).toBeGreaterThanOrEqual(
@@ -969,6 +1021,59 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
         }),
         { seed: 42, numRuns: 50 },
       );
+    });
+  });
+
+  describe('recurrence', () => {
+    // packed batches: full, shrinking (with a step of one row), and a single row
+    const SHAPES: [number, number, number[]][] = [[5, 3, [3, 3, 2, 1]], [1, 1, [1]], [4, 2, [2, 1, 1]], [9, 4, [4, 4, 4]]];
+    const cases = RNN_MODES.flatMap(([mode, gates]) => SHAPES.flatMap(([H, B, sizes]) =>
+      [false, true].map((reverse) => ({ mode, gates, H, B, sizes, reverse }))));
+
+    it.each(cases)('$mode H=$H B=$B sizes=$sizes reverse=$reverse: forward, and backward against central differences', (c) => {
+      const { mode, gates, H, B, sizes, reverse } = c;
+      const G = gates * H, N = sizes.reduce((a, b) => a + b, 0), T = sizes.length;
+      const lstm = mode === 'RNN_LSTM', gru = mode === 'RNN_GRU';
+      const seed = H * 31 + B * 7 + T + (reverse ? 100 : 0) + gates;
+      // inputs rounded to f32 so the f64 reference sees exactly what the kernel sees
+      const P: RnnProblem = {
+        mode, H, B, sizes, reverse,
+        xw: Float64Array.from(randomF32(N * G, seed)), h0: Float64Array.from(randomF32(B * H, seed + 1)),
+        c0: Float64Array.from(randomF32(B * H, seed + 2)), whh: Float64Array.from(randomF32(G * H, seed + 3)),
+        bhh: Float64Array.from(randomF32(G, seed + 4)),
+      };
+      const Y = N + B * (lstm ? 2 : 1);
+      const scratch = h.alloc(code('GEMM_SCRATCH_BYTES') >> 2);
+      const px = h.putF32(P.xw), ph0 = h.putF32(P.h0), pc0 = h.putF32(P.c0), pw = h.putF32(P.whh), pb = h.putF32(P.bhh);
+      const ps = h.putI32(sizes);
+      const py = h.alloc(Y * H), phprev = h.alloc(N * H), pact = h.alloc(N * 4 * H), pcprev = h.alloc(N * H), phw = h.alloc(B * G, 1);
+      K.rnn_forward(code(mode), T, N, B, H, px, ph0, pc0, pw, pb, ps, reverse ? 1 : 0, py, phprev, pact, pcprev, phw, scratch);
+      const y = rnnReference(P);
+      expectClose(h.getF32(py, Y * H), y, { rtol: 1e-5, atol: 1e-6 }, `${mode} forward`);
+      expectGuardsIntact('forward');
+
+      // backward: the gradient of L = sum(dy * y) for a random dy, against central differences of the reference
+      const dy = randomF32(Y * H, seed + 5);
+      const pdy = h.putF32(dy), pdG = h.alloc(N * G), pdGh = gru ? h.alloc(N * G) : pdG, pdh = h.alloc(B * H), pdc = h.alloc(B * H);
+      K.rnn_backward(code(mode), T, N, B, H, pdy, pw, ps, reverse ? 1 : 0, py, phprev, pact, pcprev, pdG, pdGh, pdh, pdc, scratch);
+      expectGuardsIntact('backward');
+      const loss = (q: RnnProblem) => rnnReference(q).reduce((acc, v, i) => acc + v * dy[i], 0);
+      const numeric = (key: 'xw' | 'h0' | 'c0') => P[key].map((v, i) => {
+        const eps = 1e-6, plus = { ...P, [key]: Float64Array.from(P[key]) }, minus = { ...P, [key]: Float64Array.from(P[key]) };
+        plus[key][i] = v + eps;
+        minus[key][i] = v - eps;
+        return (loss(plus) - loss(minus)) / (2 * eps);
+      });
+      // ReLU's kink: skip nothing, inputs are random so no pre-activation sits at 0 within eps
+      expectClose(h.getF32(pdG, N * G), numeric('xw'), { rtol: 1e-3, atol: 1e-4 }, `${mode} d xw`);
+      expectClose(h.getF32(pdh, B * H), numeric('h0'), { rtol: 1e-3, atol: 1e-4 }, `${mode} d h0`);
+      if (lstm) expectClose(h.getF32(pdc, B * H), numeric('c0'), { rtol: 1e-3, atol: 1e-4 }, `${mode} d c0`);
+      if (gru) {
+        // dGh is dG but for the n gate, which the reset gate scales: dGh_n = dG_n * r
+        const dG = h.getF32(pdG, N * G), dGh = h.getF32(pdGh, N * G), act = h.getF32(pact, N * 4 * H);
+        const want = dG.map((v, i) => (i % G >= 2 * H ? f(v * act[Math.floor(i / G) * 4 * H + (i % G) - 2 * H]) : v));
+        expectClose(dGh, want, EXACT, 'GRU dGh');
+      }
     });
   });
 

@@ -35,6 +35,10 @@ export interface KernelFunctions {
   fold(cols: Ptr, x: Ptr, geo: Ptr, ld: number): void;
   max_pool2d(x: Ptr, out: Ptr, idx: Ptr, planes: number, geo: Ptr): void;
   adaptive_avg_pool2d(x: Ptr, out: Ptr, planes: number, H: number, W: number, oh: number, ow: number, adjoint: number): void;
+  rnn_forward(mode: number, T: number, N: number, B: number, H: number, xw: Ptr, h0: Ptr, c0: Ptr, whh: Ptr, bhh: Ptr,
+    sizes: Ptr, reverse: number, y: Ptr, hprev: Ptr, act: Ptr, cprev: Ptr, hw: Ptr, scratch: Ptr): void;
+  rnn_backward(mode: number, T: number, N: number, B: number, H: number, dy: Ptr, whh: Ptr, sizes: Ptr, reverse: number,
+    y: Ptr, hprev: Ptr, act: Ptr, cprev: Ptr, dG: Ptr, dGh: Ptr, dh: Ptr, dc: Ptr, scratch: Ptr): void;
   heap_base(): number;
 }
 

@@ -2,7 +2,7 @@
 // names (weight_ih_l0, weight_hh_l0_reverse, ...), gate orders (LSTM i, f, g,
 // o; GRU r, z, n), shapes and initialisation, and their cells. The input
 // projection of all time steps is one GEMM per layer and direction; the
-// recurrence is composed from ops (autograd does the rest).
+// recurrence, every step of it, is one fused op (ops/recurrence.ts).
 import { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
 import { empty_, zeros, tensor as torch_tensor } from '../ops/creation.js';
@@ -12,8 +12,7 @@ import { dropout } from './normalization.js';
 import { no_grad } from '../autograd/engine.js';
 import { PackedSequence } from './packing.js';
 
-type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
-const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
+type Mode = ops.RecurrentMode;
 
 export interface RNNOptions {
   num_layers?: number;
@@ -22,23 +21,6 @@ export interface RNNOptions {
   batch_first?: boolean;
   dropout?: number;
   bidirectional?: boolean;
-}
-
-/** One step of a cell: gates from the precomputed input part xw [B, G] and h [B, H]. */
-function step(mode: Mode, xw: Tensor, h: Tensor, c: Tensor | null, w_hh: Tensor, b_hh: Tensor | null): [Tensor, Tensor | null] {
-  const hw = ops.linear(h, w_hh, b_hh);
-  if (mode === 'RNN_TANH') return [xw.add(hw).tanh(), null];
-  if (mode === 'RNN_RELU') return [xw.add(hw).relu(), null];
-  if (mode === 'LSTM') {
-    const [i, f, g, o] = xw.add(hw).chunk(4, 1);
-    const c2 = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
-    return [o.sigmoid().mul(c2.tanh()), c2];
-  }
-  const [xr, xz, xn] = xw.chunk(3, 1);
-  const [hr, hz, hn] = hw.chunk(3, 1);
-  const r = xr.add(hr).sigmoid(), z = xz.add(hz).sigmoid();
-  const n = xn.add(r.mul(hn)).tanh();
-  return [ops.sub(1, z).mul(n).add(z.mul(h)), null];
 }
 
 class RNNBase extends Module {
@@ -57,7 +39,7 @@ class RNNBase extends Module {
     if (!(this.dropout >= 0 && this.dropout <= 1)) {
       throw new Error('dropout should be a number in range [0, 1] representing the probability of an element being zeroed');
     }
-    const G = GATES[mode] * hidden_size, dirs = this.bidirectional ? 2 : 1;
+    const G = ops.GATES[mode] * hidden_size, dirs = this.bidirectional ? 2 : 1;
     const self = this as unknown as Record<string, Parameter>;
     for (let layer = 0; layer < this.num_layers; layer++) {
       for (let d = 0; d < dirs; d++) {
@@ -96,9 +78,7 @@ class RNNBase extends Module {
       throw new Error(`${this.constructor.name}: Expected input to be 2D or 3D, got ${input.dim()}D instead`);
     }
     const x = unbatched ? input.unsqueeze(1) : this.batch_first ? input.transpose(0, 1) : input; // [T, B, I]
-    if (x.shape[2] !== this.input_size) {
-      throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${x.shape[2]}`);
-    }
+    this.checkInputSize(x.shape[2]);
     const [T, B] = x.shape;
     const batched = (h: Tensor) => (unbatched ? h.unsqueeze(1) : h);
     const states = hx === null ? null : Array.isArray(hx) ? [batched(hx[0]), batched(hx[1])] as [Tensor, Tensor] : batched(hx);
@@ -111,12 +91,15 @@ class RNNBase extends Module {
     return [output, Array.isArray(h) ? [unbatch(h[0]), unbatch(h[1])] : unbatch(h)];
   }
 
+  private checkInputSize(size: number): void {
+    if (size !== this.input_size) throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${size}`);
+  }
+
   /** Every layer and direction over a packed batch: at step t only the first batch_sizes[t] (longest) sequences advance. */
   private run(seq: PackedSequence, hx: Tensor | [Tensor, Tensor] | null): [PackedSequence, Tensor | [Tensor, Tensor]] {
-    const sizes = Array.from(seq.batch_sizes.dataSync());
-    const T = sizes.length, B = sizes[0], H = this.hidden_size, dirs = this.bidirectional ? 2 : 1;
-    const offsets: number[] = [];
-    sizes.reduce((acc, b) => (offsets.push(acc), acc + b), 0);
+    this.checkInputSize(seq.data.shape[1]);
+    const B = seq.batch_sizes.numel() > 0 ? seq.batch_sizes.select(0, 0).item() : 0;
+    const H = this.hidden_size, dirs = this.bidirectional ? 2 : 1;
     const lstm = this.mode === 'LSTM';
     const expected = [this.num_layers * dirs, B, H];
     const initial = (t: Tensor | undefined, name: string): Tensor => {
@@ -135,17 +118,8 @@ class RNNBase extends Module {
         const k = layer * dirs + d;
         const xw = ops.linear(x, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`)); // [sum of lengths, G]
         const w_hh = this.param(`weight_hh${sfx}`)!, b_hh = this.param(`bias_hh${sfx}`);
-        let h = h0.select(0, k), c = c0 ? c0.select(0, k) : null;
-        const steps: Tensor[] = new Array(T);
-        for (let s = 0; s < T; s++) {
-          const t = d === 0 ? s : T - 1 - s, b = sizes[t];
-          const [h2, c2] = step(this.mode, xw.narrow(0, offsets[t], b), h.narrow(0, 0, b), c ? c.narrow(0, 0, b) : null, w_hh, b_hh);
-          // sequences that have ended (or, in reverse, not yet begun) keep their state
-          h = b === B ? h2 : ops.cat([h2, h.narrow(0, b, B - b)], 0);
-          if (c && c2) c = b === B ? c2 : ops.cat([c2, c.narrow(0, b, B - b)], 0);
-          steps[t] = h2;
-        }
-        outs.push(ops.cat(steps, 0));
+        const [out, h, c] = ops.recurrence(this.mode, xw, h0.select(0, k), c0 ? c0.select(0, k) : null, w_hh, b_hh, seq.batch_sizes, d === 1);
+        outs.push(out);
         hN.push(h);
         if (c) cN.push(c);
       }
@@ -193,7 +167,7 @@ class CellBase extends Module {
   bias_hh: Parameter | null;
   constructor(readonly mode: Mode, readonly input_size: number, readonly hidden_size: number, bias = true) {
     super();
-    const G = GATES[mode] * hidden_size;
+    const G = ops.GATES[mode] * hidden_size;
     this.weight_ih = new Parameter(empty_(G, input_size));
     this.weight_hh = new Parameter(empty_(G, hidden_size));
     this.bias_ih = bias ? new Parameter(empty_(G)) : null;
@@ -209,7 +183,8 @@ class CellBase extends Module {
     const zero = () => zeros(x.shape[0], this.hidden_size);
     const hh = h ? (h.dim() === 1 ? h.unsqueeze(0) : h) : zero();
     const cc = this.mode === 'LSTM' ? (c ? (c.dim() === 1 ? c.unsqueeze(0) : c) : zero()) : null;
-    const [h2, c2] = step(this.mode, ops.linear(x, this.weight_ih, this.bias_ih), hh, cc, this.weight_hh, this.bias_hh);
+    const sizes = torch_tensor([x.shape[0]], { dtype: 'int64' });
+    const [, h2, c2] = ops.recurrence(this.mode, ops.linear(x, this.weight_ih, this.bias_ih), hh, cc, this.weight_hh, this.bias_hh, sizes, false);
     return input.dim() === 1 ? [h2.squeeze(0), c2 ? c2.squeeze(0) : null] : [h2, c2];
   }
   extra_repr(): string {

@@ -9,3 +9,4 @@ export * from './indexing.js';
 export * from './inplace.js';
 export * from './conv.js';
 export * from './sorting.js';
+export * from './recurrence.js';
