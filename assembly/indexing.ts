@@ -49,6 +49,20 @@ export function index_add(dst: usize, idx: usize, src: usize, outer: i32, size: 
   return -1;
 }
 
+// dst[o, idx[j], i] = src[o, j, i]: index_copy and index_put (a repeated index keeps its last row).
+export function index_copy(dst: usize, idx: usize, src: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
+  const bad = firstBadIndex(idx, n, size);
+  if (bad >= 0) return bad;
+  const rowBytes = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < n; j++) {
+      const k = load<i32>(idx + (<usize>j << 2));
+      memory.copy(dst + (<usize>o * <usize>size + <usize>k) * rowBytes, src + (<usize>o * <usize>n + <usize>j) * rowBytes, rowBytes);
+    }
+  }
+  return -1;
+}
+
 // gather: out[o, j, i] = src[o, idx[o, j, i], i], src [outer, size, inner],
 // idx and out [outer, n, inner]. scatter_add is its adjoint.
 export function gather(src: usize, idx: usize, out: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {

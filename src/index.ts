@@ -40,7 +40,7 @@ export {
   view, reshape, transpose, t, permute, unsqueeze, squeeze, flatten, unflatten, expand, narrow, select, cat, stack,
   split, chunk, unbind, contiguous, clone,
 } from './ops/shape.js';
-export { index_select, gather, embedding } from './ops/indexing.js';
+export { index_select, gather, embedding, index_put, index_copy, index_add } from './ops/indexing.js';
 export { sort, argsort, topk, multinomial } from './ops/sorting.js';
 export { cat as concat } from './ops/shape.js';
 

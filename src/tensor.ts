@@ -258,6 +258,12 @@ export class Tensor {
   select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
   index_select(dim: number, index: Tensor): Tensor { return ops.index_select(this, dim, index); }
   gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
+  index_put(indices: Tensor[], values: Tensor | number, accumulate = false): Tensor { return ops.index_put(this, indices, values, accumulate); }
+  index_put_(indices: Tensor[], values: Tensor | number, accumulate = false): this { ops.index_put_(this, indices, values, accumulate); return this; }
+  index_copy(dim: number, index: Tensor, source: Tensor): Tensor { return ops.index_copy(this, dim, index, source); }
+  index_copy_(dim: number, index: Tensor, source: Tensor): this { ops.index_copy_(this, dim, index, source); return this; }
+  index_add(dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }): Tensor { return ops.index_add(this, dim, index, source, options); }
+  index_add_(dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }): this { ops.index_add_(this, dim, index, source, options); return this; }
   chunk(chunks: number, dim = 0): Tensor[] { return ops.chunk(this, chunks, dim); }
   sort(dim: number | { dim?: number; descending?: boolean } = -1, descending = false): ops.ValuesIndices { return ops.sort(this, dim, descending); }
   argsort(dim: number | { dim?: number; descending?: boolean } = -1, descending = false): Tensor { return ops.argsort(this, dim, descending); }

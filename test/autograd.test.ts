@@ -1,6 +1,7 @@
 // Autograd behaviour through the public API, PyTorch's semantics and errors.
 import { describe, it, expect } from 'vitest';
 import * as torch from '../src/index.js';
+import { gradcheck, sample } from './helpers/gradcheck.js';
 
 describe('autograd', () => {
   it('accumulates into leaf .grad across backward calls', () => {
@@ -157,13 +158,60 @@ describe('autograd', () => {
     expect(() => torch.zeros(2).copy_(torch.zeros(3, 2))).toThrow("output with shape [2] doesn't match the broadcast shape [3, 2]");
   });
 
-  it('in-place ops on views of tensors that require grad are refused with a clear message', () => {
+  it('in-place ops on views of leaves that require grad are refused with a clear message', () => {
     const w = torch.tensor([1, 2, 3], { requires_grad: true });
     expect(() => w.narrow(0, 0, 1).mul_(5)).toThrow('a view of a leaf Variable that requires grad is being used in an in-place operation.');
-    const y = w.mul(1);
-    expect(() => y.narrow(0, 0, 1).mul_(5)).toThrow('in-place operations on a view of a tensor that requires grad');
     torch.no_grad(() => w.narrow(0, 0, 1).mul_(5));
     expect(w.tolist()).toEqual([5, 2, 3]);
+  });
+
+  it('an in-place op on a view rewrites its base\'s history (CopySlices)', () => {
+    const w = torch.tensor([1, 2, 3], { requires_grad: true });
+    const y = w.mul(2);
+    y.narrow(0, 1, 2).mul_(torch.tensor([5, 7]));
+    expect(y.tolist()).toEqual([2, 20, 42]);
+    expect(y.grad_fn!.name()).toBe('CopySlices');
+    y.pow(2).sum().backward();
+    // y = [2w0, 10w1, 14w2]: d/dw sum y^2 = 2 y * [2, 10, 14]
+    expect(w.grad!.tolist()).toEqual([8, 400, 1176]);
+  });
+
+  it('writing gradient-carrying values into a zeros tensor element by element (lecture 14_2\'s attention scores)', () => {
+    const fn = (h: torch.Tensor, enc: torch.Tensor) => {
+      const scores = torch.zeros(enc.size(0));
+      for (let i = 0; i < enc.size(0); i++) scores.select(0, i).copy_(torch.dot(h, enc.select(0, i)));
+      expect(scores.requires_grad).toBe(true);
+      return torch.softmax(scores, 0).mul(torch.tensor([1, -2, 3])).sum();
+    };
+    expect(gradcheck(fn, [sample([4], 30), sample([3, 4], 31)])).toBeNull();
+  });
+
+  it('the written view itself is a view of the new base; other writes keep both histories', () => {
+    const a = torch.tensor([1, 2], { requires_grad: true });
+    const b = torch.tensor([3, 4], { requires_grad: true });
+    const buf = torch.zeros(2, 2);
+    const row = buf.select(0, 1);
+    row.copy_(a.mul(b));
+    buf.select(0, 0).add_(b);
+    expect(row.grad_fn!.name()).toBe('AsStridedBackward0');
+    buf.sum().add(row.sum()).backward();
+    expect(a.grad!.tolist()).toEqual([6, 8]); // row counted twice: 2 b
+    expect(b.grad!.tolist()).toEqual([3, 5]); // 2 a + 1
+  });
+
+  it('a write into a view of a tensor a backward rule saved is caught', () => {
+    const w = torch.tensor([1, 2], { requires_grad: true });
+    const y = w.mul(1);
+    const e = y.pow(2); // saves y
+    y.narrow(0, 0, 1).fill_(0);
+    expect(() => e.sum().backward()).toThrow('one of the variables needed for gradient computation has been modified by an inplace operation');
+  });
+
+  it('a recorded write into a view of a non-contiguous tensor is refused with a clear message', () => {
+    const a = torch.zeros(2, 3);
+    a.data = torch.zeros(3, 2).t();
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    expect(() => a.select(1, 0).copy_(x)).toThrow('in-place operations that autograd records on a view of a non-contiguous tensor');
   });
 
   it('in-place ops save only what their gradient reads (PyTorch accepts these)', () => {

@@ -863,6 +863,21 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       expectGuardsIntact();
     });
 
+    it('index_copy: dst[o, idx[j], i] = src[o, j, i], a repeated index keeps the last row', () => {
+      for (const [outer, size, inner, n] of CASES) {
+        const r = rng(outer * 777 + size * 77 + inner * 7 + n);
+        const dst = randomF32(outer * size * inner, n + 3);
+        const src = randomF32(outer * n * inner, n + 4);
+        const idx = Array.from({ length: n }, () => Math.floor(r() * size));
+        const want = Float32Array.from(dst);
+        forEachIndex([outer, n, inner], (t, [o, j, i]) => (want[(o * size + idx[j]) * inner + i] = src[t]));
+        const pd = h.putF32(dst, 1);
+        expect(K.index_copy(pd, h.putI32(idx), h.putF32(src), outer, size, inner, n)).toBe(-1);
+        expectClose(h.getF32(pd, dst.length), want, EXACT, `index_copy ${[outer, size, inner, n]}`);
+      }
+      expectGuardsIntact();
+    });
+
     it('gather: out[o, j, i] = src[o, idx[o, j, i], i]', () => {
       for (const [outer, size, inner, n] of CASES) {
         const r = rng(outer * 7 + size * 77 + inner * 777 + n);
@@ -908,6 +923,9 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
           const pd = h.putF32(src);
           expect(K.index_add(pd, h.putI32(idx), h.putF32(new Float32Array(outer * n * inner).fill(1)), outer, size, inner, n)).toBe(at);
           expectClose(h.getF32(pd, src.length), src, EXACT, 'index_add wrote after a bad index');
+          const pc = h.putF32(src);
+          expect(K.index_copy(pc, h.putI32(idx), h.putF32(new Float32Array(outer * n * inner).fill(1)), outer, size, inner, n)).toBe(at);
+          expectClose(h.getF32(pc, src.length), src, EXACT, 'index_copy wrote after a bad index');
 
           // gather/scatter_add index [outer, n, inner]: put the bad one at a flat position
           const flatAt = at * 5 + 1;

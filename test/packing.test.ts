@@ -23,6 +23,10 @@ describe('packed sequences', () => {
     const [back, lens] = pad_packed_sequence(packed, { batch_first: true });
     expect(lens.tolist()).toEqual(lengths);
     expect(back.tolist()).toEqual(padded.transpose(0, 1).tolist());
+    // lengths as a tensor or as numpy()'s typed array pack the same
+    for (const l of [torch.tensor(lengths, { dtype: torch.long }), torch.tensor(lengths, { dtype: torch.long }).numpy()]) {
+      expect(pack_padded_sequence(padded, l, { enforce_sorted: false }).data.tolist()).toEqual(packed.data.tolist());
+    }
   });
 
   it('enforce_sorted requires decreasing lengths', () => {

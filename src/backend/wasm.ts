@@ -20,6 +20,7 @@ export interface KernelFunctions {
   axpy(dst: Ptr, src: Ptr, n: number, alpha: number): void;
   index_select(src: Ptr, idx: Ptr, out: Ptr, outer: number, size: number, inner: number, n: number): number;
   index_add(dst: Ptr, idx: Ptr, src: Ptr, outer: number, size: number, inner: number, n: number): number;
+  index_copy(dst: Ptr, idx: Ptr, src: Ptr, outer: number, size: number, inner: number, n: number): number;
   gather(src: Ptr, idx: Ptr, out: Ptr, outer: number, size: number, inner: number, n: number): number;
   scatter_add(dst: Ptr, idx: Ptr, src: Ptr, outer: number, size: number, inner: number, n: number): number;
   gemm(m: number, n: number, k: number, a: Ptr, rsA: number, csA: number, b: Ptr, rsB: number, csB: number,

@@ -17,8 +17,9 @@ export class PackedSequence {
   ) {}
 }
 
-function lengthsOf(lengths: Tensor | number[]): number[] {
-  return Array.isArray(lengths) ? lengths : Array.from(lengths.dataSync());
+/** Lengths as PyTorch takes them: a tensor, a list, or (numpy()'s counterpart) a typed array. */
+function lengthsOf(lengths: Tensor | number[] | ArrayLike<number>): number[] {
+  return lengths instanceof Tensor ? Array.from(lengths.dataSync()) : Array.from(lengths);
 }
 
 /** Indices that undo a permutation. */
@@ -28,7 +29,7 @@ function invert(perm: number[]): Tensor {
   return tensor(inv, { dtype: 'int64' });
 }
 
-export function pack_padded_sequence(input: Tensor, lengths: Tensor | number[],
+export function pack_padded_sequence(input: Tensor, lengths: Tensor | number[] | ArrayLike<number>,
   options: { batch_first?: boolean; enforce_sorted?: boolean } = {}): PackedSequence {
   let lens = lengthsOf(lengths);
   let x = options.batch_first ? input.transpose(0, 1) : input; // [T, B, *]

@@ -2,8 +2,8 @@
 // (it returns the first bad position) and reported in PyTorch's words.
 import { Tensor, numelOf } from '../tensor.js';
 import { record } from '../autograd/engine.js';
-import { K, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, shapeStr } from './core.js';
-import { zeros } from './creation.js';
+import { K, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, shapeStr, contiguousCopy, broadcastShapes } from './core.js';
+import { zeros, tensor } from './creation.js';
 import { isIntegral, scalarTypeName } from '../dtype.js';
 
 function checkIndex(index: Tensor, op: string): void {
@@ -112,4 +112,95 @@ export function embedding(input: Tensor, weight: Tensor): Tensor {
   if (weight.shape.length !== 2) throw new Error("'weight' must be 2-D");
   const rows = index_select(weight, 0, input.reshape([-1]));
   return rows.view([...input.shape, weight.shape[1]]);
+}
+
+function checkIndexVector(x: Tensor, d: number, index: Tensor, source: Tensor, op: string): void {
+  checkIndex(index, op);
+  if (index.dim() > 1) throw new Error(`${op}(): Index should have dimension 1 or 0 (got ${index.dim()})`);
+  const expected = x.shape.slice();
+  if (x.dim() > 0) expected[d] = index.numel();
+  if (source.dim() !== x.dim() && !(source.dim() === 0 && index.numel() === 1) || numelOf(expected) !== source.numel()) {
+    throw new Error(`${op}(): Source/destination tensor must have same slice shapes. Destination slice shape: ` +
+      `${shapeStr(expected)} at dimension ${d} and source slice shape: ${shapeStr(source.shape)} at dimension ${d}.`);
+  }
+}
+
+/** The kernels' view of an index op along d: x as [outer, size, inner], index as int32 rows. */
+function rows(x: Tensor, d: number, index: Tensor): { idx: Tensor; blocks: [number, number, number] } {
+  return { idx: dense(index.reshape([-1])), blocks: x.dim() === 0 ? [1, 1, 1] : blocks(x.shape, d) };
+}
+
+/** torch.index_copy: x with the slices at index along dim replaced by source's (a repeated index keeps the last). */
+export function index_copy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  checkIndexVector(x, d, index, source, 'index_copy');
+  const { idx, blocks: [outer, size, inner] } = rows(x, d, index);
+  tick();
+  const out = isIntegral(x.dtype) ? asFloat(x) : contiguousCopy(x); // a new tensor either way
+  const src = dense(asFloat(source.detach()));
+  if (src.numel() > 0) {
+    const bad = K.index_copy(ptr(out), ptr(idx), ptr(src), outer, size, inner, idx.numel());
+    if (bad >= 0) badIndex(idx, bad, size);
+  }
+  const y = fromFloat(out, x.dtype);
+  return record(y, 'IndexCopyBackward0', [x, source], (g, needs) => [
+    needs[0] ? index_copy(g, d, idx, zeros(source.shape.slice())) : null,
+    needs[1] ? index_select(g, d, idx).reshape(source.shape) : null,
+  ], [idx]);
+}
+
+/** torch.index_add: x + alpha * source added into the slices at index along dim (repeats accumulate). */
+export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor, options: { alpha?: number } = {}): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  checkIndexVector(x, d, index, source, 'index_add');
+  const { idx } = rows(x, d, index);
+  const alpha = options.alpha ?? 1;
+  const scaled = alpha === 1 ? source : source.mul(alpha);
+  return x.add(index_add_zeros(x.dim() === 0 ? [1] : x.shape, x.dim() === 0 ? 0 : d, idx, scaled.reshape(
+    x.dim() === 0 ? [1] : x.shape.map((s, i) => (i === d ? idx.numel() : s)))).reshape(x.shape));
+}
+
+/**
+ * torch.index_put: x with x[indices] = values (or += with accumulate), the
+ * indices being integer (or boolean mask) tensors for x's leading dims,
+ * broadcast together, as PyTorch's advanced indexing.
+ */
+export function index_put(x: Tensor, indices: Tensor[], values: Tensor | number, accumulate = false): Tensor {
+  const ints = indices.flatMap((t) => (t.dtype === 'bool' ? maskToIndices(t) : [t]));
+  if (ints.length > x.dim()) throw new Error(`too many indices for tensor of dimension ${x.dim()} (got ${ints.length})`);
+  for (const t of ints) checkIndex(t, 'index_put');
+  const k = ints.length, lead = x.shape.slice(0, k), rest = x.shape.slice(k);
+  const iShape = ints.reduce<number[]>((s, t) => broadcastShapes(s, t.shape), []);
+  // the flat position of each indexed row among x's leading dims, checked and wrapped in plain JS
+  const n = numelOf(iShape);
+  const lin = new Int32Array(n);
+  ints.forEach((t, dimIdx) => {
+    const v = t.expand(iShape).contiguous().dataSync();
+    const size = lead[dimIdx], stride = numelOf(lead.slice(dimIdx + 1));
+    for (let j = 0; j < n; j++) {
+      let i = v[j];
+      if (i < -size || i >= size) throw new Error(`index ${i} is out of bounds for dimension ${dimIdx} with size ${size}`);
+      if (i < 0) i += size;
+      lin[j] += i * stride;
+    }
+  });
+  const idx = tensor(lin, { dtype: 'int64' });
+  const flat = x.reshape([numelOf(lead), ...rest]);
+  const v = (values instanceof Tensor ? values : tensor(values)).expand([...iShape, ...rest]).reshape([n, ...rest]);
+  const out = accumulate ? index_add(flat, 0, idx, v) : index_copy(flat, 0, idx, v);
+  return out.reshape(x.shape);
+}
+
+function maskToIndices(mask: Tensor): Tensor[] {
+  const m = mask.contiguous().dataSync(), shape = mask.shape;
+  const hits: number[][] = shape.map(() => []);
+  for (let flatPos = 0; flatPos < m.length; flatPos++) {
+    if (!m[flatPos]) continue;
+    let r = flatPos;
+    for (let dd = shape.length - 1; dd >= 0; dd--) {
+      hits[dd].push(r % shape[dd]);
+      r = Math.floor(r / shape[dd]);
+    }
+  }
+  return hits.map((h) => tensor(Int32Array.from(h), { dtype: 'int64' }));
 }

@@ -7,6 +7,8 @@ import { is_grad_enabled, no_grad, record } from '../autograd/engine.js';
 import { K, tick, ptr, copyInto, contiguousCopy, sameShape, broadcastShapes, shapeStr, asFloat, fromFloat, empty, composite } from './core.js';
 import { add, sub, mul, div } from './elementwise.js';
 import { clone } from './shape.js';
+import { zeros, full } from './creation.js';
+import { index_put, index_copy, index_add } from './indexing.js';
 
 /** PyTorch's rules for writing into a tensor autograd may need. */
 function checkInPlace(t: Tensor): void {
@@ -15,10 +17,8 @@ function checkInPlace(t: Tensor): void {
     throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
   }
   const base = t._base;
-  if (base !== null && base.requires_grad) {
-    if (base.is_leaf) throw new Error('a view of a leaf Variable that requires grad is being used in an in-place operation.');
-    throw new Error('wasmtorch does not yet support in-place operations on a view of a tensor that requires grad ' +
-      '(its base would need its history rewritten); compute the result out of place instead (e.g. with torch.cat or torch.where)');
+  if (base !== null && base.requires_grad && base.is_leaf) {
+    throw new Error('a view of a leaf Variable that requires grad is being used in an in-place operation.');
   }
 }
 
@@ -44,32 +44,73 @@ function write(t: Tensor, src: Tensor): void {
   t.storage.version++;
 }
 
-function inPlace(op: (a: Tensor, b: TensorOrScalar) => Tensor) {
-  return (t: Tensor, other: TensorOrScalar): void => {
-    checkInPlace(t);
-    if (other instanceof Tensor) checkBroadcastInto(t, other);
-    const tracked = is_grad_enabled() && (t.requires_grad || (other instanceof Tensor && other.requires_grad));
-    if (!tracked) {
-      composite(() => write(t, no_grad(() => op(t, other)))); // the result is a temporary
-      return;
-    }
-    // the result's graph refers to the old value: a snapshot of t, or a copy when
-    // the other operand's gradient would read the value this op overwrites
-    let before = snapshot(t);
-    if (other instanceof Tensor && other.requires_grad) before = clone(before);
-    const result = op(before, other);
+/**
+ * Runs an in-place op on t: `compute(old)` gives t's new value (a graph from
+ * old, when tracked), which is written into t's storage. Autograd sees t as
+ * that result; when t is a view, its base's history is rewritten too
+ * (PyTorch's CopySlices): the base's gradient flows to the written region's
+ * new value, and around it to the base's old value.
+ */
+function update(t: Tensor, compute: (old: Tensor) => Tensor, operands: (Tensor | null)[],
+  untracked = () => composite(() => write(t, no_grad(() => compute(t))))): void {
+  checkInPlace(t);
+  const base = t._base;
+  const tracked = is_grad_enabled() && (t.requires_grad || (base?.requires_grad ?? false) || operands.some((o) => o?.requires_grad));
+  if (!tracked) {
+    untracked();
+    return;
+  }
+  if (base === null) {
+    // the old value is copied: the result's backward may read what this write overwrites
+    const result = compute(clone(snapshot(t)));
     write(t, result);
     t.grad_fn = result.grad_fn;
-    t.requires_grad = true;
-  };
+    t.requires_grad = result.requires_grad;
+    return;
+  }
+  if (!base.is_contiguous()) {
+    throw new Error('wasmtorch does not support in-place operations that autograd records on a view of a non-contiguous ' +
+      'tensor; compute the result out of place instead (e.g. with torch.cat or torch.where)');
+  }
+  const oldBase = snapshot(base);
+  const result = compute(clone(region(oldBase, t)));
+  write(t, result);
+  base.grad_fn = null;
+  record(base, 'CopySlices', [oldBase, result], (g, needs) => [
+    needs[0] ? g.sub(embed(region(g, t), t)) : null, // g with the region zeroed
+    needs[1] ? region(g, t) : null,
+  ]);
+  t.grad_fn = null;
+  record(t, 'AsStridedBackward0', [snapshot(base)], (g) => [embed(g, t)]);
 }
 
-/** t's new value does not depend on its old one: the old history gets a zero gradient. */
-function overwriteHistory(t: Tensor, name: string, src: Tensor | null): void {
-  if (!is_grad_enabled() || !(t.requires_grad || (src !== null && src.requires_grad))) return;
-  const old = t.requires_grad ? snapshot(t) : null;
-  t.grad_fn = null;
-  record(t, name, [old, src], (g, needs) => [needs[0] ? g.mul(0) : null, needs[1] ? g : null]);
+/** The part of `whole` (shaped as view t's base) that t covers, tracked by autograd. */
+function region(whole: Tensor, t: Tensor): Tensor {
+  const w = whole.is_contiguous() ? whole : clone(whole);
+  const part = new Tensor(w.storage, t.shape.slice(), t._strides.slice(), w.offset + (t.offset - t._base!.offset), w.dtype);
+  part._base = w._base ?? w;
+  return record(part, 'AsStridedBackward0', [whole], (g) => [embed(g, t)]);
+}
+
+/** Zeros shaped as view t's base with g where t lies: region's adjoint. */
+function embed(g: Tensor, t: Tensor): Tensor {
+  const out = zeros(t._base!.shape.slice());
+  const part = new Tensor(out.storage, t.shape.slice(), t._strides.slice(), t.offset - t._base!.offset, out.dtype);
+  if (part.numel() > 0) copyInto(part, g.detach());
+  return record(out, 'AsStridedScatterBackward0', [g], (gg) => [region(gg, t)]);
+}
+
+/** A value for t that does not depend on its old one: the old history gets a zero gradient. */
+function overwrite(old: Tensor, name: string, value: Tensor, src: Tensor | null): Tensor {
+  const out = contiguousCopy(value.detach());
+  return record(out, name, [old, src], (g, needs) => [needs[0] ? g.mul(0) : null, needs[1] ? g : null]);
+}
+
+function inPlace(op: (a: Tensor, b: TensorOrScalar) => Tensor) {
+  return (t: Tensor, other: TensorOrScalar): void => {
+    if (other instanceof Tensor) checkBroadcastInto(t, other);
+    update(t, (old) => op(old, other), [other instanceof Tensor ? other : null]);
+  };
 }
 
 export const add_ = (t: Tensor, other: TensorOrScalar, options?: { alpha?: number }): void =>
@@ -80,7 +121,11 @@ export const mul_ = inPlace(mul);
 export const div_ = inPlace(div);
 
 export function fill_(t: Tensor, value: number): void {
-  checkInPlace(t);
+  update(t, (old) => overwrite(old, 'FillBackward0', full(old.shape.slice(), value, { dtype: old.dtype }), null), [],
+    () => fillUntracked(t, value));
+}
+
+function fillUntracked(t: Tensor, value: number): void {
   tick();
   if (t.is_contiguous()) {
     if (t.numel() > 0) {
@@ -94,14 +139,21 @@ export function fill_(t: Tensor, value: number): void {
     copyInto(t, src);
   }
   t.storage.version++;
-  overwriteHistory(t, 'FillBackward0', null);
 }
 
 export function copy_(t: Tensor, src: Tensor): void {
-  checkInPlace(t);
   checkBroadcastInto(t, src);
-  write(t, src);
-  overwriteHistory(t, 'CopyBackwards', src);
+  update(t, (old) => overwrite(old, 'CopyBackwards', src.expand(old.shape), src), [src], () => write(t, src));
+}
+
+export function index_put_(t: Tensor, indices: Tensor[], values: Tensor | number, accumulate = false): void {
+  update(t, (old) => index_put(old, indices, values, accumulate), [values instanceof Tensor ? values : null]);
+}
+export function index_copy_(t: Tensor, dim: number, index: Tensor, source: Tensor): void {
+  update(t, (old) => index_copy(old, dim, index, source), [source]);
+}
+export function index_add_(t: Tensor, dim: number, index: Tensor, source: Tensor, options: { alpha?: number } = {}): void {
+  update(t, (old) => index_add(old, dim, index, source, options), [source]);
 }
 
 /** grad += g without a temporary (leaf gradient accumulation). */
