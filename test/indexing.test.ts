@@ -75,6 +75,42 @@ describe('index assignment', () => {
     expect(() => x.index_copy(0, long([0]), torch.zeros(1, 3))).toThrow(
       'index_copy(): Source/destination tensor must have same slice shapes. Destination slice shape: [1, 2] at dimension 0 and source slice shape: [1, 3] at dimension 0.');
     expect(() => x.index_copy(0, long([5]), torch.zeros(1, 2))).toThrow('index 5 is out of bounds for dimension with size 3');
-    expect(() => x.index_add(0, long([[0]]), torch.zeros(1, 2))).toThrow('index_add(): Index should have dimension 1 or 0 (got 2)');
+    expect(() => x.index_add(0, torch.tensor([[0]], { dtype: torch.long }), torch.zeros(1, 2))).toThrow('index_add(): Index should have dimension 1 or 0 (got 2)');
+  });
+});
+
+describe('embedding', () => {
+  const F = torch.nn.functional;
+
+  it('repeated indices accumulate into their row; padding_idx\'s row gets no gradient but is returned as it is', () => {
+    const w = torch.arange(8).float().reshape(4, 2).requires_grad_();
+    const input = long([1, 3, 1, 2]).reshape(2, 2);
+    const out = F.embedding(input, w, { padding_idx: 3 });
+    expect(out.tolist()).toEqual([[[2, 3], [6, 7]], [[2, 3], [4, 5]]]);
+    out.mul(torch.tensor([1, 10])).sum().backward();
+    expect(w.grad!.tolist()).toEqual([[0, 0], [2, 20], [1, 10], [0, 0]]);
+  });
+
+  it('nn.Embedding zeroes its padding row at init; max_norm renormalises the rows looked up, in place', () => {
+    torch.manual_seed(0);
+    const emb = new torch.nn.Embedding(4, 3, { padding_idx: -1, max_norm: 1 });
+    expect(String(emb)).toBe('Embedding(4, 3, padding_idx=3, max_norm=1)');
+    expect(emb.weight.select(0, 3).tolist()).toEqual([0, 0, 0]);
+    const before = emb.weight.tolist() as number[][];
+    emb.forward(long([0, 2, 2]));
+    const after = emb.weight.tolist() as number[][];
+    before.forEach((row, i) => {
+      const norm = Math.hypot(...row);
+      const looked = i === 0 || i === 2;
+      row.forEach((v, j) => expect(after[i][j]).toBeCloseTo(looked && norm > 1 ? v / (norm + 1e-7) : v, 6));
+    });
+    expect(before.filter((row, i) => (i === 0 || i === 2) && Math.hypot(...row) > 1).length).toBeGreaterThan(0); // exercised
+  });
+
+  it('from_pretrained copies the weights and freezes them by default', () => {
+    const emb = torch.nn.Embedding.from_pretrained(torch.tensor([[1, 2], [3, 4]]));
+    expect(emb.weight.requires_grad).toBe(false);
+    expect(emb.forward(long([1])).tolist()).toEqual([[3, 4]]);
+    expect(torch.nn.Embedding.from_pretrained(torch.zeros(2, 2), { freeze: false }).weight.requires_grad).toBe(true);
   });
 });

@@ -218,11 +218,18 @@ export class LSTMCell extends CellBase {
   }
 }
 
-/** nn.Embedding: rows of weight [num_embeddings, embedding_dim] (init N(0, 1)); padding_idx's row is zero and gets no gradient. */
+/**
+ * nn.Embedding: rows of weight [num_embeddings, embedding_dim] (init N(0, 1));
+ * padding_idx's row starts at zero and gets no gradient; max_norm renormalises
+ * the rows looked up.
+ */
 export class Embedding extends Module {
   weight: Parameter;
   readonly padding_idx: number | null;
-  constructor(readonly num_embeddings: number, readonly embedding_dim: number, options: { padding_idx?: number | null } = {}) {
+  readonly max_norm: number | null;
+  readonly norm_type: number;
+  constructor(readonly num_embeddings: number, readonly embedding_dim: number,
+    options: ops.EmbeddingOptions & { _weight?: Tensor | null; _freeze?: boolean } = {}) {
     super();
     let pad = options.padding_idx ?? null;
     if (pad !== null) {
@@ -230,16 +237,33 @@ export class Embedding extends Module {
       if (pad < 0) pad += num_embeddings;
     }
     this.padding_idx = pad;
-    this.weight = new Parameter(empty_(num_embeddings, embedding_dim));
-    init.normal_(this.weight);
-    if (pad !== null) no_grad(() => this.weight.select(0, pad!).fill_(0));
+    this.max_norm = options.max_norm ?? null;
+    this.norm_type = options.norm_type ?? 2;
+    if (options._weight) {
+      if (options._weight.shape[0] !== num_embeddings || options._weight.shape[1] !== embedding_dim) {
+        throw new Error('Shape of weight does not match num_embeddings and embedding_dim');
+      }
+      this.weight = new Parameter(options._weight.detach().clone(), !(options._freeze ?? false));
+    } else {
+      this.weight = new Parameter(empty_(num_embeddings, embedding_dim));
+      init.normal_(this.weight);
+      if (pad !== null) no_grad(() => this.weight.select(0, pad!).fill_(0));
+    }
+  }
+  /** nn.Embedding.from_pretrained(embeddings, { freeze: true, padding_idx, max_norm, norm_type }). */
+  static from_pretrained(embeddings: Tensor, options: ops.EmbeddingOptions & { freeze?: boolean } = {}): Embedding {
+    if (embeddings.dim() !== 2) throw new Error('Embeddings parameter is expected to be 2-dimensional');
+    const [rows, cols] = embeddings.shape;
+    return new Embedding(rows, cols, { ...options, _weight: embeddings, _freeze: options.freeze ?? true });
   }
   forward(input: Tensor): Tensor {
-    const out = ops.embedding(input, this.weight);
-    // no gradient flows into the padding row
-    return this.padding_idx === null ? out : out.mul(input.ne(this.padding_idx).unsqueeze(-1));
+    return ops.embedding(input, this.weight, { padding_idx: this.padding_idx, max_norm: this.max_norm, norm_type: this.norm_type });
   }
   extra_repr(): string {
-    return `${this.num_embeddings}, ${this.embedding_dim}${this.padding_idx !== null ? `, padding_idx=${this.padding_idx}` : ''}`;
+    let s = `${this.num_embeddings}, ${this.embedding_dim}`;
+    if (this.padding_idx !== null) s += `, padding_idx=${this.padding_idx}`;
+    if (this.max_norm !== null) s += `, max_norm=${this.max_norm}`;
+    if (this.norm_type !== 2) s += `, norm_type=${this.norm_type}`;
+    return s;
   }
 }

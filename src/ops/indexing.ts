@@ -1,7 +1,9 @@
 // Selection by integer index tensors. Indices are checked in the kernel
 // (it returns the first bad position) and reported in PyTorch's words.
 import { Tensor, numelOf } from '../tensor.js';
-import { record } from '../autograd/engine.js';
+import { record, no_grad } from '../autograd/engine.js';
+import { where } from './elementwise.js';
+import { index_copy_ } from './inplace.js';
 import { K, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, shapeStr, contiguousCopy, broadcastShapes } from './core.js';
 import { zeros, tensor } from './creation.js';
 import { isIntegral, scalarTypeName } from '../dtype.js';
@@ -106,12 +108,45 @@ function scatter_add_zeros(shape: number[], region: number[], d: number, idx: Te
   return record(out, 'ScatterAddBackward0', [g], (gg) => [gather(gg, d, idx)], [idx]);
 }
 
-/** F.embedding(input, weight): rows of weight picked by integer input of any shape. */
-export function embedding(input: Tensor, weight: Tensor): Tensor {
+export interface EmbeddingOptions {
+  padding_idx?: number | null;
+  max_norm?: number | null;
+  norm_type?: number;
+}
+
+/**
+ * F.embedding(input, weight): rows of weight picked by integer input of any
+ * shape. padding_idx's row gets no gradient; with max_norm, the rows looked up
+ * are first renormalised in place to that norm at most, as PyTorch does.
+ */
+export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
   checkIndex(input, 'embedding');
   if (weight.shape.length !== 2) throw new Error("'weight' must be 2-D");
-  const rows = index_select(weight, 0, input.reshape([-1]));
-  return rows.view([...input.shape, weight.shape[1]]);
+  const [num, dim] = weight.shape;
+  let pad = options.padding_idx ?? null;
+  if (pad !== null) {
+    if (pad >= num || pad < -num) throw new Error('Padding_idx must be within num_embeddings');
+    if (pad < 0) pad += num;
+  }
+  const idx = dense(input.reshape([-1]));
+  if (options.max_norm !== undefined && options.max_norm !== null) renormRows(weight, idx, options.max_norm, options.norm_type ?? 2);
+  const out = no_grad(() => index_select(weight, 0, idx)).view([...input.shape, dim]);
+  return record(out, 'EmbeddingBackward0', [weight], (g) => {
+    let rowsGrad = g.reshape([-1, dim]);
+    if (pad !== null) rowsGrad = rowsGrad.mul(idx.ne(pad).unsqueeze(1));
+    return [index_add_zeros(weight.shape, 0, idx, rowsGrad)];
+  }, [idx]);
+}
+
+/** embedding_renorm_: each row of weight that idx names is scaled to norm max_norm if its norm exceeds it. */
+function renormRows(weight: Tensor, idx: Tensor, maxNorm: number, p: number): void {
+  no_grad(() => {
+    const uniq = tensor(Int32Array.from(new Set(idx.dataSync())), { dtype: 'int64' });
+    const rowsOf = index_select(weight, 0, uniq);
+    const norms = p === Infinity ? rowsOf.abs().amax(1) : rowsOf.abs().pow(p).sum(1).pow(1 / p);
+    const scale = where(norms.gt(maxNorm), norms.add(1e-7).reciprocal().mul(maxNorm), 1);
+    index_copy_(weight, 0, uniq, rowsOf.mul(scale.unsqueeze(1)));
+  });
 }
 
 function checkIndexVector(x: Tensor, d: number, index: Tensor, source: Tensor, op: string): void {
