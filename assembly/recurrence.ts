@@ -1,6 +1,6 @@
 import { checkRange } from "./common";
 import { gemm } from "./gemm";
-import { sigmoid32, tanh32 } from "./elementwise";
+import { sigmoid4, tanh4 } from "./elementwise";
 
 // One layer and direction of RNN/LSTM/GRU over a packed batch, every time
 // step in one call: h @ W_hh^T by GEMM, then the cell's gates fused in one
@@ -17,9 +17,83 @@ export const RNN_GRU: i32 = 3;
   return mode == RNN_LSTM ? 4 : mode == RNN_GRU ? 3 : 1;
 }
 
-@inline function f(p: usize, i: i32): f32 { return load<f32>(p + (<usize>i << 2)); }
-@inline function put(p: usize, i: i32, v: f32): void { store<f32>(p + (<usize>i << 2), v); }
 @inline function row(p: usize, r: i32, width: i32): usize { return p + (<usize>r * <usize>width << 2); }
+
+// The gate arithmetic is written once over f32x4 and run four units at a time
+// (full = true), then one at a time in lane 0 for the tail (full = false).
+@inline function ld(p: usize, i: i32, full: bool): v128 {
+  return full ? v128.load(p + (<usize>i << 2)) : v128.load32_zero(p + (<usize>i << 2));
+}
+@inline function st(p: usize, i: i32, v: v128, full: bool): void {
+  if (full) v128.store(p + (<usize>i << 2), v);
+  else v128.store32_lane(p + (<usize>i << 2), v, 0);
+}
+@inline function add(a: v128, b: v128): v128 { return f32x4.add(a, b); }
+@inline function sub(a: v128, b: v128): v128 { return f32x4.sub(a, b); }
+@inline function mul(a: v128, b: v128): v128 { return f32x4.mul(a, b); }
+@inline function oneMinus(a: v128): v128 { return f32x4.sub(f32x4.splat(1), a); }
+// gate pre-activation of unit k in gate block q: (h W_hh^T + b_hh) + x W_ih^T
+@inline function pre(g: usize, bhh: usize, x: usize, q: i32, k: i32, full: bool): v128 {
+  const hb = bhh ? add(ld(g, q + k, full), ld(bhh, q + k, full)) : ld(g, q + k, full);
+  return add(hb, ld(x, q + k, full));
+}
+
+@inline function lstmForward(k: i32, H: i32, g: usize, bhh: usize, x: usize, a: usize, c: usize, cp: usize, h: usize, out: usize, full: bool): void {
+  const ig = sigmoid4(pre(g, bhh, x, 0, k, full)), fg = sigmoid4(pre(g, bhh, x, H, k, full));
+  const cg = tanh4(pre(g, bhh, x, 2 * H, k, full)), og = sigmoid4(pre(g, bhh, x, 3 * H, k, full));
+  st(a, k, ig, full); st(a, H + k, fg, full); st(a, 2 * H + k, cg, full); st(a, 3 * H + k, og, full);
+  const cOld = ld(c, k, full);
+  st(cp, k, cOld, full);
+  const cNew = add(mul(fg, cOld), mul(ig, cg));
+  st(c, k, cNew, full);
+  const hNew = mul(og, tanh4(cNew));
+  st(h, k, hNew, full); st(out, k, hNew, full);
+}
+
+@inline function gruForward(k: i32, H: i32, g: usize, bhh: usize, x: usize, a: usize, h: usize, out: usize, full: bool): void {
+  const r = sigmoid4(pre(g, bhh, x, 0, k, full)), z = sigmoid4(pre(g, bhh, x, H, k, full));
+  const hn = bhh ? add(ld(g, 2 * H + k, full), ld(bhh, 2 * H + k, full)) : ld(g, 2 * H + k, full);
+  const n = tanh4(add(ld(x, 2 * H + k, full), mul(hn, r)));
+  st(a, k, r, full); st(a, H + k, z, full); st(a, 2 * H + k, n, full); st(a, 3 * H + k, hn, full);
+  const hNew = add(mul(sub(ld(h, k, full), n), z), n);
+  st(h, k, hNew, full); st(out, k, hNew, full);
+}
+
+@inline function rnnForward(k: i32, relu: bool, g: usize, bhh: usize, x: usize, h: usize, out: usize, full: bool): void {
+  const p = pre(g, bhh, x, 0, k, full);
+  const hNew = relu ? f32x4.pmax(p, f32x4.splat(0)) : tanh4(p); // pmax keeps NaN
+  st(h, k, hNew, full); st(out, k, hNew, full);
+}
+
+@inline function lstmBackward(k: i32, H: i32, d: usize, gy: usize, a: usize, cp: usize, dcj: usize, dg: usize, full: bool): void {
+  const dht = add(ld(d, k, full), ld(gy, k, full));
+  const ig = ld(a, k, full), fg = ld(a, H + k, full), cg = ld(a, 2 * H + k, full), og = ld(a, 3 * H + k, full);
+  const cOld = ld(cp, k, full);
+  const tc = tanh4(add(mul(fg, cOld), mul(ig, cg)));
+  const dct = add(ld(dcj, k, full), mul(mul(dht, og), oneMinus(mul(tc, tc))));
+  st(dg, k, mul(mul(mul(dct, cg), ig), oneMinus(ig)), full);
+  st(dg, H + k, mul(mul(mul(dct, cOld), fg), oneMinus(fg)), full);
+  st(dg, 2 * H + k, mul(mul(dct, ig), oneMinus(mul(cg, cg))), full);
+  st(dg, 3 * H + k, mul(mul(mul(dht, tc), og), oneMinus(og)), full);
+  st(dcj, k, mul(dct, fg), full);
+}
+
+@inline function gruBackward(k: i32, H: i32, d: usize, gy: usize, a: usize, hp: usize, dg: usize, dgh: usize, full: bool): void {
+  const dht = add(ld(d, k, full), ld(gy, k, full));
+  const r = ld(a, k, full), z = ld(a, H + k, full), n = ld(a, 2 * H + k, full), hn = ld(a, 3 * H + k, full);
+  const dn = mul(mul(dht, oneMinus(z)), oneMinus(mul(n, n)));
+  const dr = mul(mul(mul(dn, hn), r), oneMinus(r));
+  const dz = mul(mul(mul(dht, sub(ld(hp, k, full), n)), z), oneMinus(z));
+  st(dg, k, dr, full); st(dg, H + k, dz, full); st(dg, 2 * H + k, dn, full);
+  st(dgh, k, dr, full); st(dgh, H + k, dz, full); st(dgh, 2 * H + k, mul(dn, r), full);
+  st(d, k, mul(dht, z), full); // the direct path; the GEMM adds the gates' part
+}
+
+@inline function rnnBackward(k: i32, relu: bool, d: usize, gy: usize, out: usize, dg: usize, full: bool): void {
+  const dht = add(ld(d, k, full), ld(gy, k, full)), h = ld(out, k, full);
+  const grad = relu ? v128.and(dht, f32x4.gt(h, f32x4.splat(0))) : mul(dht, oneMinus(mul(h, h)));
+  st(dg, k, grad, full);
+}
 
 // xw [N, G]: input projections (with b_ih) of every row; h0, c0 [B, H];
 // whh [G, H]; bhh [G] or 0. Writes y [N + B (+ B), H]: each row's new h, then
@@ -49,36 +123,19 @@ export function rnn_forward(mode: i32, T: i32, N: i32, B: i32, H: i32, xw: usize
       const x = row(xw, off + j, G), g = row(hw, j, G), out = row(y, off + j, H), h = row(hs, j, H);
       if (lstm) {
         const a = row(act, off + j, 4 * H), c = row(cs, j, H), cp = row(cprev, off + j, H);
-        for (let k = 0; k < H; k++) {
-          const ig = sigmoid32(f(g, k) + (bhh ? f(bhh, k) : 0) + f(x, k));
-          const fg = sigmoid32(f(g, H + k) + (bhh ? f(bhh, H + k) : 0) + f(x, H + k));
-          const cg = tanh32(f(g, 2 * H + k) + (bhh ? f(bhh, 2 * H + k) : 0) + f(x, 2 * H + k));
-          const og = sigmoid32(f(g, 3 * H + k) + (bhh ? f(bhh, 3 * H + k) : 0) + f(x, 3 * H + k));
-          put(a, k, ig); put(a, H + k, fg); put(a, 2 * H + k, cg); put(a, 3 * H + k, og);
-          const cOld = f(c, k);
-          put(cp, k, cOld);
-          const cNew = fg * cOld + ig * cg;
-          put(c, k, cNew);
-          const hNew = og * tanh32(cNew);
-          put(h, k, hNew); put(out, k, hNew);
-        }
+        let k = 0;
+        for (; k + 4 <= H; k += 4) lstmForward(k, H, g, bhh, x, a, c, cp, h, out, true);
+        for (; k < H; k++) lstmForward(k, H, g, bhh, x, a, c, cp, h, out, false);
       } else if (gru) {
         const a = row(act, off + j, 4 * H);
-        for (let k = 0; k < H; k++) {
-          const r = sigmoid32(f(g, k) + (bhh ? f(bhh, k) : 0) + f(x, k));
-          const z = sigmoid32(f(g, H + k) + (bhh ? f(bhh, H + k) : 0) + f(x, H + k));
-          const hn = f(g, 2 * H + k) + (bhh ? f(bhh, 2 * H + k) : 0);
-          const n = tanh32(f(x, 2 * H + k) + hn * r);
-          put(a, k, r); put(a, H + k, z); put(a, 2 * H + k, n); put(a, 3 * H + k, hn);
-          const hNew = (f(h, k) - n) * z + n;
-          put(h, k, hNew); put(out, k, hNew);
-        }
+        let k = 0;
+        for (; k + 4 <= H; k += 4) gruForward(k, H, g, bhh, x, a, h, out, true);
+        for (; k < H; k++) gruForward(k, H, g, bhh, x, a, h, out, false);
       } else {
-        for (let k = 0; k < H; k++) {
-          const pre = f(g, k) + (bhh ? f(bhh, k) : 0) + f(x, k);
-          const hNew = mode == RNN_TANH ? tanh32(pre) : (pre > 0 ? pre : (pre != pre ? pre : 0));
-          put(h, k, hNew); put(out, k, hNew);
-        }
+        const relu = mode == RNN_RELU;
+        let k = 0;
+        for (; k + 4 <= H; k += 4) rnnForward(k, relu, g, bhh, x, h, out, true);
+        for (; k < H; k++) rnnForward(k, relu, g, bhh, x, h, out, false);
       }
     }
     if (!reverse) off += b;
@@ -108,36 +165,19 @@ export function rnn_backward(mode: i32, T: i32, N: i32, B: i32, H: i32, dy: usiz
       const d = row(dh, j, H), gy = row(dy, off + j, H), dg = row(dG, off + j, G);
       if (lstm) {
         const a = row(act, off + j, 4 * H), cp = row(cprev, off + j, H), dcj = row(dc, j, H);
-        for (let k = 0; k < H; k++) {
-          const dht = f(d, k) + f(gy, k);
-          const ig = f(a, k), fg = f(a, H + k), cg = f(a, 2 * H + k), og = f(a, 3 * H + k);
-          const cOld = f(cp, k);
-          const tc = tanh32(fg * cOld + ig * cg);
-          const dct = f(dcj, k) + dht * og * (1 - tc * tc);
-          put(dg, k, dct * cg * ig * (1 - ig));
-          put(dg, H + k, dct * cOld * fg * (1 - fg));
-          put(dg, 2 * H + k, dct * ig * (1 - cg * cg));
-          put(dg, 3 * H + k, dht * tc * og * (1 - og));
-          put(dcj, k, dct * fg);
-        }
+        let k = 0;
+        for (; k + 4 <= H; k += 4) lstmBackward(k, H, d, gy, a, cp, dcj, dg, true);
+        for (; k < H; k++) lstmBackward(k, H, d, gy, a, cp, dcj, dg, false);
       } else if (gru) {
         const a = row(act, off + j, 4 * H), hp = row(hprev, off + j, H), dgh = row(dGh, off + j, G);
-        for (let k = 0; k < H; k++) {
-          const dht = f(d, k) + f(gy, k);
-          const r = f(a, k), z = f(a, H + k), n = f(a, 2 * H + k), hn = f(a, 3 * H + k);
-          const dn = dht * (1 - z) * (1 - n * n);
-          const dr = dn * hn * r * (1 - r);
-          const dz = dht * (f(hp, k) - n) * z * (1 - z);
-          put(dg, k, dr); put(dg, H + k, dz); put(dg, 2 * H + k, dn);
-          put(dgh, k, dr); put(dgh, H + k, dz); put(dgh, 2 * H + k, dn * r);
-          put(d, k, dht * z); // the direct path; the GEMM below adds the gates' part
-        }
+        let k = 0;
+        for (; k + 4 <= H; k += 4) gruBackward(k, H, d, gy, a, hp, dg, dgh, true);
+        for (; k < H; k++) gruBackward(k, H, d, gy, a, hp, dg, dgh, false);
       } else {
-        const out = row(y, off + j, H);
-        for (let k = 0; k < H; k++) {
-          const dht = f(d, k) + f(gy, k), h = f(out, k);
-          put(dg, k, mode == RNN_TANH ? dht * (1 - h * h) : (h > 0 ? dht : 0));
-        }
+        const relu = mode == RNN_RELU, out = row(y, off + j, H);
+        let k = 0;
+        for (; k + 4 <= H; k += 4) rnnBackward(k, relu, d, gy, out, dg, true);
+        for (; k < H; k++) rnnBackward(k, relu, d, gy, out, dg, false);
       }
     }
     // dh[0, b) = (GRU: dh +) dGh rows of this step @ W_hh

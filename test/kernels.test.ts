@@ -449,6 +449,19 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       }
       expectGuardsIntact(spec.code);
     });
+
+    it.each([['U_SIGMOID', (x: number) => 1 / (1 + Math.exp(-x))], ['U_TANH', Math.tanh]] as const)(
+      '%s (f32x4 polynomial) within 2 ulp over a dense sweep of [-30, 30], exact at the limits', (name, ref) => {
+        const n = 60001;
+        const x = Float32Array.from({ length: n }, (_, i) => -30 + i / 1000);
+        const px = h.putF32(x);
+        K.unary(code(name), px, px, n, 0, 0);
+        expectClose(h.getF32(px, n), Array.from(x, (v) => f(ref(v))), { rtol: 2.4e-7 }, name);
+        const limits = [Infinity, -Infinity, 200, -200, NaN, 0, -0];
+        const pl = h.putF32(limits);
+        K.unary(code(name), pl, pl, limits.length, 0, 0);
+        expect(Array.from(h.getF32(pl, limits.length))).toEqual(limits.map((v) => f(ref(v))));
+      });
   });
 
   describe('binary', () => {
