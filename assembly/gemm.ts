@@ -97,25 +97,58 @@ function packB(b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, kc: i32, nc: i32,
   v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
 }
 
+// Floats that B [k, n] takes packed whole (every KC x NC block, NR-column panels).
+export function gemm_packed_floats(k: i32, n: i32): i32 {
+  let total = 0;
+  for (let jc = 0; jc < n; jc += GEMM_NC) total += k * ((min(GEMM_NC, n - jc) + NR - 1) / NR * NR);
+  return total;
+}
+
+// Packs all of B once, in the order gemm_prepacked reads it: for a GEMM
+// repeated with the same B (the recurrent weight at every time step).
+export function gemm_pack_b(b: usize, rsB: i32, csB: i32, k: i32, n: i32, dst: usize): void {
+  checkRange(dst, <usize>gemm_packed_floats(k, n) << 2);
+  for (let jc = 0; jc < n; jc += GEMM_NC) {
+    const nc = min(GEMM_NC, n - jc);
+    for (let pc = 0; pc < k; pc += GEMM_KC) {
+      const kc = min(GEMM_KC, k - pc);
+      packB(b, rsB, csB, pc, jc, kc, nc, dst);
+      dst += <usize>(kc * ((nc + NR - 1) / NR * NR)) << 2;
+    }
+  }
+}
+
 export function gemm(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32,
   c: usize, ldc: i32, beta: i32, scratch: usize): void {
+  gemmBlocked(false, m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
+}
+
+// C = A @ B (+ C) with B packed by gemm_pack_b; scratch needs only packed A and the edge tile.
+export function gemm_prepacked(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, packedB: usize,
+  c: usize, ldc: i32, beta: i32, scratch: usize): void {
+  gemmBlocked(true, m, n, k, a, rsA, csA, packedB, 0, 0, c, ldc, beta, scratch);
+}
+
+@inline function gemmBlocked(prepacked: bool, m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32,
+  c: usize, ldc: i32, beta: i32, scratch: usize): void {
   checkRange(c, (<usize>(m - 1) * <usize>ldc + <usize>n) << 2);
-  checkRange(scratch, <usize>GEMM_SCRATCH_BYTES);
+  checkRange(scratch, prepacked ? <usize>(GEMM_MC * GEMM_KC + MR * NR) << 2 : <usize>GEMM_SCRATCH_BYTES);
   if (m <= 0 || n <= 0) return;
   if (k == 0) { // empty sum: C = 0 (or C unchanged)
     if (!beta) for (let i = 0; i < m; i++) memory.fill(c + (<usize>i * <usize>ldc << 2), 0, <usize>n << 2);
     return;
   }
+  // scratch: packed A block, edge tile, then (unless prepacked) the packed B block
   const ap = scratch;
-  const bp = scratch + (<usize>(GEMM_MC * GEMM_KC) << 2);
-  const tile = bp + (<usize>(GEMM_KC * GEMM_NC) << 2);
+  const tile = ap + (<usize>(GEMM_MC * GEMM_KC) << 2);
+  let bp = prepacked ? b : tile + (<usize>(MR * NR) << 2);
   const ldcBytes = <usize>ldc << 2;
   for (let jc = 0; jc < n; jc += GEMM_NC) {
     const nc = min(GEMM_NC, n - jc);
     for (let pc = 0; pc < k; pc += GEMM_KC) {
       const kc = min(GEMM_KC, k - pc);
       const accumulate = pc > 0 || beta != 0;
-      packB(b, rsB, csB, pc, jc, kc, nc, bp);
+      if (!prepacked) packB(b, rsB, csB, pc, jc, kc, nc, bp);
       for (let ic = 0; ic < m; ic += GEMM_MC) {
         const mc = min(GEMM_MC, m - ic);
         packA(a, rsA, csA, ic, pc, mc, kc, ap);
@@ -142,6 +175,7 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: us
           }
         }
       }
+      if (prepacked) bp += <usize>(kc * ((nc + NR - 1) / NR * NR)) << 2;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { checkRange } from "./common";
-import { gemm } from "./gemm";
+import { gemm_pack_b, gemm_prepacked } from "./gemm";
 import { sigmoid4, tanh4 } from "./elementwise";
 
 // One layer and direction of RNN/LSTM/GRU over a packed batch, every time
@@ -100,10 +100,11 @@ export const RNN_GRU: i32 = 3;
 // h_n, then c_n (LSTM); the running state lives in the h_n/c_n rows. Saves
 // for backward: hprev [N, H] (each row's h before its step), act [N, 4H]
 // (LSTM i f g o, GRU r z n and W_hn h + b_hn), cprev [N, H] (LSTM).
-// hw [B, G] is scratch.
+// hw [B, G] and wpack (gemm_packed_floats(H, G): W_hh^T packed once for
+// every step) are scratch.
 export function rnn_forward(mode: i32, T: i32, N: i32, B: i32, H: i32, xw: usize, h0: usize, c0: usize,
   whh: usize, bhh: usize, sizes: usize, reverse: i32, y: usize, hprev: usize, act: usize, cprev: usize,
-  hw: usize, scratch: usize): void {
+  hw: usize, wpack: usize, scratch: usize): void {
   const G = gateCount(mode) * H;
   const lstm = mode == RNN_LSTM, gru = mode == RNN_GRU;
   checkRange(y, <usize>(N + B * (lstm ? 2 : 1)) * <usize>H << 2);
@@ -111,6 +112,7 @@ export function rnn_forward(mode: i32, T: i32, N: i32, B: i32, H: i32, xw: usize
   const hs = row(y, N, H), cs = row(y, N + B, H);
   memory.copy(hs, h0, <usize>B * <usize>H << 2);
   if (lstm) memory.copy(cs, c0, <usize>B * <usize>H << 2);
+  gemm_pack_b(whh, 1, H, H, G, wpack);
   let off = reverse ? N : 0;
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
@@ -118,7 +120,7 @@ export function rnn_forward(mode: i32, T: i32, N: i32, B: i32, H: i32, xw: usize
     if (reverse) off -= b;
     const hp = row(hprev, off, H);
     memory.copy(hp, hs, <usize>b * <usize>H << 2);
-    gemm(b, G, H, hp, H, 1, whh, 1, H, hw, G, 0, scratch);
+    gemm_prepacked(b, G, H, hp, H, 1, wpack, hw, G, 0, scratch);
     for (let j = 0; j < b; j++) {
       const x = row(xw, off + j, G), g = row(hw, j, G), out = row(y, off + j, H), h = row(hs, j, H);
       if (lstm) {
@@ -146,16 +148,18 @@ export function rnn_forward(mode: i32, T: i32, N: i32, B: i32, H: i32, xw: usize
 // dG [N, G] (the gradient of the pre-activation gates = of xw) and dGh [N, G]
 // (of h W_hh^T + b_hh: the same as dG but for GRU's n gate, which is scaled by
 // r; pass dG again for the other modes); dh, dc [B, H] end as the gradients
-// of h0 and c0. Steps run in reverse order, carrying dh (and dc).
+// of h0 and c0. Steps run in reverse order, carrying dh (and dc). wpack
+// (gemm_packed_floats(G, H)) is scratch for W_hh packed once.
 export function rnn_backward(mode: i32, T: i32, N: i32, B: i32, H: i32, dy: usize, whh: usize, sizes: usize,
   reverse: i32, y: usize, hprev: usize, act: usize, cprev: usize, dG: usize, dGh: usize, dh: usize, dc: usize,
-  scratch: usize): void {
+  wpack: usize, scratch: usize): void {
   const G = gateCount(mode) * H;
   const lstm = mode == RNN_LSTM, gru = mode == RNN_GRU;
   checkRange(dG, <usize>N * <usize>G << 2);
   checkRange(dh, <usize>B * <usize>H << 2);
   memory.copy(dh, row(dy, N, H), <usize>B * <usize>H << 2);
   if (lstm) memory.copy(dc, row(dy, N + B, H), <usize>B * <usize>H << 2);
+  gemm_pack_b(whh, H, 1, G, H, wpack);
   let off = reverse ? 0 : N;
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
@@ -181,7 +185,7 @@ export function rnn_backward(mode: i32, T: i32, N: i32, B: i32, H: i32, dy: usiz
       }
     }
     // dh[0, b) = (GRU: dh +) dGh rows of this step @ W_hh
-    gemm(b, H, G, row(dGh, off, G), G, 1, whh, H, 1, dh, H, gru ? 1 : 0, scratch);
+    gemm_prepacked(b, H, G, row(dGh, off, G), G, 1, wpack, dh, H, gru ? 1 : 0, scratch);
     if (reverse) off += b;
   }
 }

@@ -1019,6 +1019,26 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
           checkGemm({ m, n, k, transA, transB, beta, padA: 0, padB: 0, padC: 0, seed: m + 3 * n + 7 * k + beta });
     });
 
+    it('gemm_prepacked with gemm_pack_b\'s B gives gemm\'s result bit for bit, across the block edges', () => {
+      withScratch();
+      for (const [m, n, k] of [[1, 1, 1], [5, 7, 3], [17, 33, 9], [65, 257, 9], [3, 1030, 5], [33, 16, 513], [4, 8, 0]])
+        for (const [transA, transB] of COMBOS) {
+          const [rsA, csA] = transA ? [1, m] : [k, 1];
+          const [rsB, csB] = transB ? [1, k] : [n, 1];
+          const A = randomF32(m * k, m + n), B = randomF32(k * n, k + 1), C0 = randomF32(m * n, 3);
+          const pa = h.putF32(A), pb = h.putF32(B);
+          const packed = h.alloc(K.gemm_packed_floats(k, n));
+          K.gemm_pack_b(pb, rsB, csB, k, n, packed);
+          for (const beta of [0, 1]) {
+            const want = h.putF32(C0), got = h.putF32(C0, 1);
+            K.gemm(m, n, k, pa, rsA, csA, pb, rsB, csB, want, n, beta, scratch);
+            K.gemm_prepacked(m, n, k, pa, rsA, csA, packed, got, n, beta, scratch);
+            expectClose(h.getF32(got, m * n), h.getF32(want, m * n), EXACT, `prepacked m=${m} n=${n} k=${k} ${transA} ${transB} beta=${beta}`);
+          }
+        }
+      expectGuardsIntact('prepacked');
+    });
+
     it('writes only the m x n block of a C with ldc > n, with padded A and B', () => {
       withScratch();
       for (const [m, n, k] of [[5, 7, 3], [17, 9, 33], [65, 13, 257], [9, 17, 1]])
@@ -1078,7 +1098,8 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       const px = h.putF32(P.xw), ph0 = h.putF32(P.h0), pc0 = h.putF32(P.c0), pw = h.putF32(P.whh), pb = h.putF32(P.bhh);
       const ps = h.putI32(sizes);
       const py = h.alloc(Y * H), phprev = h.alloc(N * H), pact = h.alloc(N * 4 * H), pcprev = h.alloc(N * H), phw = h.alloc(B * G, 1);
-      K.rnn_forward(code(mode), T, N, B, H, px, ph0, pc0, pw, pb, ps, reverse ? 1 : 0, py, phprev, pact, pcprev, phw, scratch);
+      const pwpack = h.alloc(K.gemm_packed_floats(H, G)), pwpackT = h.alloc(K.gemm_packed_floats(G, H));
+      K.rnn_forward(code(mode), T, N, B, H, px, ph0, pc0, pw, pb, ps, reverse ? 1 : 0, py, phprev, pact, pcprev, phw, pwpack, scratch);
       const y = rnnReference(P);
       expectClose(h.getF32(py, Y * H), y, { rtol: 1e-5, atol: 1e-6 }, `${mode} forward`);
       expectGuardsIntact('forward');
@@ -1086,7 +1107,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       // backward: the gradient of L = sum(dy * y) for a random dy, against central differences of the reference
       const dy = randomF32(Y * H, seed + 5);
       const pdy = h.putF32(dy), pdG = h.alloc(N * G), pdGh = gru ? h.alloc(N * G) : pdG, pdh = h.alloc(B * H), pdc = h.alloc(B * H);
-      K.rnn_backward(code(mode), T, N, B, H, pdy, pw, ps, reverse ? 1 : 0, py, phprev, pact, pcprev, pdG, pdGh, pdh, pdc, scratch);
+      K.rnn_backward(code(mode), T, N, B, H, pdy, pw, ps, reverse ? 1 : 0, py, phprev, pact, pcprev, pdG, pdGh, pdh, pdc, pwpackT, scratch);
       expectGuardsIntact('backward');
       const loss = (q: RnnProblem) => rnnReference(q).reduce((acc, v, i) => acc + v * dy[i], 0);
       const numeric = (key: 'xw' | 'h0' | 'c0') => P[key].map((v, i) => {

@@ -37,9 +37,13 @@ export interface KernelFunctions {
   max_pool2d(x: Ptr, out: Ptr, idx: Ptr, planes: number, geo: Ptr): void;
   adaptive_avg_pool2d(x: Ptr, out: Ptr, planes: number, H: number, W: number, oh: number, ow: number, adjoint: number): void;
   rnn_forward(mode: number, T: number, N: number, B: number, H: number, xw: Ptr, h0: Ptr, c0: Ptr, whh: Ptr, bhh: Ptr,
-    sizes: Ptr, reverse: number, y: Ptr, hprev: Ptr, act: Ptr, cprev: Ptr, hw: Ptr, scratch: Ptr): void;
+    sizes: Ptr, reverse: number, y: Ptr, hprev: Ptr, act: Ptr, cprev: Ptr, hw: Ptr, wpack: Ptr, scratch: Ptr): void;
   rnn_backward(mode: number, T: number, N: number, B: number, H: number, dy: Ptr, whh: Ptr, sizes: Ptr, reverse: number,
-    y: Ptr, hprev: Ptr, act: Ptr, cprev: Ptr, dG: Ptr, dGh: Ptr, dh: Ptr, dc: Ptr, scratch: Ptr): void;
+    y: Ptr, hprev: Ptr, act: Ptr, cprev: Ptr, dG: Ptr, dGh: Ptr, dh: Ptr, dc: Ptr, wpack: Ptr, scratch: Ptr): void;
+  gemm_packed_floats(k: number, n: number): number;
+  gemm_pack_b(b: Ptr, rsB: number, csB: number, k: number, n: number, dst: Ptr): void;
+  gemm_prepacked(m: number, n: number, k: number, a: Ptr, rsA: number, csA: number, packedB: Ptr,
+    c: Ptr, ldc: number, beta: number, scratch: Ptr): void;
   heap_base(): number;
 }
 

@@ -37,12 +37,14 @@ export function recurrence(mode: RecurrentMode, xw: Tensor, h0: Tensor, c0: Tens
   const hprev = empty([N, H]);
   const act = lstm || gru ? empty([N, 4 * H]) : null;
   const cprev = lstm ? empty([N, H]) : null;
-  const hw = empty([B, w.shape[0]]);
+  const G = w.shape[0];
+  const hw = empty([B, G]), wpack = empty([K.gemm_packed_floats(H, G)]);
   if (y.numel() > 0) {
     K.rnn_forward(MODE_CODE[mode], T, N, B, H, ptr(x), ptr(h), c ? ptr(c) : 0, ptr(w), b ? ptr(b) : 0, ptr(sizes),
-      reverse ? 1 : 0, ptr(y), ptr(hprev), act ? ptr(act) : 0, cprev ? ptr(cprev) : 0, ptr(hw), gemmScratch);
+      reverse ? 1 : 0, ptr(y), ptr(hprev), act ? ptr(act) : 0, cprev ? ptr(cprev) : 0, ptr(hw), ptr(wpack), gemmScratch);
   }
   disposeStorage(hw.storage);
+  disposeStorage(wpack.storage);
   record(y, BACKWARD_NAME[mode], [xw, h0, c0, w_hh, b_hh], (g, needs) => {
     if (is_grad_enabled()) {
       // create_graph: differentiate the same recurrence written with ops, so the gradient has a graph too
@@ -54,17 +56,19 @@ export function recurrence(mode: RecurrentMode, xw: Tensor, h0: Tensor, c0: Tens
     }
     const gy = dense(g);
     tick();
-    const dG = empty([N, w.shape[0]]);
-    const dGh = gru ? empty([N, w.shape[0]]) : dG;
+    const dG = empty([N, G]);
+    const dGh = gru ? empty([N, G]) : dG;
     const dh = empty([B, H]);
     const dc = lstm ? empty([B, H]) : null;
+    const wpackT = empty([K.gemm_packed_floats(G, H)]);
     if (y.numel() > 0) {
       K.rnn_backward(MODE_CODE[mode], T, N, B, H, ptr(gy), ptr(w), ptr(sizes), reverse ? 1 : 0, ptr(y), ptr(hprev),
-        act ? ptr(act) : 0, cprev ? ptr(cprev) : 0, ptr(dG), ptr(dGh), ptr(dh), dc ? ptr(dc) : 0, gemmScratch);
+        act ? ptr(act) : 0, cprev ? ptr(cprev) : 0, ptr(dG), ptr(dGh), ptr(dh), dc ? ptr(dc) : 0, ptr(wpackT), gemmScratch);
     } else {
       dh.zero_();
       dc?.zero_();
     }
+    disposeStorage(wpackT.storage);
     const dW = needs[3] ? matmul(transpose(dGh, 0, 1), hprev) : null;
     const db = needs[4] ? sum(dGh, 0) : null;
     return [needs[0] ? dG : null, dh, dc, dW, db];
