@@ -16,10 +16,12 @@ import { mlpCase } from './cases/mlp.js';
 import { seedCase } from './cases/seed.js';
 import { mnistEpochCase } from './cases/mnist_epoch.js';
 import { cnnCase, cnnForwardCase } from './cases/cnn.js';
+import { namesGruCase, lstmCase } from './cases/rnn.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const cases: Case[] = [
   ...[128, 256, 512, 1024].map(gemmCase), addCase, mulCase, sumCase, mlpCase, seedCase, mnistEpochCase, cnnCase, cnnForwardCase,
+  namesGruCase, lstmCase,
 ];
 
 interface Row { c: Case; stats: Partial<Record<Lib, Stats>>; checks: Partial<Record<Lib, number>> }
