@@ -66,6 +66,8 @@ const cases: [string, () => unknown, string][] = [
   ['max_pool2d rank', () => F.max_pool2d(z(5, 5), 2), 'max_pool2d: Expected 4D input (batched), got input of size: [5, 5]'],
   ['RNN input size', () => new nn.RNN(4, 3).forward(z(5, 2, 6)), 'input.size(-1) must be equal to input_size. Expected 4, got 6'],
   ['GRU h0 shape', () => new nn.GRU(4, 3).forward(z(5, 2, 4), z(1, 3, 3)), 'Expected hidden size (1, 2, 3), got [1, 3, 3]'],
+  ['RNN input size, packed', () => new nn.GRU(4, 3).forward(torch.nn.utils.rnn.pack_sequence([z(2, 6)])), 'input.size(-1) must be equal to input_size. Expected 4, got 6'],
+  ['LSTM c0 shape', () => new nn.LSTM(4, 3).forward(z(5, 2, 4), [z(1, 2, 3), z(2, 2, 3)]), 'Expected hidden[1] size (1, 2, 3), got [2, 2, 3]'],
   ['LSTMCell input size', () => new nn.LSTMCell(4, 3).forward(z(2, 5)), 'input has inconsistent input_size: got 5 expected 4'],
   ['Embedding padding_idx', () => new nn.Embedding(5, 2, { padding_idx: 5 }), 'Padding_idx must be within num_embeddings'],
   ['use after dispose', () => { const t = torch.ones(3); t.dispose(); return t.add(1); }, 'this tensor was disposed'],

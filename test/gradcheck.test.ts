@@ -171,7 +171,7 @@ describe('double backward', () => {
     it(`gradient of a gradient through a packed ${kind} (the recurrence recomposed from ops under create_graph)`, () => {
       const fn = (a: torch.Tensor, b: torch.Tensor) => {
         torch.manual_seed(9);
-        const rnn = new torch.nn[kind](2, 2);
+        const rnn: torch.nn.RNNBase = new torch.nn[kind](2, 2);
         const [out] = rnn.forward(packedPair(a, b)) as [Packed, unknown];
         const [ga, gb] = torch.autograd.grad(out.data.tanh().sum(), [a, b], null, { create_graph: true });
         return ga.mul(ga).sum().add(gb.pow(3).sum());

@@ -132,3 +132,28 @@ describe('optim.SGD', () => {
     expect(b.item()).toBe(1);
   });
 });
+
+describe('recurrent layers', () => {
+  it('a 2-layer bidirectional LSTM has PyTorch\'s keys, shapes and order; its state dict round-trips', () => {
+    torch.manual_seed(1);
+    const a = new nn.LSTM(3, 4, 2, { bidirectional: true }), b = new nn.LSTM(3, 4, { num_layers: 2, bidirectional: true });
+    const sd = a.state_dict();
+    const keys: string[] = [];
+    for (const layer of [0, 1]) for (const sfx of ['', '_reverse']) for (const k of ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']) keys.push(`${k}_l${layer}${sfx}`);
+    expect(Object.keys(sd)).toEqual(keys);
+    expect(sd.weight_ih_l0.shape).toEqual([16, 3]); // 4 gates x hidden 4, input 3
+    expect(sd.weight_ih_l1_reverse.shape).toEqual([16, 8]); // input: both directions of layer 0
+    expect(sd.bias_hh_l1.shape).toEqual([16]);
+    b.load_state_dict(sd);
+    const x = torch.rand(5, 2, 3);
+    const [ya, [ha, ca]] = a.forward(x), [yb, [hb, cb]] = b.forward(x);
+    expect([yb.tolist(), hb.tolist(), cb.tolist()]).toEqual([ya.tolist(), ha.tolist(), ca.tolist()]);
+    expect(String(a)).toBe('LSTM(3, 4, num_layers=2, bidirectional=True)');
+  });
+
+  it('num_layers may be positional, as in PyTorch; a wrong type is refused', () => {
+    expect(new nn.GRU(4, 3, 2, { bidirectional: true }).num_layers).toBe(2);
+    expect(new nn.RNN(4, 3, 3, { nonlinearity: 'relu' }).mode).toBe('RNN_RELU');
+    expect(() => new nn.GRU(4, 3, 'two' as unknown as number)).toThrow("GRU(): argument 'num_layers' must be int, not string");
+  });
+});

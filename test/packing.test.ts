@@ -39,7 +39,7 @@ describe('packed sequences', () => {
   ] as const) {
     it(`${name} over a packed batch equals the layer on each sequence alone, zeros past each length`, () => {
       torch.manual_seed(9);
-      const rnn = make();
+      const rnn: torch.nn.RNNBase = make();
       const [out, h] = rnn.forward(pack_sequence(seqs, { enforce_sorted: false })) as [torch.nn.utils.rnn.PackedSequence, torch.Tensor | [torch.Tensor, torch.Tensor]];
       const [unpacked, lens] = pad_packed_sequence(out);
       expect(lens.tolist()).toEqual(lengths);

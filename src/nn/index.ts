@@ -6,4 +6,4 @@ export * as init from './init.js';
 export * as utils from './utils.js';
 export * from './conv_layers.js';
 export { _BatchNorm, BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, GroupNorm, Dropout, Dropout2d, Unflatten } from './normalization_layers.js';
-export { RNN, LSTM, GRU, RNNCell, GRUCell, LSTMCell, Embedding, type RNNOptions } from './rnn.js';
+export { RNNBase, RNN, LSTM, GRU, RNNCell, GRUCell, LSTMCell, Embedding, type RNNOptions } from './rnn.js';

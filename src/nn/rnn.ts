@@ -23,7 +23,8 @@ export interface RNNOptions {
   bidirectional?: boolean;
 }
 
-class RNNBase extends Module {
+/** S: the state, h (RNN, GRU) or [h, c] (LSTM). */
+export class RNNBase<S extends Tensor | [Tensor, Tensor] = Tensor | [Tensor, Tensor]> extends Module {
   readonly num_layers: number;
   readonly bias: boolean;
   readonly batch_first: boolean;
@@ -69,10 +70,10 @@ class RNNBase extends Module {
    * input [T, B, I] ([B, T, I] with batch_first, or unbatched [T, I]) or a
    * PackedSequence; hx [layers*dirs, B, H] (LSTM: [h0, c0]).
    */
-  forward(input: Tensor, hx?: Tensor | [Tensor, Tensor] | null): [Tensor, Tensor | [Tensor, Tensor]];
-  forward(input: PackedSequence, hx?: Tensor | [Tensor, Tensor] | null): [PackedSequence, Tensor | [Tensor, Tensor]];
-  forward(input: Tensor | PackedSequence, hx: Tensor | [Tensor, Tensor] | null = null): [Tensor | PackedSequence, Tensor | [Tensor, Tensor]] {
-    if (input instanceof PackedSequence) return this.run(input, hx);
+  forward(input: Tensor, hx?: S | null): [Tensor, S];
+  forward(input: PackedSequence, hx?: S | null): [PackedSequence, S];
+  forward(input: Tensor | PackedSequence, hx: S | null = null): [Tensor | PackedSequence, S] {
+    if (input instanceof PackedSequence) return this.run(input, hx) as [PackedSequence, S];
     const unbatched = input.dim() === 2;
     if (input.dim() !== 2 && input.dim() !== 3) {
       throw new Error(`${this.constructor.name}: Expected input to be 2D or 3D, got ${input.dim()}D instead`);
@@ -88,7 +89,7 @@ class RNNBase extends Module {
     let output = packed.data.reshape(T, B, -1);
     output = unbatched ? output.squeeze(1) : this.batch_first ? output.transpose(0, 1) : output;
     const unbatch = (t: Tensor) => (unbatched ? t.squeeze(1) : t);
-    return [output, Array.isArray(h) ? [unbatch(h[0]), unbatch(h[1])] : unbatch(h)];
+    return [output, (Array.isArray(h) ? [unbatch(h[0]), unbatch(h[1])] : unbatch(h)) as S];
   }
 
   private checkInputSize(size: number): void {
@@ -143,19 +144,32 @@ class RNNBase extends Module {
   }
 }
 
-export class RNN extends RNNBase {
-  constructor(input_size: number, hidden_size: number, options: RNNOptions = {}) {
-    super((options.nonlinearity ?? 'tanh') === 'relu' ? 'RNN_RELU' : 'RNN_TANH', input_size, hidden_size, options);
+/**
+ * PyTorch's positional order: (input_size, hidden_size, num_layers?, options?),
+ * or every keyword in the options: (input_size, hidden_size, { num_layers, ... }).
+ */
+function layerOptions<O extends RNNOptions>(layers: number | O | undefined, options: O | undefined, name: string): O {
+  if (typeof layers === 'number') return { ...(options ?? {} as O), num_layers: layers };
+  if (layers !== undefined && (typeof layers !== 'object' || layers === null)) {
+    throw new Error(`${name}(): argument 'num_layers' must be int, not ${layers === null ? 'NoneType' : typeof layers}`);
+  }
+  return { ...(layers ?? {} as O), ...(options ?? {}) };
+}
+
+export class RNN extends RNNBase<Tensor> {
+  constructor(input_size: number, hidden_size: number, num_layers?: number | RNNOptions, options?: RNNOptions) {
+    const o = layerOptions(num_layers, options, 'RNN');
+    super((o.nonlinearity ?? 'tanh') === 'relu' ? 'RNN_RELU' : 'RNN_TANH', input_size, hidden_size, o);
   }
 }
-export class LSTM extends RNNBase {
-  constructor(input_size: number, hidden_size: number, options: RNNOptions = {}) {
-    super('LSTM', input_size, hidden_size, options);
+export class LSTM extends RNNBase<[Tensor, Tensor]> {
+  constructor(input_size: number, hidden_size: number, num_layers?: number | RNNOptions, options?: RNNOptions) {
+    super('LSTM', input_size, hidden_size, layerOptions(num_layers, options, 'LSTM'));
   }
 }
-export class GRU extends RNNBase {
-  constructor(input_size: number, hidden_size: number, options: RNNOptions = {}) {
-    super('GRU', input_size, hidden_size, options);
+export class GRU extends RNNBase<Tensor> {
+  constructor(input_size: number, hidden_size: number, num_layers?: number | RNNOptions, options?: RNNOptions) {
+    super('GRU', input_size, hidden_size, layerOptions(num_layers, options, 'GRU'));
   }
 }
 
