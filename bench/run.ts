@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   for (const c of selected) {
     process.stdout.write(`${c.name} ...`);
     const row = await runCase(c);
-    process.stdout.write(' ' + LIBS.map((l) => `${l} ${row.stats[l] ? fmtTime(row.stats[l]!.median) : 'failed'}`).join(', ') + '\n');
+    process.stdout.write(' ' + LIBS.map((l) => `${l} ${cell(row, l)}`).join(', ') + '\n');
     rows.push(row);
   }
   printTable(rows);

@@ -35,6 +35,34 @@ describe('memory', () => {
     torch.set_memory_budget(256 * 1024 * 1024);
   });
 
+  it('a packed bidirectional GRU trained synchronously keeps linear memory flat; its internals write nothing back', () => {
+    torch.manual_seed(0);
+    const budget = 8 * 1024 * 1024;
+    torch.set_memory_budget(budget);
+    const gru = new nn.GRU(16, 32, 2, { bidirectional: true }), fc = new nn.Linear(32, 5);
+    const optimizer = new optim.Adam([...gru.parameters(), ...fc.parameters()], { lr: 0.01 });
+    const x = torch.nn.utils.rnn.pack_padded_sequence(torch.randn(12, 8, 16), [12, 11, 9, 9, 6, 4, 3, 1]);
+    const y = torch.randint(0, 5, [8]);
+    const writeBacks = () => torch.memory().write_backs;
+    let warmLinear = 0, firstLoss = 0, lastLoss = 0, from = 0;
+    for (let step = 0; step < 1500; step++) {
+      const [, h] = gru.forward(x);
+      const loss = F.cross_entropy(fc.forward(h.select(0, -1)), y);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      if (step === 500) warmLinear = torch.memory().linear_memory_bytes;
+      if (step > 500) expect(torch.memory().linear_memory_bytes).toBe(warmLinear);
+      if (step === 999) from = writeBacks();
+      if (step === 0) firstLoss = loss.item();
+      if (step === 1499) lastLoss = loss.item();
+    }
+    // only what user code dropped (output, h_n, logits, loss) is ever written back, never the layers' own tensors
+    expect((writeBacks() - from) / 500).toBeLessThanOrEqual(6);
+    expect(lastLoss).toBeLessThan(firstLoss);
+    torch.set_memory_budget(256 * 1024 * 1024);
+  });
+
   it('a written-back tensor keeps its values and comes back on next use', () => {
     const a = torch.arange(0, 5000, { dtype: torch.float32 });
     const small = torch.tensor([1.5, -2.5, 3]);

@@ -10,6 +10,7 @@ import * as ops from '../ops/index.js';
 import * as init from './init.js';
 import { dropout } from './normalization.js';
 import { no_grad } from '../autograd/engine.js';
+import { composite } from '../ops/core.js';
 import { PackedSequence } from './packing.js';
 
 type Mode = ops.RecurrentMode;
@@ -99,6 +100,13 @@ export class RNNBase<S extends Tensor | [Tensor, Tensor] = Tensor | [Tensor, Ten
   /** Every layer and direction over a packed batch: at step t only the first batch_sizes[t] (longest) sequences advance. */
   private run(seq: PackedSequence, hx: Tensor | [Tensor, Tensor] | null): [PackedSequence, Tensor | [Tensor, Tensor]] {
     this.checkInputSize(seq.data.shape[1]);
+    // one composite: what the layers make and backward does not read is freed at once, what it reads right after backward
+    const [x, h_n, c_n] = composite(() => this.layers(seq, hx));
+    const out = new PackedSequence(x, seq.batch_sizes, seq.sorted_indices, seq.unsorted_indices);
+    return [out, c_n ? [h_n, c_n] : h_n];
+  }
+
+  private layers(seq: PackedSequence, hx: Tensor | [Tensor, Tensor] | null): [Tensor, Tensor, Tensor | null] {
     const B = seq.batch_sizes.numel() > 0 ? seq.batch_sizes.select(0, 0).item() : 0;
     const H = this.hidden_size, dirs = this.bidirectional ? 2 : 1;
     const lstm = this.mode === 'LSTM';
@@ -128,9 +136,7 @@ export class RNNBase<S extends Tensor | [Tensor, Tensor] = Tensor | [Tensor, Ten
       if (this.dropout > 0 && this.training && layer < this.num_layers - 1) x = dropout(x, this.dropout, true);
     }
     const restore = (t: Tensor) => (seq.unsorted_indices ? t.index_select(1, seq.unsorted_indices) : t);
-    const h_n = restore(ops.stack(hN, 0));
-    const out = new PackedSequence(x, seq.batch_sizes, seq.sorted_indices, seq.unsorted_indices);
-    return [out, lstm ? [h_n, restore(ops.stack(cN, 0))] : h_n];
+    return [x, restore(ops.stack(hN, 0)), c0 ? restore(ops.stack(cN, 0)) : null];
   }
 
   extra_repr(): string {
@@ -198,7 +204,10 @@ class CellBase extends Module {
     const hh = h ? (h.dim() === 1 ? h.unsqueeze(0) : h) : zero();
     const cc = this.mode === 'LSTM' ? (c ? (c.dim() === 1 ? c.unsqueeze(0) : c) : zero()) : null;
     const sizes = torch_tensor([x.shape[0]], { dtype: 'int64' });
-    const [, h2, c2] = ops.recurrence(this.mode, ops.linear(x, this.weight_ih, this.bias_ih), hh, cc, this.weight_hh, this.bias_hh, sizes, false);
+    const [h2, c2] = composite(() => {
+      const [, h, c] = ops.recurrence(this.mode, ops.linear(x, this.weight_ih, this.bias_ih), hh, cc, this.weight_hh, this.bias_hh, sizes, false);
+      return [h, c] as [Tensor, Tensor | null];
+    });
     return input.dim() === 1 ? [h2.squeeze(0), c2 ? c2.squeeze(0) : null] : [h2, c2];
   }
   extra_repr(): string {

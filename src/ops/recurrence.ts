@@ -72,7 +72,7 @@ export function recurrence(mode: RecurrentMode, xw: Tensor, h0: Tensor, c0: Tens
     const dW = needs[3] ? matmul(transpose(dGh, 0, 1), hprev) : null;
     const db = needs[4] ? sum(dGh, 0) : null;
     return [needs[0] ? dG : null, dh, dc, dW, db];
-  }, [y, hprev, act, cprev, w, sizes]);
+  }, [y, hprev, act, cprev, w, sizes, xw, h0, c0]); // the inputs too: double backward recomputes from them
   const out = y.narrow(0, 0, N), hN = y.narrow(0, N, B);
   return [out, hN, lstm ? y.narrow(0, N + B, B) : null];
 }
