@@ -1129,6 +1129,54 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
     });
   });
 
+  describe('max_pool2d', () => {
+    interface PoolGeo { H: number; W: number; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number }
+    /** PyTorch's max_pool2d on one plane: value and flat index of each window's max (the first NaN wins; padding never). */
+    function poolRef(x: Float32Array, g: PoolGeo, oh: number, ow: number): [number[], number[]] {
+      const vals: number[] = [], idx: number[] = [];
+      for (let y = 0; y < oh; y++)
+        for (let xo = 0; xo < ow; xo++) {
+          let best = -Infinity, bi = -1;
+          for (let ki = 0; ki < g.kh; ki++)
+            for (let kj = 0; kj < g.kw; kj++) {
+              const iy = y * g.sh - g.ph + ki * g.dh, ix = xo * g.sw - g.pw + kj * g.dw;
+              if (iy < 0 || iy >= g.H || ix < 0 || ix >= g.W) continue;
+              const v = x[iy * g.W + ix];
+              if (Number.isNaN(best)) continue;
+              if (bi < 0 || v > best || Number.isNaN(v)) { best = v; bi = iy * g.W + ix; }
+            }
+          vals.push(best);
+          idx.push(bi);
+        }
+      return [vals, idx];
+    }
+    const GEOS: PoolGeo[] = [
+      { H: 24, W: 24, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 }, // lecture 10
+      { H: 7, W: 13, kh: 3, kw: 3, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1 }, // stride 1: contiguous loads, ow = 11
+      { H: 9, W: 17, kh: 2, kw: 3, sh: 2, sw: 3, ph: 0, pw: 0, dh: 2, dw: 2 }, // stride 3, dilation, ow = 4
+      { H: 6, W: 10, kh: 3, kw: 3, sh: 2, sw: 2, ph: 1, pw: 1, dh: 1, dw: 1 }, // padding: the bounds-checked path
+      { H: 5, W: 3, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1 }, // ow = 3: only the one-window tail
+    ];
+    it.each(GEOS)('$H x $W, kernel $kh x $kw, stride $sh/$sw, pad $ph/$pw, dilation $dh/$dw, with NaNs and ties', (g) => {
+      const oh = Math.floor((g.H + 2 * g.ph - g.dh * (g.kh - 1) - 1) / g.sh) + 1;
+      const ow = Math.floor((g.W + 2 * g.pw - g.dw * (g.kw - 1) - 1) / g.sw) + 1;
+      const planes = 3;
+      const x = randomF32(planes * g.H * g.W, g.H * g.W + g.sw);
+      x[5] = NaN; x[g.H * g.W + 7] = NaN; // NaNs in two planes
+      for (let i = 0; i < 20; i++) x[2 * g.H * g.W + i] = 0.5; // ties: the first one's index wins
+      const geo = h.putI32([1, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, oh, ow]);
+      const po = h.alloc(planes * oh * ow, 1), pi = h.alloc(planes * oh * ow, 2);
+      K.max_pool2d(h.putF32(x, 3), po, pi, planes, geo);
+      const got = h.getF32(po, planes * oh * ow), gotIdx = h.getI32(pi, planes * oh * ow);
+      for (let p = 0; p < planes; p++) {
+        const [vals, idx] = poolRef(x.subarray(p * g.H * g.W, (p + 1) * g.H * g.W), g, oh, ow);
+        expectClose(got.subarray(p * oh * ow, (p + 1) * oh * ow), vals, EXACT, `plane ${p} values`);
+        expect(Array.from(gotIdx.subarray(p * oh * ow, (p + 1) * oh * ow)), `plane ${p} indices`).toEqual(idx);
+      }
+      expectGuardsIntact('max_pool2d');
+    });
+  });
+
   describe('sgd_step', () => {
     interface SgdConfig {
       lr: number;
