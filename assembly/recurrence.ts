@@ -1,6 +1,6 @@
 import { checkRange } from "./common";
 import { gemm_pack_b, gemm_prepacked } from "./gemm";
-import { sigmoid4, tanh4 } from "./elementwise";
+import { sigmoid4, tanh4 } from "./activations";
 
 // One layer and direction of RNN/LSTM/GRU over a packed batch, every time
 // step in one call: h @ W_hh^T by GEMM, then the cell's gates fused in one
