@@ -1,15 +1,19 @@
 // Benchmark driver: wasmtorch vs tfjs-backend-wasm (1 thread) vs tfjs-backend-cpu,
-// one process. Prints a table of medians and speedups, writes bench/results.json.
+// one process. Prints a table of medians and speedups, writes bench/results.json
+// and a bar chart of the speed ratios, bench/results.svg.
 //   npm run bench            (builds the TypeScript, then runs dist/bench/run.js)
-//   npm run bench -- gemm    (only cases whose name contains "gemm")
+//   npm run bench -- gemm    (only cases whose name contains "gemm", ignoring case)
+//   npm run bench -- mlp --profile   (also prints torch.profiler's table for one wasmtorch run of each case)
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
+import * as torch from '../src/index.js';
 import { setupTfjs, useBackend } from './tfjs.js';
 import { measure, fmtTime, yieldLoop, type Stats } from './timing.js';
-import { type Case, type Lib, type Runner, LIBS } from './cases/types.js';
+import { renderSpeedChart, type Baseline } from './chart.js';
+import { type Case, type Lib, type Runner, LIBS, withThreads } from './cases/types.js';
 import { gemmCase } from './cases/gemm.js';
 import { addCase, mulCase, sumCase } from './cases/elementwise.js';
 import { mlpCase } from './cases/mlp.js';
@@ -22,11 +26,13 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const cases: Case[] = [
   ...[128, 256, 512, 1024].map(gemmCase), addCase, mulCase, sumCase, mlpCase, seedCase, mnistEpochCase, cnnCase, cnnForwardCase,
   namesGruCase, lstmCase,
+  // intra-op threads (tfjs-wasm stays on one thread: the issue's yardstick)
+  ...[gemmCase(512), gemmCase(1024), mlpCase, namesGruCase].map((c) => withThreads(c, 2, torch)),
 ];
 
-interface Row { c: Case; stats: Partial<Record<Lib, Stats>>; checks: Partial<Record<Lib, number>> }
+interface Row { c: Case; stats: Partial<Record<Lib, Stats>>; checks: Partial<Record<Lib, number>>; profile?: string }
 
-async function runCase(c: Case): Promise<Row> {
+async function runCase(c: Case, profileRun = false): Promise<Row> {
   const row: Row = { c, stats: {}, checks: {} };
   for (const lib of c.libs ?? LIBS) {
     await useBackend(lib);
@@ -37,6 +43,8 @@ async function runCase(c: Case): Promise<Row> {
       r = lib === 'wasmtorch' ? c.torch() : c.tf();
       row.stats[lib] = await measure(r.run);
       if (r.check) row.checks[lib] = r.check();
+      // --profile: one more run, after the timed ones, under the profiler
+      if (profileRun && lib === 'wasmtorch') row.profile = torch.profiler.profile(r.run).table({ sort_by: 'cpu_time_total', row_limit: 20 });
     } catch (e) {
       console.error(`  ${c.name} / ${lib} failed: ${(e as Error).stack ?? e}`);
     } finally {
@@ -79,8 +87,10 @@ function printTable(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  const filter = process.argv[2];
-  const selected = filter ? cases.filter((c) => c.name.includes(filter)) : cases;
+  const args = process.argv.slice(2);
+  const profileRun = args.includes('--profile');
+  const filter = args.find((a) => !a.startsWith('--'))?.toLowerCase();
+  const selected = filter ? cases.filter((c) => c.name.toLowerCase().includes(filter)) : cases;
   await setupTfjs();
   const machine = {
     cpu: os.cpus()[0]?.model, cores: os.cpus().length, os: `${os.type()} ${os.release()} ${os.arch()}`,
@@ -91,8 +101,9 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const c of selected) {
     process.stdout.write(`${c.name} ...`);
-    const row = await runCase(c);
+    const row = await runCase(c, profileRun);
     process.stdout.write(' ' + LIBS.map((l) => `${l} ${cell(row, l)}`).join(', ') + '\n');
+    if (row.profile) console.log(`\nwasmtorch, one run of "${c.name}" under torch.profiler:\n${row.profile}`);
     rows.push(row);
   }
   printTable(rows);
@@ -114,6 +125,19 @@ async function main(): Promise<void> {
   const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/results.json');
   fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   console.log(`wrote ${out}`);
+  const baselines: Baseline[] = ['tfjs-wasm', 'tfjs-cpu'];
+  const svg = renderSpeedChart(
+    rows.map((r) => {
+      const ratios: Partial<Record<Baseline, number>> = {};
+      for (const l of baselines) ratios[l] = speedup(r, l);
+      const failed = LIBS.filter((l) => (r.c.libs ?? LIBS).includes(l) && !r.stats[l]);
+      return { name: r.c.name, ratios, failed };
+    }),
+    { date: machine.date, node: machine.node, cpu: machine.cpu, threads: machine.cores }, // rows say when wasmtorch ran on more than one thread
+  );
+  const svgOut = out.replace(/\.json$/, '.svg');
+  fs.writeFileSync(svgOut, svg);
+  console.log(`wrote ${svgOut}`);
 }
 
 await main();

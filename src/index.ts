@@ -10,6 +10,7 @@ export { Tensor };
 export type { Shape, NestedArray, TensorOrScalar } from './tensor.js';
 export * from './dtype.js';
 export { manual_seed, initial_seed, Generator, default_generator } from './random.js';
+export { set_num_threads, get_num_threads } from './backend/threads.js';
 export { tidy, keep } from './tidy.js';
 export { no_grad, enable_grad, is_grad_enabled, set_grad_enabled } from './autograd/engine.js';
 export * as nn from './nn/index.js';
@@ -18,6 +19,7 @@ export type { SaveOptions, LoadOptions, Loaded } from './io/serialization.js';
 export * as safetensors from './io/safetensors.js';
 export * as utils from './data/utils.js';
 export * as optim from './optim/index.js';
+export * as profiler from './profiler.js';
 
 // creation
 export {

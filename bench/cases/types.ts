@@ -32,3 +32,17 @@ export function randomArray(n: number, seed = 1, lo = -1, hi = 1): Float32Array 
   }
   return a;
 }
+
+/** The case with wasmtorch on n threads (torch.set_num_threads), against the baselines as they are. */
+export function withThreads(c: Case, n: number, torchApi: { set_num_threads(n: number): void }): Case {
+  return {
+    ...c,
+    name: `${c.name} [${n} threads]`,
+    libs: (c.libs ?? LIBS).filter((l) => l !== 'tfjs-cpu'), // tfjs-cpu is measured once, in the one-thread row
+    torch: () => {
+      torchApi.set_num_threads(n);
+      const r = c.torch();
+      return { ...r, dispose: () => { r.dispose(); torchApi.set_num_threads(1); } };
+    },
+  };
+}

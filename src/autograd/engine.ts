@@ -139,7 +139,20 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
   leaf._grad.storage.persistent = true;
 }
 
+/** True while a backward pass runs the graph's backward rules (torch.profiler marks those kernels "(backward)"). */
+export let inBackward = false;
+
 function run(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | null)[] {
+  const outer = inBackward;
+  inBackward = true;
+  try {
+    return runGraph(roots, rootGrads, opts);
+  } finally {
+    inBackward = outer;
+  }
+}
+
+function runGraph(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | null)[] {
   const rootNodes = roots.map((r) => r.grad_fn).filter((n): n is Node => n !== null);
   const order = topoOrder(rootNodes);
   const pending = new Map<Node, Tensor>();

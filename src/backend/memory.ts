@@ -249,7 +249,7 @@ function writeBack(slot: Slot): void {
     for (let i = 0; i < words; i++) host[i] = I32[base + i];
     slot.host = host;
   } else {
-    slot.host = kernels.memory.buffer.slice(slot.ptr, slot.ptr + slot.bytes);
+    slot.host = copyOut(slot.ptr, slot.bytes);
   }
   hostBytes += slot.bytes;
   hostFinalizer.register(slot, slot.bytes, slot);
@@ -349,12 +349,17 @@ export function hostStorage(buffer: ArrayBuffer, numel: number): Storage {
   return s;
 }
 
+/** A plain ArrayBuffer copy of linear memory bytes (with shared memory, buffer.slice would give a SharedArrayBuffer). */
+function copyOut(ptr: number, bytes: number): ArrayBuffer {
+  return new Uint8Array(kernels.memory.buffer, ptr, bytes).slice().buffer;
+}
+
 /** A copy of `count` elements from element `offset` of the storage, wherever they live. */
 export function readBytes(storage: Storage, offset = 0, count = storage.numel): ArrayBuffer {
   const slot = storage.slot;
   if (storage.disposed) throw new Error('wasmtorch: this tensor was disposed (by dispose() or a torch.tidy scope) and cannot be used');
   const begin = offset * 4, end = (offset + count) * 4;
-  if (slot.ptr !== 0) return kernels.memory.buffer.slice(slot.ptr + begin, slot.ptr + end);
+  if (slot.ptr !== 0) return copyOut(slot.ptr + begin, end - begin);
   if (Array.isArray(slot.host)) return Int32Array.from(slot.host.slice(offset, offset + count)).buffer;
   if (slot.host !== null) return slot.host.slice(begin, end);
   return new ArrayBuffer(end - begin);

@@ -1,6 +1,6 @@
 // Loads the kernel module (embedded as base64, so Node, browsers, workers and
 // bundlers all load it without configuration) and names its exports.
-import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import { KERNELS_WASM_BASE64, KERNELS_THREADS_WASM_BASE64 } from './kernels.generated.js';
 
 type Ptr = number;
 export interface KernelFunctions {
@@ -52,6 +52,10 @@ export interface Kernels {
   memory: WebAssembly.Memory;
   /** The module's exported integer constants (op codes, GEMM block sizes). */
   codes: Record<string, number>;
+  /** The compiled module, for worker threads to instantiate on the same memory. */
+  module: WebAssembly.Module;
+  /** Whether memory is a shared WebAssembly.Memory (the threads build). */
+  shared: boolean;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -63,24 +67,46 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-/** Instantiates a kernel module: the library's own, or a debug build in tests. */
+/**
+ * Instantiates a kernel module: the library's own, or a debug build in tests.
+ * A module that imports its memory (the threads build) gets a new shared one.
+ */
 export async function instantiateKernels(bytes: Uint8Array): Promise<Kernels> {
-  const imports = {
-    env: {
-      abort(_msg: number, _file: number, line: number, column: number): never {
-        throw new Error(`wasmtorch kernel assertion failed (assembly line ${line}:${column})`);
-      },
+  const module = await WebAssembly.compile(bytes as BufferSource);
+  const shared = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
+  const env: Record<string, WebAssembly.ImportValue> = {
+    abort(_msg: number, _file: number, line: number, column: number): never {
+      throw new Error(`wasmtorch kernel assertion failed (assembly line ${line}:${column})`);
     },
   };
-  const { instance } = await WebAssembly.instantiate(bytes as BufferSource, imports);
+  if (shared) env.memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env });
   const exports = instance.exports as Record<string, unknown>;
   const codes: Record<string, number> = {};
   for (const [name, value] of Object.entries(exports)) {
     if (value instanceof WebAssembly.Global) codes[name] = Number(value.value);
   }
-  return { fn: exports as unknown as KernelFunctions, memory: exports.memory as WebAssembly.Memory, codes };
+  const memory = (shared ? env.memory : exports.memory) as WebAssembly.Memory;
+  return { fn: exports as unknown as KernelFunctions, memory, codes, module, shared };
 }
 
-export const kernels: Kernels = await instantiateKernels(decodeBase64(KERNELS_WASM_BASE64));
-export const K = kernels.fn;
+/** Worker threads can share the kernels' memory here: Node (worker_threads) with SharedArrayBuffer. */
+function canShareMemory(): boolean {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return typeof SharedArrayBuffer !== 'undefined' && typeof proc?.getBuiltinModule === 'function' &&
+    proc.getBuiltinModule('node:worker_threads') !== undefined;
+}
+
+export const kernels: Kernels = await instantiateKernels(
+  decodeBase64(canShareMemory() ? KERNELS_THREADS_WASM_BASE64 : KERNELS_WASM_BASE64));
+/** Whether the kernels run on shared memory (so torch.set_num_threads can add worker threads). */
+export const shared = kernels.shared;
+/**
+ * The kernels the library calls, as a plain mutable object (the instance's exports object is frozen), so that
+ * torch.profiler can swap in timing wrappers while it runs. Always call them as `K.name(...)`: a function taken
+ * out of K into a variable would escape the profiler.
+ */
+export const K = Object.fromEntries(
+  Object.entries(kernels.fn).filter(([, v]) => typeof v === 'function'),
+) as unknown as KernelFunctions;
 export const codes = kernels.codes;

@@ -3,9 +3,10 @@
 // B^T) cost no copy.
 import { Tensor, numelOf } from '../tensor.js';
 import { record } from '../autograd/engine.js';
-import { K, tick, empty, ptr, gemmScratch, broadcastShapes, checkFloat, composite } from './core.js';
+import { tick, empty, ptr, gemmScratch, broadcastShapes, checkFloat, composite } from './core.js';
 import { unsqueeze, squeeze, transpose, reshape } from './shape.js';
 import { add } from './elementwise.js';
+import { gemm } from '../backend/threads.js';
 
 /** C = A @ B for A [..., M, K], B [..., K, N] with broadcast batch dims. */
 function batchedGemm(a: Tensor, b: Tensor): Tensor {
@@ -21,12 +22,12 @@ function batchedGemm(a: Tensor, b: Tensor): Tensor {
   const rsB = b._strides[b.shape.length - 2], csB = b._strides[b.shape.length - 1];
   // a batch over b's single matrix whose rows line up is one tall GEMM
   if (b.shape.length === 2 && a.shape.length > 2 && foldsIntoRows(a)) {
-    K.gemm(count * m, n, k, pa, rsA, csA, pb, rsB, csB, pc, n, 0, gemmScratch);
+    gemm(count * m, n, k, pa, rsA, csA, pb, rsB, csB, pc, n, 0, gemmScratch);
     return out;
   }
   const aOff = batchOffsets(a, batch), bOff = batchOffsets(b, batch);
   for (let i = 0; i < count; i++) {
-    K.gemm(m, n, k, pa + aOff[i] * 4, rsA, csA, pb + bOff[i] * 4, rsB, csB, pc + i * m * n * 4, n, 0, gemmScratch);
+    gemm(m, n, k, pa + aOff[i] * 4, rsA, csA, pb + bOff[i] * 4, rsB, csB, pc + i * m * n * 4, n, 0, gemmScratch);
   }
   return out;
 }

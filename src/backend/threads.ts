@@ -1,0 +1,125 @@
+// Intra-op threads: worker threads that instantiate the same kernel module on
+// the same shared WebAssembly.Memory, so a large GEMM is split by columns (or
+// rows) across them with no copies. Each worker waits on its own control
+// block (Atomics.wait); the calling thread runs its own share, then waits for
+// the others. Splitting never cuts the k dimension, so every element is
+// summed in the same order as on one thread: results are bit-identical.
+// Available where the kernels run on shared memory and worker_threads exist
+// (Node); elsewhere get_num_threads() stays 1.
+import { kernels, K, shared } from './wasm.js';
+import { staticBlock } from './memory.js';
+
+interface WorkerHandle {
+  ctrl: Int32Array; // [generation, ready, done generation, error, ..., args from ARGS]
+  scratch: number;
+  worker: { terminate(): unknown };
+}
+const GEN = 0, READY = 1, DONE = 2, ERROR = 3, ARGS = 8, CTRL_INTS = 32;
+
+// The worker: instantiate the module on the shared memory, then run gemm jobs forever.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctrl } = workerData;
+const K = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel assertion failed'); } } }).exports;
+let seen = 0;
+Atomics.store(ctrl, ${READY}, 1);
+Atomics.notify(ctrl, ${READY});
+for (;;) {
+  Atomics.wait(ctrl, ${GEN}, seen);
+  seen = Atomics.load(ctrl, ${GEN});
+  const a = ctrl, o = ${ARGS};
+  try {
+    K.gemm(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8], a[o + 9], a[o + 10], a[o + 11], a[o + 12]);
+  } catch (e) {
+    Atomics.store(ctrl, ${ERROR}, 1);
+  }
+  Atomics.store(ctrl, ${DONE}, seen);
+  Atomics.notify(ctrl, ${DONE});
+}`;
+
+type WorkerCtor = new (code: string, opts: { eval: boolean; workerData: unknown }) => { unref(): void; terminate(): unknown };
+
+function workerConstructor(): WorkerCtor | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const wt = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerCtor } | undefined;
+  return wt?.Worker ?? null;
+}
+
+const pool: WorkerHandle[] = [];
+let threads = 1;
+
+/** Whether more than one thread can run kernels here (shared memory and worker threads). */
+export function threadsAvailable(): boolean {
+  return shared && workerConstructor() !== null;
+}
+
+function startWorker(): WorkerHandle {
+  const Worker = workerConstructor()!;
+  const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: kernels.module, memory: kernels.memory, ctrl } });
+  worker.unref(); // idle workers never keep the process alive
+  // the worker starts on its own thread, so the caller can block until it is ready
+  if (Atomics.wait(ctrl, READY, 0, 10_000) === 'timed-out') {
+    worker.terminate();
+    throw new Error('wasmtorch: a worker thread did not start within 10 s');
+  }
+  return { ctrl, scratch: staticBlock(kernels.codes.GEMM_SCRATCH_BYTES), worker };
+}
+
+/** torch.set_num_threads(n): threads used by large GEMMs (and so by linear and conv layers). */
+export function set_num_threads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`set_num_threads expects a positive integer, but got ${n}`);
+  threads = threadsAvailable() ? n : 1;
+  while (pool.length < threads - 1) pool.push(startWorker());
+}
+
+/** torch.get_num_threads(). */
+export function get_num_threads(): number {
+  return threads;
+}
+
+// Below this many multiply-adds a GEMM stays on one thread: the hand-off costs tens of microseconds.
+const MIN_PARALLEL_MACS = 1 << 20;
+
+/**
+ * K.gemm with the same arguments, split across the threads when large: by
+ * columns in multiples of the micro-kernel's 8 when n is wide enough, else by
+ * rows in multiples of 4.
+ */
+export function gemm(m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number,
+  csB: number, c: number, ldc: number, beta: number, scratch: number): void {
+  const t = Math.min(threads, 1 + pool.length);
+  const byCols = n >= m;
+  const extent = byCols ? n : m, unit = byCols ? 8 : 4;
+  const parts = Math.min(t, Math.floor(extent / unit));
+  if (parts < 2 || m * n * k < MIN_PARALLEL_MACS) {
+    K.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
+    return;
+  }
+  const chunk = Math.ceil(extent / parts / unit) * unit;
+  const started: WorkerHandle[] = [];
+  for (let p = 1; p < parts; p++) {
+    const from = p * chunk, len = Math.min(chunk, extent - from);
+    if (len <= 0) break;
+    const w = pool[p - 1];
+    const args = byCols
+      ? [m, len, k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, beta, w.scratch]
+      : [len, n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, beta, w.scratch];
+    w.ctrl.set(args, ARGS);
+    Atomics.add(w.ctrl, GEN, 1);
+    Atomics.notify(w.ctrl, GEN);
+    started.push(w);
+  }
+  const first = Math.min(chunk, extent);
+  if (byCols) K.gemm(m, first, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
+  else K.gemm(first, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
+  let failed = false;
+  for (const w of started) {
+    const gen = Atomics.load(w.ctrl, GEN);
+    for (let spin = 0; Atomics.load(w.ctrl, DONE) !== gen; spin++) {
+      if (spin > 2000) Atomics.wait(w.ctrl, DONE, Atomics.load(w.ctrl, DONE), 1);
+    }
+    if (Atomics.exchange(w.ctrl, ERROR, 0) !== 0) failed = true;
+  }
+  if (failed) throw new Error('wasmtorch: a GEMM failed on a worker thread');
+}
