@@ -75,6 +75,9 @@ const cases: [string, Fn, torch.Tensor[]][] = [
   ['matmul transposed', (a, b) => a.t().matmul(b.t()), [sample([4, 3], 65), sample([2, 4], 66)]],
   ['dot', (a, b) => torch.dot(a, b), [sample([6], 67), sample([6], 68)]],
   ['linear', (x, w, b) => F.linear(x, w, b), [sample([5, 4], 69), sample([3, 4], 70), sample([3], 71)]],
+  ['linear 3-D input, no bias', (x, w) => F.linear(x, w), [sample([2, 5, 4], 72), sample([3, 4], 73)]],
+  ['linear transposed input, 1-D input', (x, w, b, v) => [F.linear(x.t(), w, b), F.linear(v, w, b)],
+    [sample([4, 5], 74), sample([3, 4], 75), sample([3], 76), sample([4], 77)]],
   ['reshape', (x) => x.reshape(6, 2).mul(x.reshape(6, 2)), [sample([3, 4], 72)]],
   ['view of transpose via reshape', (x) => x.t().reshape(-1).mul(2), [sample([3, 4], 73)]],
   ['transpose', (x) => x.transpose(0, 2).mul(sample([4, 3, 2], 74)), [sample([2, 3, 4], 75)]],
@@ -156,6 +159,15 @@ describe('double backward', () => {
       return g.mul(g).sum();
     };
     expect(gradcheck(fn, [sample([1, 1, 4, 4], 141)])).toBeNull();
+  });
+
+  it('gradient of a gradient through F.linear (one GEMM with the bias as its start) matches finite differences', () => {
+    const w = sample([2, 3], 112), b = sample([2], 113);
+    const fn = (x: torch.Tensor) => {
+      const [g] = torch.autograd.grad(F.linear(x, w, b).tanh().sum(), x, null, { create_graph: true });
+      return g.mul(g).sum();
+    };
+    expect(gradcheck(fn, [sample([4, 3], 114)])).toBeNull();
   });
 
   it('gradient of a gradient through tanh and matmul matches finite differences', () => {

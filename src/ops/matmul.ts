@@ -3,7 +3,8 @@
 // B^T) cost no copy.
 import { Tensor, numelOf } from '../tensor.js';
 import { record } from '../autograd/engine.js';
-import { tick, empty, ptr, gemmScratch, broadcastShapes, checkFloat, composite } from './core.js';
+import { tick, empty, ptr, gemmScratch, broadcastShapes, checkFloat, composite, copyInto } from './core.js';
+import { sum } from './reduce.js';
 import { unsqueeze, squeeze, transpose, reshape } from './shape.js';
 import { add } from './elementwise.js';
 import { gemm } from '../backend/threads.js';
@@ -144,9 +145,36 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
     const rows = numelOf(input.shape.slice(0, -1));
     throw new Error(`mat1 and mat2 shapes cannot be multiplied (${rows}x${input.shape[input.shape.length - 1]} and ${weight.shape[1]}x${weight.shape[0]})`);
   }
+  const fused = weight.shape.length === 2 && input.shape.length >= 1 && input.dtype === 'float32' && weight.dtype === 'float32' &&
+    (!bias || (bias.dtype === 'float32' && bias.shape.length === 1 && bias.shape[0] === weight.shape[0]));
   return composite(() => {
-    const y = matmul(input, weight.shape.length === 2 ? transpose(weight, 0, 1) : weight);
-    return bias ? add(y, bias) : y;
+    if (!fused) {
+      const y = matmul(input, weight.shape.length === 2 ? transpose(weight, 0, 1) : weight);
+      return bias ? add(y, bias) : y;
+    }
+    const rows = input.shape.length === 2 ? input : reshape(input, [-1, weight.shape[1]]);
+    const y = linear2(rows, weight, bias ?? null);
+    return input.shape.length === 2 ? y : reshape(y, [...input.shape.slice(0, -1), weight.shape[0]]);
   });
 }
 
+/**
+ * y = x W^T + b for x [M, I], W [O, I] as one GEMM whose C starts as the
+ * broadcast bias (the bias add costs no pass of its own). Backward writes
+ * every gradient contiguous in its parameter's layout: dW = g^T x, not
+ * (x^T g)^T, which would need a strided copy into .grad.
+ */
+function linear2(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+  const [M, I] = x.shape, O = w.shape[0];
+  tick();
+  const y = empty([M, O], 'float32');
+  if (y.numel() > 0) {
+    if (b) copyInto(y, b);
+    gemm(M, O, I, ptr(x), x._strides[0], x._strides[1], ptr(w), w._strides[1], w._strides[0], ptr(y), O, b ? 1 : 0, gemmScratch);
+  }
+  return record(y, b ? 'AddmmBackward0' : 'MmBackward0', [x, w, b], (g, needs) => [
+    needs[0] ? matmul(g, w) : null,
+    needs[1] ? matmul(transpose(g, 0, 1), x) : null,
+    needs[2] ? sum(g, 0) : null,
+  ], [x, w]);
+}
