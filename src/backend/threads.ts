@@ -15,6 +15,7 @@ interface WorkerHandle {
   worker: { terminate(): unknown };
 }
 const GEN = 0, READY = 1, DONE = 2, ERROR = 3, ARGS = 8, CTRL_INTS = 32;
+const SPIN_MS = 2;
 
 // The worker: instantiate the module on the shared memory, then run gemm jobs forever.
 const WORKER_SOURCE = `
@@ -25,6 +26,10 @@ let seen = 0;
 Atomics.store(ctrl, ${READY}, 1);
 Atomics.notify(ctrl, ${READY});
 for (;;) {
+  // spin a little before sleeping: the next GEMM of a training step usually follows within microseconds,
+  // and waking a sleeping thread (on a VM, its idle vCPU) costs tens to hundreds of them
+  const until = performance.now() + ${SPIN_MS};
+  while (Atomics.load(ctrl, ${GEN}) === seen && performance.now() < until) {}
   Atomics.wait(ctrl, ${GEN}, seen);
   seen = Atomics.load(ctrl, ${GEN});
   const a = ctrl, o = ${ARGS};
