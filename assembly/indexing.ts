@@ -12,18 +12,26 @@ import { checkRange } from "./common";
   return -1;
 }
 
-// out[o, j, i] = src[o, idx[j], i]; src is [outer, size, inner].
-export function index_select(src: usize, idx: usize, out: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
+// Row copies between x [outer, size, inner] and rows [outer, n, inner]:
+// gather (index_select) reads x's rows idx[j]; scatter (index_copy) writes them.
+@inline function copyRows(x: usize, idx: usize, rows: usize, outer: i32, size: i32, inner: i32, n: i32, gather: bool): i32 {
   const bad = firstBadIndex(idx, n, size);
   if (bad >= 0) return bad;
   const rowBytes = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const k = load<i32>(idx + (<usize>j << 2));
-      memory.copy(out + (<usize>o * <usize>n + <usize>j) * rowBytes, src + (<usize>o * <usize>size + <usize>k) * rowBytes, rowBytes);
+      const xr = x + (<usize>o * <usize>size + <usize>k) * rowBytes, r = rows + (<usize>o * <usize>n + <usize>j) * rowBytes;
+      if (gather) memory.copy(r, xr, rowBytes);
+      else memory.copy(xr, r, rowBytes);
     }
   }
   return -1;
+}
+
+// out[o, j, i] = src[o, idx[j], i]; src is [outer, size, inner].
+export function index_select(src: usize, idx: usize, out: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
+  return copyRows(src, idx, out, outer, size, inner, n, true);
 }
 
 // dst[o, idx[j], i] += src[o, j, i]: the backward of index_select/embedding.
@@ -51,16 +59,7 @@ export function index_add(dst: usize, idx: usize, src: usize, outer: i32, size: 
 
 // dst[o, idx[j], i] = src[o, j, i]: index_copy and index_put (a repeated index keeps its last row).
 export function index_copy(dst: usize, idx: usize, src: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
-  const bad = firstBadIndex(idx, n, size);
-  if (bad >= 0) return bad;
-  const rowBytes = <usize>inner << 2;
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < n; j++) {
-      const k = load<i32>(idx + (<usize>j << 2));
-      memory.copy(dst + (<usize>o * <usize>size + <usize>k) * rowBytes, src + (<usize>o * <usize>n + <usize>j) * rowBytes, rowBytes);
-    }
-  }
-  return -1;
+  return copyRows(dst, idx, src, outer, size, inner, n, false);
 }
 
 // gather: out[o, j, i] = src[o, idx[o, j, i], i], src [outer, size, inner],

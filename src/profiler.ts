@@ -205,36 +205,16 @@ function book(op: string, ms: number): void {
 }
 
 function wrap(kernel: string, original: AnyFn, names: string[] | undefined): AnyFn {
-  const now = () => performance.now();
-  if (kernel === 'argreduce') {
-    return (...args: unknown[]) => {
-      const t0 = now();
-      try {
-        return original(...args);
-      } finally {
-        const ms = now() - t0;
-        book(args[0] ? 'argmax' : 'argmin', ms);
-      }
-    };
-  }
-  if (names !== undefined) {
-    return (...args: unknown[]) => {
-      const t0 = now();
-      try {
-        return original(...args);
-      } finally {
-        const ms = now() - t0;
-        const code = args[0] as number;
-        book(names[code] ?? `${kernel} ${code}`, ms);
-      }
-    };
-  }
+  // the row a call is booked under: argmax/argmin by the kernel's flag, the op code's name, or the kernel's
+  const keyOf: (args: unknown[]) => string = kernel === 'argreduce'
+    ? (args) => (args[0] ? 'argmax' : 'argmin')
+    : names !== undefined ? (args) => names[args[0] as number] ?? `${kernel} ${args[0]}` : () => kernel;
   return (...args: unknown[]) => {
-    const t0 = now();
+    const t0 = performance.now();
     try {
       return original(...args);
     } finally {
-      book(kernel, now() - t0);
+      book(keyOf(args), performance.now() - t0);
     }
   };
 }

@@ -1,21 +1,10 @@
 // The course's lecture 12 and 13 programs (examples/): what they print, checked
 // against facts derived by hand or in plain JS from the programs' inputs.
 import { describe, it, expect, vi, afterEach } from 'vitest';
+import { runExample } from './helpers/examples.js';
 import * as torch from '../src/index.js';
 
-/** Runs an example module and returns what each console.log call printed. */
-async function run(name: string): Promise<string[]> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    lines.push(args.join(' '));
-  });
-  try {
-    await import(`../examples/${name}.ts`);
-  } finally {
-    spy.mockRestore();
-  }
-  return lines;
-}
+const run = async (name: string) => (await runExample(name)).lines;
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -2,6 +2,7 @@
 // character-level GRU language model of Shakespeare), in short runs. Expected
 // values come from the data files, read here independently of the examples.
 import { describe, it, expect, vi, afterEach } from 'vitest';
+import { runExample } from './helpers/examples.js';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
@@ -16,21 +17,7 @@ function nameRows(name: string): [string, string][] {
   });
 }
 
-/** Runs an example module with the given environment and returns the lines it printed. */
-async function run(name: string, env: Record<string, string>): Promise<string[]> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    lines.push(args.join(' '));
-  });
-  Object.assign(process.env, env);
-  try {
-    await import(`../examples/${name}.ts`);
-  } finally {
-    spy.mockRestore();
-    for (const k of Object.keys(env)) delete process.env[k];
-  }
-  return lines;
-}
+const run = async (name: string, env: Record<string, string>) => (await runExample(name, env)).lines;
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -6,6 +6,7 @@
 // come from the printed text, from the mathematics of softmax, or from finite
 // differences.
 import { describe, it, expect, vi, afterEach } from 'vitest';
+import { runExample } from './helpers/examples.js';
 import * as torch from '../src/index.js';
 import * as sm from '../examples/seq2seq_models.js';
 const F = torch.nn.functional;
@@ -16,20 +17,9 @@ interface Seq2seqModule {
   translate(enc_input?: string, predict_len?: number, temperature?: number): [unknown, unknown];
 }
 
-/** Runs an example module with EPOCHS=epochs; returns what each console.log call printed, and the module. */
 async function run(name: string, epochs: number): Promise<{ lines: string[]; m: Seq2seqModule }> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    lines.push(args.join(' '));
-  });
-  process.env.EPOCHS = String(epochs);
-  try {
-    const m = (await import(`../examples/${name}.ts`)) as Seq2seqModule;
-    return { lines, m };
-  } finally {
-    delete process.env.EPOCHS;
-    spy.mockRestore();
-  }
+  const { lines, module } = await runExample<Seq2seqModule>(name, { EPOCHS: String(epochs) });
+  return { lines, m: module };
 }
 
 afterEach(() => vi.restoreAllMocks());

@@ -1,25 +1,14 @@
 // The course's programs (examples/) print what the course prints.
 import { describe, it, expect, vi, afterEach } from 'vitest';
 import { loadFixture } from './helpers/fixtures.js';
+import { runExample } from './helpers/examples.js';
 import * as torch from '../src/index.js';
 
 interface Trajectory { name: string; losses: number[]; predict_4?: number }
 const trajectories = loadFixture<{ trajectories: Trajectory[] }>('training.json').trajectories;
 const fixture = (name: string) => trajectories.find((t) => t.name === name)!;
 
-/** Runs an example module and returns the lines it printed. */
-async function run(name: string): Promise<string[]> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    lines.push(args.join(' '));
-  });
-  try {
-    await import(`../examples/${name}.ts`);
-  } finally {
-    spy.mockRestore();
-  }
-  return lines;
-}
+const run = async (name: string) => (await runExample(name)).lines;
 
 afterEach(() => vi.restoreAllMocks());
 
