@@ -1,74 +1,100 @@
-// Intra-op threads: worker threads that instantiate the same kernel module on
-// the same shared WebAssembly.Memory, so a large GEMM is split by columns (or
+// Intra-op threads: workers that instantiate the same kernel module on the
+// same shared WebAssembly.Memory, so a large GEMM is split by columns (or
 // rows) across them with no copies. Each worker waits on its own control
 // block (Atomics.wait); the calling thread runs its own share, then waits for
 // the others. Splitting never cuts the k dimension, so every element is
 // summed in the same order as on one thread: results are bit-identical.
-// Available where the kernels run on shared memory and worker_threads exist
-// (Node); elsewhere get_num_threads() stays 1.
+// Node: worker_threads, started synchronously. Browsers (cross-origin
+// isolated pages, where the kernels get shared memory): Web Workers, which
+// start asynchronously and take work once ready; a page's main thread, which
+// may not block, spins while it waits. Elsewhere get_num_threads() stays 1.
 import { kernels, K, shared } from './wasm.js';
 import { staticBlock } from './memory.js';
 
 interface WorkerHandle {
   ctrl: Int32Array; // [generation, ready, done generation, error, ..., args from ARGS]
   scratch: number;
-  worker: { terminate(): unknown };
 }
 const GEN = 0, READY = 1, DONE = 2, ERROR = 3, ARGS = 8, CTRL_INTS = 32;
 const SPIN_MS = 2;
 
-// The worker: instantiate the module on the shared memory, then run gemm jobs forever.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl } = workerData;
-const K = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel assertion failed'); } } }).exports;
-let seen = 0;
-Atomics.store(ctrl, ${READY}, 1);
-Atomics.notify(ctrl, ${READY});
-for (;;) {
-  // spin a little before sleeping: the next GEMM of a training step usually follows within microseconds,
-  // and waking a sleeping thread (on a VM, its idle vCPU) costs tens to hundreds of them
-  const until = performance.now() + ${SPIN_MS};
-  while (Atomics.load(ctrl, ${GEN}) === seen && performance.now() < until) {}
-  Atomics.wait(ctrl, ${GEN}, seen);
-  seen = Atomics.load(ctrl, ${GEN});
-  const a = ctrl, o = ${ARGS};
-  try {
-    K.gemm(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8], a[o + 9], a[o + 10], a[o + 11], a[o + 12]);
-  } catch (e) {
-    Atomics.store(ctrl, ${ERROR}, 1);
+// The worker's loop, once it has the module, memory and control block: run gemm jobs forever.
+const WORKER_LOOP = `
+function serve(module, memory, ctrl) {
+  const K = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel assertion failed'); } } }).exports;
+  let seen = 0;
+  Atomics.store(ctrl, ${READY}, 1);
+  Atomics.notify(ctrl, ${READY});
+  for (;;) {
+    // spin a little before sleeping: the next GEMM of a training step usually follows within microseconds,
+    // and waking a sleeping thread (on a VM, its idle vCPU) costs tens to hundreds of them
+    const until = performance.now() + ${SPIN_MS};
+    while (Atomics.load(ctrl, ${GEN}) === seen && performance.now() < until) {}
+    Atomics.wait(ctrl, ${GEN}, seen);
+    seen = Atomics.load(ctrl, ${GEN});
+    const a = ctrl, o = ${ARGS};
+    try {
+      K.gemm(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8], a[o + 9], a[o + 10], a[o + 11], a[o + 12]);
+    } catch (e) {
+      Atomics.store(ctrl, ${ERROR}, 1);
+    }
+    Atomics.store(ctrl, ${DONE}, seen);
+    Atomics.notify(ctrl, ${DONE});
   }
-  Atomics.store(ctrl, ${DONE}, seen);
-  Atomics.notify(ctrl, ${DONE});
 }`;
+const NODE_WORKER = `${WORKER_LOOP}
+const { workerData } = require('node:worker_threads');
+serve(workerData.module, workerData.memory, workerData.ctrl);`;
+const WEB_WORKER = `${WORKER_LOOP}
+self.onmessage = (e) => serve(e.data.module, e.data.memory, e.data.ctrl);`;
 
-type WorkerCtor = new (code: string, opts: { eval: boolean; workerData: unknown }) => { unref(): void; terminate(): unknown };
+type NodeWorkerCtor = new (code: string, opts: { eval: boolean; workerData: unknown }) => { unref(): void; terminate(): unknown };
+type WebWorkerCtor = new (url: string) => { postMessage(data: unknown): void };
+const g = globalThis as {
+  process?: { getBuiltinModule?: (id: string) => unknown };
+  Worker?: WebWorkerCtor;
+  crossOriginIsolated?: boolean;
+  document?: unknown;
+  Blob?: new (parts: string[], opts: { type: string }) => unknown;
+  URL?: { createObjectURL?(blob: unknown): string };
+};
 
-function workerConstructor(): WorkerCtor | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const wt = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerCtor } | undefined;
+function nodeWorker(): NodeWorkerCtor | null {
+  const wt = g.process?.getBuiltinModule?.('node:worker_threads') as { Worker?: NodeWorkerCtor } | undefined;
   return wt?.Worker ?? null;
 }
+function webWorker(): WebWorkerCtor | null {
+  return nodeWorker() === null && g.Worker && g.Blob && g.URL?.createObjectURL ? g.Worker : null;
+}
+/** A page's main thread may not Atomics.wait; workers and Node may. */
+const canBlock = g.document === undefined;
 
 const pool: WorkerHandle[] = [];
 let threads = 1;
 
 /** Whether more than one thread can run kernels here (shared memory and worker threads). */
 export function threadsAvailable(): boolean {
-  return shared && workerConstructor() !== null;
+  return shared && (nodeWorker() !== null || webWorker() !== null);
 }
 
 function startWorker(): WorkerHandle {
-  const Worker = workerConstructor()!;
   const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: kernels.module, memory: kernels.memory, ctrl } });
-  worker.unref(); // idle workers never keep the process alive
-  // the worker starts on its own thread, so the caller can block until it is ready
-  if (Atomics.wait(ctrl, READY, 0, 10_000) === 'timed-out') {
-    worker.terminate();
-    throw new Error('wasmtorch: a worker thread did not start within 10 s');
+  const scratch = staticBlock(kernels.codes.GEMM_SCRATCH_BYTES);
+  const NodeWorker = nodeWorker();
+  if (NodeWorker) {
+    const worker = new NodeWorker(NODE_WORKER, { eval: true, workerData: { module: kernels.module, memory: kernels.memory, ctrl } });
+    worker.unref(); // idle workers never keep the process alive
+    // the worker starts on its own thread, so the caller can block until it is ready
+    if (Atomics.wait(ctrl, READY, 0, 10_000) === 'timed-out') {
+      worker.terminate();
+      throw new Error('wasmtorch: a worker thread did not start within 10 s');
+    }
+  } else {
+    // starts in the background; gemm() hands it work once it reports ready
+    const url = g.URL!.createObjectURL!(new g.Blob!([WEB_WORKER], { type: 'text/javascript' }));
+    new (webWorker()!)(url).postMessage({ module: kernels.module, memory: kernels.memory, ctrl });
   }
-  return { ctrl, scratch: staticBlock(kernels.codes.GEMM_SCRATCH_BYTES), worker };
+  return { ctrl, scratch };
 }
 
 /** torch.set_num_threads(n): threads used by large GEMMs (and so by linear and conv layers). */
@@ -93,7 +119,8 @@ const MIN_PARALLEL_MACS = 1 << 20;
  */
 export function gemm(m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number,
   csB: number, c: number, ldc: number, beta: number, scratch: number): void {
-  const t = Math.min(threads, 1 + pool.length);
+  const ready = pool.length === 0 ? pool : pool.filter((w) => Atomics.load(w.ctrl, READY) === 1).slice(0, threads - 1);
+  const t = 1 + ready.length;
   const byCols = n >= m;
   const extent = byCols ? n : m, unit = byCols ? 8 : 4;
   const parts = Math.min(t, Math.floor(extent / unit));
@@ -106,7 +133,7 @@ export function gemm(m: number, n: number, k: number, a: number, rsA: number, cs
   for (let p = 1; p < parts; p++) {
     const from = p * chunk, len = Math.min(chunk, extent - from);
     if (len <= 0) break;
-    const w = pool[p - 1];
+    const w = ready[p - 1];
     const args = byCols
       ? [m, len, k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, beta, w.scratch]
       : [len, n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, beta, w.scratch];
@@ -122,7 +149,7 @@ export function gemm(m: number, n: number, k: number, a: number, rsA: number, cs
   for (const w of started) {
     const gen = Atomics.load(w.ctrl, GEN);
     for (let spin = 0; Atomics.load(w.ctrl, DONE) !== gen; spin++) {
-      if (spin > 2000) Atomics.wait(w.ctrl, DONE, Atomics.load(w.ctrl, DONE), 1);
+      if (canBlock && spin > 2000) Atomics.wait(w.ctrl, DONE, Atomics.load(w.ctrl, DONE), 1);
     }
     if (Atomics.exchange(w.ctrl, ERROR, 0) !== 0) failed = true;
   }

@@ -90,11 +90,15 @@ export async function instantiateKernels(bytes: Uint8Array): Promise<Kernels> {
   return { fn: exports as unknown as KernelFunctions, memory, codes, module, shared };
 }
 
-/** Worker threads can share the kernels' memory here: Node (worker_threads) with SharedArrayBuffer. */
+/**
+ * Worker threads can share the kernels' memory here: Node (worker_threads), or
+ * a cross-origin isolated page or worker (SharedArrayBuffer and Web Workers).
+ */
 function canShareMemory(): boolean {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return typeof SharedArrayBuffer !== 'undefined' && typeof proc?.getBuiltinModule === 'function' &&
-    proc.getBuiltinModule('node:worker_threads') !== undefined;
+  const g = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown }; crossOriginIsolated?: boolean; Worker?: unknown };
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  if (typeof g.process?.getBuiltinModule === 'function') return g.process.getBuiltinModule('node:worker_threads') !== undefined;
+  return g.crossOriginIsolated === true && typeof g.Worker === 'function';
 }
 
 export const kernels: Kernels = await instantiateKernels(
