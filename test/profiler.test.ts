@@ -184,9 +184,6 @@ describe('torch.profiler', () => {
     expect(prof.overhead_time).toBeCloseTo(prof.wall_time - prof.kernel_time, 9);
     const percents = rows.reduce((s, r) => s + r.self_cpu_percent, 0) + (100 * prof.overhead_time) / prof.wall_time;
     expect(percents).toBeCloseTo(100, 9);
-    // gemm of 128x128 dominates the kernels
-    const gemm = rows.find((r) => r.key === 'gemm')!;
-    expect(gemm.cpu_time_total).toBeGreaterThan(rows.find((r) => r.key === 'sum')!.cpu_time_total);
 
     const last = prof.table().trimEnd().split('\n').at(-1)!;
     const m = /^Profiled time: ([\d.]+)(us|ms) = kernels ([\d.]+)(us|ms) \(([\d.]+)%\) \+ JS overhead ([\d.]+)(us|ms) \(([\d.]+)%\)$/.exec(last);

@@ -155,3 +155,13 @@ export function gemm(m: number, n: number, k: number, a: number, rsA: number, cs
   }
   if (failed) throw new Error('wasmtorch: a GEMM failed on a worker thread');
 }
+
+/** Workers ready and GEMM parts they have run (for tests: did another thread take part?). */
+export function threadStats(): { ready: number; jobs: number } {
+  let ready = 0, jobs = 0;
+  for (const w of pool) {
+    ready += Atomics.load(w.ctrl, READY);
+    jobs += Atomics.load(w.ctrl, DONE);
+  }
+  return { ready, jobs };
+}
