@@ -1,26 +1,10 @@
 // The demo page: sends the user's choices to the worker (worker.ts), which
 // trains with wasmtorch, and draws what comes back. Nothing heavy runs here:
 // charts are redrawn at most once per animation frame.
-import type { FromWorker, ModelKind, OptimizerKind, ToWorker, TrainSettings } from './protocol.js';
+import type { DemoState, FromWorker, ModelKind, OptimizerKind, ToWorker, TrainSettings } from './protocol.js';
 
 const GRID = 40;
 
-/** The page's state, also read by the browser test (test/browser/demo.test.ts). */
-interface DemoState {
-  phase: 'loading' | 'ready' | 'training' | 'trained' | 'error';
-  settings: TrainSettings | null;
-  stepsPerEpoch: number;
-  step: number;
-  epoch: number;
-  losses: number[];
-  /** test accuracy (%) after each epoch, in order */
-  accuracies: number[];
-  samplesPerSec: number;
-  gridLabels: number[];
-  gridPredictions: number[];
-  prediction: number | null;
-  error: string | null;
-}
 const state: DemoState = {
   phase: 'loading', settings: null, stepsPerEpoch: 0, step: 0, epoch: 0, losses: [], accuracies: [],
   samplesPerSec: 0, gridLabels: [], gridPredictions: [], prediction: null, error: null,

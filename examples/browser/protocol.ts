@@ -34,3 +34,20 @@ export type FromWorker =
   | { type: 'saved'; bytes: Uint8Array; fileName: string }
   | { type: 'loaded'; model: ModelKind; fileName: string }
   | { type: 'error'; message: string };
+
+/** The page's state, also read by the browser test (test/browser/demo.test.ts). */
+export interface DemoState {
+  phase: 'loading' | 'ready' | 'training' | 'trained' | 'error';
+  settings: TrainSettings | null;
+  stepsPerEpoch: number;
+  step: number;
+  epoch: number;
+  losses: number[];
+  /** test accuracy (%) after each epoch, in order */
+  accuracies: number[];
+  samplesPerSec: number;
+  gridLabels: number[];
+  gridPredictions: number[];
+  prediction: number | null;
+  error: string | null;
+}

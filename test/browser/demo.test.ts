@@ -13,24 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium, root, serveStatic, watchPage, type StaticServer } from './chromium.js';
+import type { DemoState } from '../../examples/browser/protocol.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const EPOCHS = 3;
 
-/** What the page exposes as window.__demo (examples/browser/main.ts). */
-interface DemoState {
-  phase: 'loading' | 'ready' | 'training' | 'trained' | 'error';
-  stepsPerEpoch: number;
-  step: number;
-  epoch: number;
-  losses: number[];
-  accuracies: number[];
-  samplesPerSec: number;
-  gridLabels: number[];
-  gridPredictions: number[];
-  prediction: number | null;
-  error: string | null;
-}
 interface LongTask {
   start: number;
   duration: number;
