@@ -122,9 +122,13 @@ class Loss<O extends F.LossOptions = F.LossOptions> extends Module {
     super();
     this.reduction = F.reductionOf(options);
   }
-  /** the options with the resolved reduction, for the functional form */
+  private resolved: (O & { reduction: F.Reduction }) | null = null;
+  /** the options with the resolved reduction, for the functional form (made again only if reduction was changed) */
   protected get opts(): O & { reduction: F.Reduction } {
-    return { ...this.options, reduction: this.reduction, size_average: undefined, reduce: undefined };
+    if (this.resolved === null || this.resolved.reduction !== this.reduction) {
+      this.resolved = { ...this.options, reduction: this.reduction, size_average: undefined, reduce: undefined };
+    }
+    return this.resolved;
   }
 }
 
