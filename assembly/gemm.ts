@@ -39,6 +39,20 @@ function packA(a: usize, rsA: i32, csA: i32, i0: i32, p0: i32, mc: i32, kc: i32,
   }
 }
 
+// Four columns (colStep bytes apart) of 4 consecutive k at src, written k-major
+// into a panel (rows of NR floats): dst[k * NR + c] = column c at k.
+@inline function transpose4(src: usize, colStep: usize, dst: usize): void {
+  const r0 = v128.load(src), r1 = v128.load(src + colStep);
+  const r2 = v128.load(src + 2 * colStep), r3 = v128.load(src + 3 * colStep);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  const row = <usize>NR << 2;
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + row, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * row, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * row, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+}
+
 // Pack rows [p0, p0+kc) x cols [j0, j0+nc) of B into NR-column panels.
 function packB(b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
   const rowStep = <usize>rsB << 2, colStep = <usize>csB << 2;
@@ -51,8 +65,22 @@ function packB(b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, kc: i32, nc: i32,
         v128.store(dst, v128.load(src, 16), 16);
         src += rowStep; dst += NR << 2;
       }
+    } else if (cols == NR && rsB == 1) {
+      // B transposed (linear's W^T): each column is contiguous along k, so 4 k x 4 columns are loaded
+      // as four vectors and transposed in registers, for columns 0-3 and 4-7
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        transpose4(src, colStep, dst);
+        transpose4(src + 4 * colStep, colStep, dst + 16);
+        src += 16; dst += 4 * NR << 2;
+      }
+      for (; k < kc; k++) {
+        let p = src;
+        for (let c = 0; c < NR; c++) { store<f32>(dst + (<usize>c << 2), load<f32>(p)); p += colStep; }
+        src += 4; dst += NR << 2;
+      }
     } else if (cols == NR) {
-      // B transposed (dX = dY W^T): eight column streams, each contiguous along k when rsB == 1
+      // strided both ways: eight column streams
       for (let k = 0; k < kc; k++) {
         let p = src;
         for (let c = 0; c < NR; c++) { store<f32>(dst + (<usize>c << 2), load<f32>(p)); p += colStep; }
