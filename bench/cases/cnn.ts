@@ -6,31 +6,20 @@
 import * as torch from '../../src/index.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Case, randomArray } from './types.js';
+import { CNN } from '../../examples/mnist_models.js';
 
-const { nn, optim } = torch;
+const { optim } = torch;
 const F = torch.nn.functional;
 const BATCH = 64;
 const X = randomArray(BATCH * 784, 13, 0, 1);
 const LABELS = Int32Array.from({ length: BATCH }, (_, i) => (i * 3 + 1) % 10);
 
-class Net extends nn.Module {
-  conv1 = new nn.Conv2d(1, 10, 5);
-  conv2 = new nn.Conv2d(10, 20, 5);
-  mp = new nn.MaxPool2d(2);
-  fc = new nn.Linear(320, 10);
-  forward(x: torch.Tensor): torch.Tensor {
-    const n = x.size(0);
-    x = F.relu(this.mp.forward(this.conv1.forward(x)) as torch.Tensor);
-    x = F.relu(this.mp.forward(this.conv2.forward(x)) as torch.Tensor);
-    return F.log_softmax(this.fc.forward(x.view(n, -1)), 1);
-  }
-}
 
 export const cnnCase: Case = {
   name: 'cnn train step (b64)',
   torch: () => {
     torch.manual_seed(0);
-    const model = new Net();
+    const model = new CNN();
     const optimizer = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.5 });
     const x = torch.from_numpy(X, [BATCH, 1, 28, 28]);
     const y = torch.from_numpy(LABELS);
@@ -73,7 +62,7 @@ export const cnnForwardCase: Case = {
   libs: ['wasmtorch', 'tfjs-wasm'],
   torch: () => {
     torch.manual_seed(0);
-    const model = new Net();
+    const model = new CNN();
     const x = torch.from_numpy(X, [BATCH, 1, 28, 28]);
     const y = torch.from_numpy(LABELS);
     return {

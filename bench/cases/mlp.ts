@@ -4,30 +4,15 @@
 import * as torch from '../../src/index.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Case, randomArray } from './types.js';
+import { MLP } from '../../examples/mnist_models.js';
 
-const { nn, optim } = torch;
+const { optim } = torch;
 const F = torch.nn.functional;
 export const SIZES = [784, 520, 320, 240, 120, 10];
 const BATCH = 64;
 const X = randomArray(BATCH * 784, 5, 0, 1);
 const LABELS = Int32Array.from({ length: BATCH }, (_, i) => (i * 7 + 3) % 10);
 
-/** Lecture 09's MLP (shared with the MNIST epoch case). */
-export class Net extends nn.Module {
-  l1 = new nn.Linear(784, 520);
-  l2 = new nn.Linear(520, 320);
-  l3 = new nn.Linear(320, 240);
-  l4 = new nn.Linear(240, 120);
-  l5 = new nn.Linear(120, 10);
-  forward(x: torch.Tensor): torch.Tensor {
-    x = x.view(-1, 784);
-    x = F.relu(this.l1.forward(x));
-    x = F.relu(this.l2.forward(x));
-    x = F.relu(this.l3.forward(x));
-    x = F.relu(this.l4.forward(x));
-    return this.l5.forward(x);
-  }
-}
 
 export const mlpCase: Case = {
   name: 'mlp train step (b64)',
@@ -38,7 +23,7 @@ export const mlpCase: Case = {
   },
   torch: () => {
     torch.manual_seed(0);
-    const model = new Net();
+    const model = new MLP();
     const optimizer = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.5 });
     const x = torch.from_numpy(X, [BATCH, 1, 28, 28]);
     const y = torch.from_numpy(LABELS);

@@ -6,7 +6,8 @@ import * as torch from '../../src/index.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Case, randomArray } from './types.js';
 
-import { Net, tfMlp } from './mlp.js';
+import { tfMlp } from './mlp.js';
+import { MLP } from '../../examples/mnist_models.js';
 
 const { optim } = torch;
 const F = torch.nn.functional;
@@ -20,7 +21,7 @@ export const mnistEpochCase: Case = {
   libs: ['wasmtorch', 'tfjs-wasm'],
   torch: () => {
     torch.manual_seed(0);
-    const model = new Net();
+    const model = new MLP();
     const optimizer = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.5 });
     const data = new torch.utils.data.TensorDataset(torch.from_numpy(X, [N, 1, 28, 28]), torch.from_numpy(LABELS));
     const loader = new torch.utils.data.DataLoader(data, { batch_size: BATCH, shuffle: true });
