@@ -8,7 +8,7 @@
 // isolated pages, where the kernels get shared memory): Web Workers, which
 // start asynchronously and take work once ready; a page's main thread, which
 // may not block, spins while it waits. Elsewhere get_num_threads() stays 1.
-import { kernels, K, shared } from './wasm.js';
+import { kernels, K, shared, nodeWorkerThreads } from './wasm.js';
 import { staticBlock } from './memory.js';
 
 interface WorkerHandle {
@@ -51,16 +51,14 @@ self.onmessage = (e) => serve(e.data.module, e.data.memory, e.data.ctrl);`;
 type NodeWorkerCtor = new (code: string, opts: { eval: boolean; workerData: unknown }) => { unref(): void; terminate(): unknown };
 type WebWorkerCtor = new (url: string) => { postMessage(data: unknown): void };
 const g = globalThis as {
-  process?: { getBuiltinModule?: (id: string) => unknown };
   Worker?: WebWorkerCtor;
-  crossOriginIsolated?: boolean;
   document?: unknown;
   Blob?: new (parts: string[], opts: { type: string }) => unknown;
   URL?: { createObjectURL?(blob: unknown): string };
 };
 
 function nodeWorker(): NodeWorkerCtor | null {
-  const wt = g.process?.getBuiltinModule?.('node:worker_threads') as { Worker?: NodeWorkerCtor } | undefined;
+  const wt = nodeWorkerThreads() as { Worker?: NodeWorkerCtor } | undefined;
   return wt?.Worker ?? null;
 }
 function webWorker(): WebWorkerCtor | null {
@@ -119,12 +117,16 @@ const MIN_PARALLEL_MACS = 1 << 20;
  */
 export function gemm(m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number,
   csB: number, c: number, ldc: number, beta: number, scratch: number): void {
-  const ready = pool.length === 0 ? pool : pool.filter((w) => Atomics.load(w.ctrl, READY) === 1).slice(0, threads - 1);
-  const t = 1 + ready.length;
+  // one thread, or too small to share: no worker lookup on this path (every GEMM takes it by default)
+  if (threads === 1 || m * n * k < MIN_PARALLEL_MACS) {
+    K.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
+    return;
+  }
+  const ready = pool.filter((w) => Atomics.load(w.ctrl, READY) === 1).slice(0, threads - 1);
   const byCols = n >= m;
   const extent = byCols ? n : m, unit = byCols ? 8 : 4;
-  const parts = Math.min(t, Math.floor(extent / unit));
-  if (parts < 2 || m * n * k < MIN_PARALLEL_MACS) {
+  const parts = Math.min(1 + ready.length, Math.floor(extent / unit));
+  if (parts < 2) {
     K.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
     return;
   }

@@ -90,15 +90,20 @@ export async function instantiateKernels(bytes: Uint8Array): Promise<Kernels> {
   return { fn: exports as unknown as KernelFunctions, memory, codes, module, shared };
 }
 
+/** Node's worker_threads module, loaded synchronously; undefined outside Node. */
+export function nodeWorkerThreads(): unknown {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:worker_threads');
+}
+
 /**
  * Worker threads can share the kernels' memory here: Node (worker_threads), or
  * a cross-origin isolated page or worker (SharedArrayBuffer and Web Workers).
  */
 function canShareMemory(): boolean {
-  const g = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown }; crossOriginIsolated?: boolean; Worker?: unknown };
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
   if (typeof SharedArrayBuffer === 'undefined') return false;
-  if (typeof g.process?.getBuiltinModule === 'function') return g.process.getBuiltinModule('node:worker_threads') !== undefined;
-  return g.crossOriginIsolated === true && typeof g.Worker === 'function';
+  return nodeWorkerThreads() !== undefined || (g.crossOriginIsolated === true && typeof g.Worker === 'function');
 }
 
 export const kernels: Kernels = await instantiateKernels(

@@ -191,8 +191,10 @@ export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor,
   const { idx } = rows(x, d, index);
   const alpha = options.alpha ?? 1;
   const scaled = alpha === 1 ? source : source.mul(alpha);
-  return x.add(index_add_zeros(x.dim() === 0 ? [1] : x.shape, x.dim() === 0 ? 0 : d, idx, scaled.reshape(
-    x.dim() === 0 ? [1] : x.shape.map((s, i) => (i === d ? idx.numel() : s)))).reshape(x.shape));
+  // a 0-dim x is added into as a 1-element vector
+  const shape = x.dim() === 0 ? [1] : x.shape, dd = x.dim() === 0 ? 0 : d;
+  const rowsShape = shape.map((s, i) => (i === dd ? idx.numel() : s));
+  return x.add(index_add_zeros(shape, dd, idx, scaled.reshape(rowsShape)).reshape(x.shape));
 }
 
 /**
