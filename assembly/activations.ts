@@ -5,41 +5,53 @@
 // exp is Cephes' expf: x = n ln2 + r (ln 2 split so n ln2 is exact), a
 // degree-6 polynomial for e^r, then 2^n applied in two halves so that
 // overflow gives inf and underflow rounds gradually to subnormals and 0.
-@inline function exp4(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-104)), f32x4.splat(89));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+// The constants live in static memory: V8 rebuilds a v128.const on every loop
+// iteration (a move, a broadcast) where a broadcast load is one instruction.
+const EXP = memory.data<f32>([-104, 89, 1.44269504088896341, 12582912, 0.693359375, -2.12194440e-4,
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1]);
+@inline function c(table: usize, i: i32): v128 { return v128.load32_splat(table + (<usize>i << 2)); }
+
+@inline export function exp4(x: v128): v128 {
+  x = f32x4.pmin(f32x4.pmax(x, c(EXP, 0)), c(EXP, 1)); // pmin/pmax are one instruction each and keep NaN
+  // n = round(x log2 e) by adding 1.5 * 2^23: n sits in the low mantissa bits of t (nearest and
+  // trunc_sat are multi-instruction sequences in V8)
+  const t = f32x4.add(f32x4.mul(x, c(EXP, 2)), c(EXP, 3));
+  const n = f32x4.sub(t, c(EXP, 3));
+  let r = f32x4.sub(x, f32x4.mul(n, c(EXP, 4)));
+  r = f32x4.sub(r, f32x4.mul(n, c(EXP, 5)));
+  let p = c(EXP, 6);
+  p = f32x4.add(f32x4.mul(p, r), c(EXP, 7));
+  p = f32x4.add(f32x4.mul(p, r), c(EXP, 8));
+  p = f32x4.add(f32x4.mul(p, r), c(EXP, 9));
+  p = f32x4.add(f32x4.mul(p, r), c(EXP, 10));
+  p = f32x4.add(f32x4.mul(p, r), c(EXP, 11));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), c(EXP, 12));
+  const ni = i32x4.sub(t, c(EXP, 3));
   const half = i32x4.shr_s(ni, 1), rest = i32x4.sub(ni, half); // each in [-75, 64]: a normal power of two
   const bias = i32x4.splat(127);
   return f32x4.mul(f32x4.mul(p, i32x4.shl(i32x4.add(half, bias), 23)), i32x4.shl(i32x4.add(rest, bias), 23));
 }
 @inline export function sigmoid4(x: v128): v128 {
-  const one = f32x4.splat(1);
+  const one = c(EXP, 12);
   return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
 }
+const TANH = memory.data<f32>([-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1,
+  -3.33332819422e-1, 1, 2, 0.625, -0.0]);
 // Cephes' tanhf: an odd polynomial below |x| = 0.625, 1 - 2 / (exp(2|x|) + 1) with x's sign above.
 @inline export function tanh4(x: v128): v128 {
   const ax = f32x4.abs(x), z = f32x4.mul(x, x);
-  let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  let p = c(TANH, 0);
+  p = f32x4.add(f32x4.mul(p, z), c(TANH, 1));
+  p = f32x4.add(f32x4.mul(p, z), c(TANH, 2));
+  p = f32x4.add(f32x4.mul(p, z), c(TANH, 3));
+  p = f32x4.add(f32x4.mul(p, z), c(TANH, 4));
   const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), ax), ax);
-  const one = f32x4.splat(1);
+  const one = c(TANH, 5);
   const e = exp4(f32x4.add(ax, ax));
-  const large = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(e, one)));
+  const large = f32x4.sub(one, f32x4.div(c(TANH, 6), f32x4.add(e, one)));
   // both computed for |x|, then x's sign (tanh(-0) = -0)
-  return v128.or(v128.bitselect(small, large, f32x4.lt(ax, f32x4.splat(0.625))), v128.and(x, i32x4.splat(0x80000000)));
+  return v128.or(v128.bitselect(small, large, f32x4.lt(ax, c(TANH, 7))), v128.and(x, c(TANH, 8)));
 }
+@inline export function exp32(x: f32): f32 { return f32x4.extract_lane(exp4(f32x4.splat(x)), 0); }
 @inline export function sigmoid32(x: f32): f32 { return f32x4.extract_lane(sigmoid4(f32x4.splat(x)), 0); }
 @inline export function tanh32(x: f32): f32 { return f32x4.extract_lane(tanh4(f32x4.splat(x)), 0); }

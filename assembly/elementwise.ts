@@ -1,5 +1,5 @@
 import { checkRange } from "./common";
-import { sigmoid4, tanh4, sigmoid32, tanh32 } from "./activations";
+import { exp4, sigmoid4, tanh4, exp32, sigmoid32, tanh32 } from "./activations";
 
 // Unary op codes (read by the JS side from the exported globals).
 export const U_NEG: i32 = 0;
@@ -57,7 +57,7 @@ export function erf(x: f64): f64 { return erf64(x); }
 @inline function unaryScalar(op: i32, x: f32, p0: f32, p1: f32): f32 {
   switch (op) {
     case U_NEG: return -x;
-    case U_EXP: return Mathf.exp(x);
+    case U_EXP: return exp32(x);
     case U_LOG: return Mathf.log(x);
     case U_SQRT: return Mathf.sqrt(x);
     case U_ABS: return Mathf.abs(x);
@@ -96,7 +96,7 @@ export function erf(x: f64): f64 { return erf64(x); }
 // Ops with an exact f32x4 form take the vector body; the rest are scalar.
 @inline function hasVector(op: i32): bool {
   return op == U_NEG || op == U_ABS || op == U_RELU || op == U_SQRT || op == U_SQUARE ||
-    op == U_RECIPROCAL || op == U_LEAKY_RELU || op == U_CLAMP || op == U_SIGMOID || op == U_TANH;
+    op == U_RECIPROCAL || op == U_LEAKY_RELU || op == U_CLAMP || op == U_EXP || op == U_SIGMOID || op == U_TANH;
 }
 
 @inline function unaryVector(op: i32, x: v128, p0: f32, p1: f32): v128 {
@@ -106,6 +106,7 @@ export function erf(x: f64): f64 { return erf64(x); }
     case U_RELU: return f32x4.pmax(x, f32x4.splat(0)); // pmax keeps x when x is NaN
     case U_SQRT: return f32x4.sqrt(x);
     case U_SQUARE: return f32x4.mul(x, x);
+    case U_EXP: return exp4(x);
     case U_SIGMOID: return sigmoid4(x);
     case U_TANH: return tanh4(x);
     case U_RECIPROCAL: return f32x4.div(f32x4.splat(1), x);

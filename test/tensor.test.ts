@@ -97,6 +97,34 @@ describe('views share storage', () => {
     expect(base.sum().item()).toBe(4 + 26 + 12);
   });
 
+  it('in-place arithmetic reads every operand before it writes, whatever it aliases', () => {
+    // dense float32 targets are written without a temporary; operands that overlap them in
+    // part must still see the old values (plain JS reference)
+    const vals = [1, 2, 3, 4, 5, 6];
+    const t = torch.tensor(vals);
+    t.add_(t); // the same view: elementwise, safe in place
+    expect(t.tolist()).toEqual(vals.map((v) => 2 * v));
+    const u = torch.tensor(vals);
+    u.narrow(0, 1, 5).add_(u.narrow(0, 0, 5)); // shifted by one: each element reads its left neighbour's old value
+    expect(u.tolist()).toEqual(vals.map((v, i) => (i === 0 ? v : v + vals[i - 1])));
+    const sq = [[1, 2, 3], [4, 5, 6], [7, 8, 9]];
+    const w = torch.tensor(sq);
+    w.mul_(w.t()); // its own transpose: element (i, j) needs (j, i) before that is written
+    expect(w.tolist()).toEqual(sq.map((row, r) => row.map((v, c) => v * sq[c][r])));
+    const m = torch.tensor([[1, 2], [3, 4]]);
+    m.sub_(m.select(0, 0)); // broadcast row of the target itself
+    expect(m.tolist()).toEqual([[0, 0], [2, 2]]);
+    const d = torch.tensor([2, 4, 8]);
+    const version = d.storage.version;
+    d.div_(2).add_(torch.tensor([1, 1, 1]), { alpha: 3 });
+    expect(d.tolist()).toEqual([4, 5, 7]);
+    expect(d.storage.version).toBe(version + 2);
+    const i = torch.tensor([1, 2, 3], { dtype: torch.int64 });
+    i.mul_(2); // integer targets take the general path
+    expect(i.tolist()).toEqual([2, 4, 6]);
+    expect(i.dtype).toBe('int64');
+  });
+
   it('reshape copies only when it must; squeeze/unsqueeze/flatten shapes', () => {
     const x = torch.zeros(2, 3, 4);
     expect(x.reshape(6, 4).storage).toBe(x.storage);

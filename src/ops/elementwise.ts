@@ -6,7 +6,7 @@ import { type DType, promoteTypes, isIntegral, scalarTypeName } from '../dtype.j
 import { record } from '../autograd/engine.js';
 import {
   K, codes, tick, empty, ptr, writeMeta, rowMeta, scalarPtr, broadcastShapes, broadcastStrides, collapse,
-  asFloat, dense, fromFloat, shapeStr, composite,
+  asFloat, dense, fromFloat, shapeStr, composite, sameShape,
 } from './core.js';
 import { scalarTensor } from './creation.js';
 
@@ -134,13 +134,14 @@ function resultDtype(a: TensorOrScalar, b: TensorOrScalar): DType {
   return t === 'bool' ? 'int64' : t;
 }
 
-function binaryKernel(op: number, a: TensorOrScalar, b: TensorOrScalar, outDtype: DType): Tensor {
+/** op(a, b) into a new tensor, or into `into` (dense float32, of the broadcast shape). */
+function binaryKernel(op: number, a: TensorOrScalar, b: TensorOrScalar, outDtype: DType, into?: Tensor): Tensor {
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new Error('expected at least one tensor operand');
   const ta = a instanceof Tensor ? asFloat(a) : null;
   const tb = b instanceof Tensor ? asFloat(b) : null;
   const shape = ta && tb ? broadcastShapes(ta.shape, tb.shape) : (ta ?? tb)!.shape.slice();
   tick();
-  const out = empty(shape, 'float32');
+  const out = into ?? empty(shape, 'float32');
   const n = out.numel();
   // fast path: dense operands of the output's size, or a dense one and a number
   const fa = ta === null ? 0 : ta.numel() === n && ta.is_contiguous() ? 1 : -1;
@@ -159,6 +160,22 @@ function binaryKernel(op: number, a: TensorOrScalar, b: TensorOrScalar, outDtype
     K.binary(op, pa, pb, ptr(out), cs.length, m);
   }
   return fromFloat(out, outDtype);
+}
+
+/**
+ * t = op(t, other) computed straight into t's storage, without a temporary, when t is a
+ * dense float32 tensor (of the broadcast shape, checked by the caller) and other is a
+ * number, a float32 tensor in other storage, or t itself. Returns false otherwise.
+ */
+export function binaryInPlace(op: number, t: Tensor, other: TensorOrScalar): boolean {
+  if (t.dtype !== 'float32' || !t.is_contiguous()) return false;
+  if (other instanceof Tensor) {
+    if (other.dtype !== 'float32') return false;
+    const same = other.offset === t.offset && sameShape(other.shape, t.shape) && other.is_contiguous();
+    if (other.storage === t.storage && !same) return false; // a partial overlap would read what it wrote
+  }
+  binaryKernel(op, t, other, 'float32', t);
+  return true;
 }
 
 type Operand = TensorOrScalar;

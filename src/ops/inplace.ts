@@ -4,8 +4,8 @@
 import { Tensor, type TensorOrScalar } from '../tensor.js';
 import { type DType, isIntegral } from '../dtype.js';
 import { is_grad_enabled, no_grad, record } from '../autograd/engine.js';
-import { K, tick, ptr, copyInto, contiguousCopy, sameShape, broadcastShapes, shapeStr, asFloat, fromFloat, empty, composite } from './core.js';
-import { add, sub, mul, div } from './elementwise.js';
+import { K, codes, tick, ptr, copyInto, contiguousCopy, sameShape, broadcastShapes, shapeStr, asFloat, fromFloat, empty, composite } from './core.js';
+import { add, sub, mul, div, binaryInPlace } from './elementwise.js';
 import { clone } from './shape.js';
 import { zeros, full } from './creation.js';
 import { index_put, index_copy, index_add } from './indexing.js';
@@ -106,19 +106,24 @@ function overwrite(old: Tensor, name: string, value: Tensor, src: Tensor | null)
   return record(out, name, [old, src], (g, needs) => [needs[0] ? g.mul(0) : null, needs[1] ? g : null]);
 }
 
-function inPlace(op: (a: Tensor, b: TensorOrScalar) => Tensor) {
+/** An in-place binary op; untracked, it runs kernel `code` (when given) straight into t. */
+function inPlace(op: (a: Tensor, b: TensorOrScalar) => Tensor, code?: number) {
   return (t: Tensor, other: TensorOrScalar): void => {
     if (other instanceof Tensor) checkBroadcastInto(t, other);
-    update(t, (old) => op(old, other), [other instanceof Tensor ? other : null]);
+    update(t, (old) => op(old, other), [other instanceof Tensor ? other : null], () => {
+      if (code !== undefined && binaryInPlace(code, t, other)) t.storage.version++;
+      else composite(() => write(t, no_grad(() => op(t, other))));
+    });
   };
 }
 
+const plainAlpha = (options?: { alpha?: number }) => options?.alpha === undefined || options.alpha === 1;
 export const add_ = (t: Tensor, other: TensorOrScalar, options?: { alpha?: number }): void =>
-  inPlace((a, b) => add(a, b, options))(t, other);
+  inPlace((a, b) => add(a, b, options), plainAlpha(options) ? codes.B_ADD : undefined)(t, other);
 export const sub_ = (t: Tensor, other: TensorOrScalar, options?: { alpha?: number }): void =>
-  inPlace((a, b) => sub(a, b, options))(t, other);
-export const mul_ = inPlace(mul);
-export const div_ = inPlace(div);
+  inPlace((a, b) => sub(a, b, options), plainAlpha(options) ? codes.B_SUB : undefined)(t, other);
+export const mul_ = inPlace(mul, codes.B_MUL);
+export const div_ = inPlace(div, codes.B_DIV);
 
 export function fill_(t: Tensor, value: number): void {
   update(t, (old) => overwrite(old, 'FillBackward0', full(old.shape.slice(), value, { dtype: old.dtype }), null), [],
