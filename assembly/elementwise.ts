@@ -142,28 +142,47 @@ export function erf(x: f64): f64 { return erf64(x); }
 export function unary(op: i32, x: usize, out: usize, n: i32, p0: f32, p1: f32): void {
   checkRange(x, <usize>n << 2);
   checkRange(out, <usize>n << 2);
-  // Each case inlines unaryLoop with a constant op, so the switch inside folds away.
+  // One function per op, each with unaryLoop inlined for its constant op: cases that inline it
+  // directly differ only in that constant, and Binaryen folds them into one loop that
+  // dispatches on op for every vector (unary ops ran at ~60% of memory speed).
   switch (op) {
-    case U_NEG: unaryLoop(U_NEG, x, out, n, p0, p1); break;
-    case U_EXP: unaryLoop(U_EXP, x, out, n, p0, p1); break;
-    case U_LOG: unaryLoop(U_LOG, x, out, n, p0, p1); break;
-    case U_SQRT: unaryLoop(U_SQRT, x, out, n, p0, p1); break;
-    case U_ABS: unaryLoop(U_ABS, x, out, n, p0, p1); break;
-    case U_SIGMOID: unaryLoop(U_SIGMOID, x, out, n, p0, p1); break;
-    case U_TANH: unaryLoop(U_TANH, x, out, n, p0, p1); break;
-    case U_RELU: unaryLoop(U_RELU, x, out, n, p0, p1); break;
-    case U_SIN: unaryLoop(U_SIN, x, out, n, p0, p1); break;
-    case U_COS: unaryLoop(U_COS, x, out, n, p0, p1); break;
-    case U_RECIPROCAL: unaryLoop(U_RECIPROCAL, x, out, n, p0, p1); break;
-    case U_SQUARE: unaryLoop(U_SQUARE, x, out, n, p0, p1); break;
-    case U_LEAKY_RELU: unaryLoop(U_LEAKY_RELU, x, out, n, p0, p1); break;
-    case U_GELU: unaryLoop(U_GELU, x, out, n, p0, p1); break;
-    case U_SOFTPLUS: unaryLoop(U_SOFTPLUS, x, out, n, p0, p1); break;
-    case U_SILU: unaryLoop(U_SILU, x, out, n, p0, p1); break;
-    case U_CLAMP: unaryLoop(U_CLAMP, x, out, n, p0, p1); break;
+    case U_NEG: unaryNeg(x, out, n, p0, p1); break;
+    case U_EXP: unaryExp(x, out, n, p0, p1); break;
+    case U_LOG: unaryLog(x, out, n, p0, p1); break;
+    case U_SQRT: unarySqrt(x, out, n, p0, p1); break;
+    case U_ABS: unaryAbs(x, out, n, p0, p1); break;
+    case U_SIGMOID: unarySigmoid(x, out, n, p0, p1); break;
+    case U_TANH: unaryTanh(x, out, n, p0, p1); break;
+    case U_RELU: unaryRelu(x, out, n, p0, p1); break;
+    case U_SIN: unarySin(x, out, n, p0, p1); break;
+    case U_COS: unaryCos(x, out, n, p0, p1); break;
+    case U_RECIPROCAL: unaryReciprocal(x, out, n, p0, p1); break;
+    case U_SQUARE: unarySquare(x, out, n, p0, p1); break;
+    case U_LEAKY_RELU: unaryLeakyRelu(x, out, n, p0, p1); break;
+    case U_GELU: unaryGelu(x, out, n, p0, p1); break;
+    case U_SOFTPLUS: unarySoftplus(x, out, n, p0, p1); break;
+    case U_SILU: unarySilu(x, out, n, p0, p1); break;
+    case U_CLAMP: unaryClamp(x, out, n, p0, p1); break;
     default: unaryLoop(op, x, out, n, p0, p1);
   }
 }
+function unaryNeg(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_NEG, x, out, n, p0, p1); }
+function unaryExp(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_EXP, x, out, n, p0, p1); }
+function unaryLog(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_LOG, x, out, n, p0, p1); }
+function unarySqrt(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_SQRT, x, out, n, p0, p1); }
+function unaryAbs(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_ABS, x, out, n, p0, p1); }
+function unarySigmoid(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_SIGMOID, x, out, n, p0, p1); }
+function unaryTanh(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_TANH, x, out, n, p0, p1); }
+function unaryRelu(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_RELU, x, out, n, p0, p1); }
+function unarySin(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_SIN, x, out, n, p0, p1); }
+function unaryCos(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_COS, x, out, n, p0, p1); }
+function unaryReciprocal(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_RECIPROCAL, x, out, n, p0, p1); }
+function unarySquare(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_SQUARE, x, out, n, p0, p1); }
+function unaryLeakyRelu(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_LEAKY_RELU, x, out, n, p0, p1); }
+function unaryGelu(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_GELU, x, out, n, p0, p1); }
+function unarySoftplus(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_SOFTPLUS, x, out, n, p0, p1); }
+function unarySilu(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_SILU, x, out, n, p0, p1); }
+function unaryClamp(x: usize, out: usize, n: i32, p0: f32, p1: f32): void { unaryLoop(U_CLAMP, x, out, n, p0, p1); }
 
 // Binary op codes.
 export const B_ADD: i32 = 0;

@@ -19,7 +19,7 @@ import { measure, fmtTime, yieldLoop, type Stats } from './timing.js';
 import { renderSpeedChart, type Baseline } from './chart.js';
 import { type Case, type Lib, type Runner, LIBS, withThreads } from './cases/types.js';
 import { squareGemmCase, mlpGemmCases } from './cases/gemm.js';
-import { addCase, mulCase, sumCase } from './cases/elementwise.js';
+import { addCase, mulCase, sumCase, unaryCases } from './cases/elementwise.js';
 import { mlpCase } from './cases/mlp.js';
 import { seedCase } from './cases/seed.js';
 import { mnistEpochCase } from './cases/mnist_epoch.js';
@@ -28,7 +28,7 @@ import { namesGruCase, lstmCase } from './cases/rnn.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const cases: Case[] = [
-  ...[128, 256, 512, 1024].map(squareGemmCase), ...mlpGemmCases, addCase, mulCase, sumCase, mlpCase, seedCase, mnistEpochCase, cnnCase, cnnForwardCase,
+  ...[128, 256, 512, 1024].map(squareGemmCase), ...mlpGemmCases, addCase, mulCase, sumCase, ...unaryCases, mlpCase, seedCase, mnistEpochCase, cnnCase, cnnForwardCase,
   namesGruCase, lstmCase,
   // intra-op threads (tfjs-wasm stays on one thread: the yardstick)
   ...[squareGemmCase(512), squareGemmCase(1024), mlpCase, namesGruCase].map((c) => withThreads(c, 2, torch)),
