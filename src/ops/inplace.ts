@@ -29,6 +29,11 @@ function checkBroadcastInto(t: Tensor, other: Tensor): void {
   }
 }
 
+/** t's new value computed out of place, untracked, then written into t (temporaries freed at once). */
+function writeUntracked(t: Tensor, compute: (old: Tensor) => Tensor): void {
+  composite(() => write(t, no_grad(() => compute(t))));
+}
+
 /** A tensor object with t's current graph identity (used before t is overwritten). */
 function snapshot(t: Tensor): Tensor {
   const s = new Tensor(t.storage, t.shape, t._strides, t.offset, t.dtype);
@@ -52,7 +57,7 @@ function write(t: Tensor, src: Tensor): void {
  * new value, and around it to the base's old value.
  */
 function update(t: Tensor, compute: (old: Tensor) => Tensor, operands: (Tensor | null)[],
-  untracked = () => composite(() => write(t, no_grad(() => compute(t))))): void {
+  untracked = () => writeUntracked(t, compute)): void {
   checkInPlace(t);
   const base = t._base;
   const tracked = is_grad_enabled() && (t.requires_grad || (base?.requires_grad ?? false) || operands.some((o) => o?.requires_grad));
@@ -110,9 +115,10 @@ function overwrite(old: Tensor, name: string, value: Tensor, src: Tensor | null)
 function inPlace(op: (a: Tensor, b: TensorOrScalar) => Tensor, code?: number) {
   return (t: Tensor, other: TensorOrScalar): void => {
     if (other instanceof Tensor) checkBroadcastInto(t, other);
-    update(t, (old) => op(old, other), [other instanceof Tensor ? other : null], () => {
+    const compute = (old: Tensor): Tensor => op(old, other);
+    update(t, compute, [other instanceof Tensor ? other : null], () => {
       if (code !== undefined && binaryInPlace(code, t, other)) t.storage.version++;
-      else composite(() => write(t, no_grad(() => op(t, other))));
+      else writeUntracked(t, compute);
     });
   };
 }
