@@ -127,6 +127,14 @@ export function erf(x: f64): f64 { return erf64(x); }
 @inline function unaryLoop(op: i32, x: usize, out: usize, n: i32, p0: f32, p1: f32): void {
   let i = 0;
   if (hasVector(op)) {
+    // four independent vectors per iteration: exp, sigmoid and tanh are long dependency chains
+    // that one vector at a time leaves latency-bound (sigmoid 1.8 -> 1.0 ns per element)
+    for (; i + 16 <= n; i += 16) {
+      const o = <usize>i << 2;
+      const y0 = unaryVector(op, v128.load(x + o), p0, p1), y1 = unaryVector(op, v128.load(x + o, 16), p0, p1);
+      const y2 = unaryVector(op, v128.load(x + o, 32), p0, p1), y3 = unaryVector(op, v128.load(x + o, 48), p0, p1);
+      v128.store(out + o, y0); v128.store(out + o, y1, 16); v128.store(out + o, y2, 32); v128.store(out + o, y3, 48);
+    }
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
       v128.store(out + o, unaryVector(op, v128.load(x + o), p0, p1));
