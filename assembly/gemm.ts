@@ -9,7 +9,8 @@ import { checkRange } from "./common";
 const MR = 4;
 const NR = 8;
 export const GEMM_MC: i32 = 64;
-export const GEMM_KC: i32 = 256;
+export const GEMM_KC: i32 = 320; // the most rows of K in a block: blocks are split evenly up to this
+
 export const GEMM_NC: i32 = 1024;
 // scratch needed: packed A + packed B + one edge tile
 export const GEMM_SCRATCH_BYTES: i32 = (GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC + MR * NR) * 4;
@@ -100,7 +101,7 @@ function packB(b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, kc: i32, nc: i32,
 }
 
 // 4x8 tile: c (row stride ldc bytes) = (accumulate ? c : 0) + Ap panel @ Bp panel
-@inline function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, accumulate: bool): void {
+@inline function micro(kc: i32, ap: usize, bp: usize, bStep: usize, c: usize, ldc: usize, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
   let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (let k = 0; k < kc; k++) {
@@ -111,7 +112,7 @@ function packB(b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, kc: i32, nc: i32,
     c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
     c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
     c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-    ap += MR << 2; bp += NR << 2;
+    ap += MR << 2; bp += bStep;
   }
   if (accumulate) {
     c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
@@ -125,6 +126,14 @@ function packB(b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, kc: i32, nc: i32,
   v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
 }
 
+// Rows of K per block: K cut into equal blocks of at most GEMM_KC (a multiple of 4), so that no
+// thin remainder block costs a pass over C for a few rows (K = 520: 260 + 260, not 256 + 256 + 8)
+@inline function kcBlock(k: i32): i32 {
+  if (k <= GEMM_KC) return GEMM_KC;
+  const blocks = (k + GEMM_KC - 1) / GEMM_KC;
+  return min(GEMM_KC, ((k + blocks - 1) / blocks + 3) & ~3);
+}
+
 // Floats that B [k, n] takes packed whole (every KC x NC block, NR-column panels).
 export function gemm_packed_floats(k: i32, n: i32): i32 {
   let total = 0;
@@ -136,10 +145,11 @@ export function gemm_packed_floats(k: i32, n: i32): i32 {
 // repeated with the same B (the recurrent weight at every time step).
 export function gemm_pack_b(b: usize, rsB: i32, csB: i32, k: i32, n: i32, dst: usize): void {
   checkRange(dst, <usize>gemm_packed_floats(k, n) << 2);
+  const kcStep = kcBlock(k);
   for (let jc = 0; jc < n; jc += GEMM_NC) {
     const nc = min(GEMM_NC, n - jc);
-    for (let pc = 0; pc < k; pc += GEMM_KC) {
-      const kc = min(GEMM_KC, k - pc);
+    for (let pc = 0; pc < k; pc += kcStep) {
+      const kc = min(kcStep, k - pc);
       packB(b, rsB, csB, pc, jc, kc, nc, dst);
       dst += <usize>(kc * ((nc + NR - 1) / NR * NR)) << 2;
     }
@@ -171,27 +181,38 @@ export function gemm_prepacked(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: 
   const tile = ap + (<usize>(GEMM_MC * GEMM_KC) << 2);
   let bp = prepacked ? b : tile + (<usize>(MR * NR) << 2);
   const ldcBytes = <usize>ldc << 2;
+  const kcStep = kcBlock(k);
+  // B with contiguous rows feeding one row block of A is read in place: packing it would cost a
+  // write and a read of all of B for panels that are used only once
+  const direct = !prepacked && csB == 1 && m <= GEMM_MC;
   for (let jc = 0; jc < n; jc += GEMM_NC) {
     const nc = min(GEMM_NC, n - jc);
-    for (let pc = 0; pc < k; pc += GEMM_KC) {
-      const kc = min(GEMM_KC, k - pc);
+    for (let pc = 0; pc < k; pc += kcStep) {
+      const kc = min(kcStep, k - pc);
       const accumulate = pc > 0 || beta != 0;
-      if (!prepacked) packB(b, rsB, csB, pc, jc, kc, nc, bp);
+      if (!prepacked && !direct) packB(b, rsB, csB, pc, jc, kc, nc, bp);
       for (let ic = 0; ic < m; ic += GEMM_MC) {
         const mc = min(GEMM_MC, m - ic);
         packA(a, rsA, csA, ic, pc, mc, kc, ap);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
-          const bpanel = bp + (<usize>(jr * kc) << 2);
+          let bpanel = bp + (<usize>(jr * kc) << 2), bStep = <usize>NR << 2;
+          if (direct) {
+            if (cols == NR) {
+              bpanel = b + ((<usize>pc * <usize>rsB + <usize>(jc + jr)) << 2); bStep = <usize>rsB << 2;
+            } else {
+              packB(b, rsB, csB, pc, jc + jr, kc, cols, bp); bpanel = bp;
+            }
+          }
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const apanel = ap + (<usize>(ir * kc) << 2);
             const cptr = c + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
             if (rows == MR && cols == NR) {
-              micro(kc, apanel, bpanel, cptr, ldcBytes, accumulate);
+              micro(kc, apanel, bpanel, bStep, cptr, ldcBytes, accumulate);
             } else {
               // edge: compute the full tile into scratch, then add/copy the valid part
-              micro(kc, apanel, bpanel, tile, NR << 2, false);
+              micro(kc, apanel, bpanel, bStep, tile, NR << 2, false);
               for (let r = 0; r < rows; r++) {
                 for (let cc = 0; cc < cols; cc++) {
                   const dst = cptr + <usize>r * ldcBytes + (<usize>cc << 2);

@@ -409,7 +409,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       expect(names('S_')).toEqual([...SOFTMAX_CODES].sort());
       expect(names('RNN_')).toEqual(RNN_MODES.map(([m]) => m).sort());
       expect(codes.GEMM_MC).toBe(64);
-      expect(codes.GEMM_KC).toBe(256);
+      expect(codes.GEMM_KC).toBe(320);
       expect(codes.GEMM_SCRATCH_BYTES).toBeGreaterThanOrEqual(
         (codes.GEMM_MC * codes.GEMM_KC + codes.GEMM_KC * codes.GEMM_NC + MR * NR) * 4,
       );
@@ -1016,10 +1016,12 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       expectGuardsIntact(what);
     }
 
-    // [m, n, k]: empty, single, below/above the 4x8 tile, and crossing MC=64, KC=256, NC=1024
+    // [m, n, k]: empty, single, below/above the 4x8 tile, and crossing MC=64, KC=320 (K in 2 and 3
+    // equal blocks), NC=1024; m <= 64 reads a B with contiguous rows in place, edge columns packed
     const SHAPES: [number, number, number][] = [
       [1, 1, 1], [0, 3, 4], [3, 0, 4], [3, 4, 0], [5, 7, 3], [5, 3, 7], [4, 8, 16], [3, 7, 9], [17, 33, 9], [17, 9, 33],
       [65, 257, 9], [65, 9, 257], [100, 3, 100], [100, 100, 3], [64, 8, 256], [33, 16, 513], [3, 1030, 5],
+      [64, 20, 641], [65, 20, 321], [8, 784, 520],
     ];
     const COMBOS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 
@@ -1032,7 +1034,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
 
     it('gemm_prepacked with gemm_pack_b\'s B gives gemm\'s result bit for bit, across the block edges', () => {
       withScratch();
-      for (const [m, n, k] of [[1, 1, 1], [5, 7, 3], [17, 33, 9], [65, 257, 9], [3, 1030, 5], [33, 16, 513], [4, 8, 0]])
+      for (const [m, n, k] of [[1, 1, 1], [5, 7, 3], [17, 33, 9], [65, 257, 9], [3, 1030, 5], [33, 16, 513], [64, 20, 641], [4, 8, 0]])
         for (const [transA, transB] of COMBOS) {
           const [rsA, csA] = transA ? [1, m] : [k, 1];
           const [rsB, csB] = transB ? [1, k] : [n, 1];
