@@ -13,7 +13,7 @@
 // being profiled pays nothing. Time outside the kernels (argument checks,
 // tensor objects, the autograd graph, memory management) is reported as one
 // figure, "JS overhead": the profiled wall time minus the kernels' time.
-import { K, codes } from './backend/wasm.js';
+import { K, codes, bindKernels } from './backend/wasm.js';
 import * as engine from './autograd/engine.js';
 
 type AnyFn = (...args: unknown[]) => unknown;
@@ -221,20 +221,16 @@ function wrap(kernel: string, original: AnyFn, names: string[] | undefined): Any
 
 const slots = K as unknown as Record<string, AnyFn>;
 
-function install(): Map<string, AnyFn> {
+function install(): void {
   namesCache ??= codeNames();
-  const originals = new Map<string, AnyFn>();
   for (const name of Object.keys(slots)) {
     const f = slots[name];
-    if (typeof f !== 'function') continue;
-    originals.set(name, f);
-    slots[name] = wrap(name, f, namesCache.get(name));
+    if (typeof f === 'function') slots[name] = wrap(name, f, namesCache.get(name));
   }
-  return originals;
 }
 
-function uninstall(originals: Map<string, AnyFn>): void {
-  for (const [name, f] of originals) slots[name] = f;
+function uninstall(): void {
+  bindKernels(); // the active build's functions, even if it changed while profiling
 }
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
@@ -256,9 +252,9 @@ export function profile(fn: () => unknown): Profile | Promise<Profile> {
   }
   const session = new Map<string, Tally>();
   tallies = session;
-  const originals = install();
+  install();
   const finish = (): void => {
-    uninstall(originals);
+    uninstall();
     tallies = null;
   };
   let result: unknown;

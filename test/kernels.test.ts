@@ -375,9 +375,11 @@ function rnnReference(p: RnnProblem): Float64Array {
 // Tests, once per build
 // ---------------------------------------------------------------------------
 
+// relaxed: the relaxed-SIMD build (fused multiply-add in the GEMM), on a memory of its own here
 const BUILDS = [
   ['release', 'kernels.wasm'],
   ['debug', 'kernels.debug.wasm'],
+  ['relaxed', 'kernels.relaxed.wasm'],
 ] as const;
 
 describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
@@ -386,7 +388,8 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
   let h: Heap;
 
   beforeAll(async () => {
-    const k = await instantiateKernels(readFileSync(new URL(`../build/${file}`, import.meta.url)));
+    const bytes = readFileSync(new URL(`../build/${file}`, import.meta.url));
+    const k = await instantiateKernels(bytes, build === 'relaxed' ? new WebAssembly.Memory({ initial: 1 }) : undefined);
     K = k.fn;
     codes = k.codes;
     h = new Heap(K, k.memory);
@@ -1319,5 +1322,25 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       K.unary(code('U_SQUARE'), end - 4 * 9, end - 4 * 9, 9, 0, 0);
       expect(Array.from(h.f32.subarray((end >> 2) - 9))).toEqual(new Array(9).fill(6.25));
     });
+  });
+});
+
+// The relaxed build is instantiated on the plain build's memory while tensors live there, which
+// rewrites its static data: that is harmless only if the bytes are the same.
+describe('relaxed-SIMD builds', () => {
+  it.each([
+    ['kernels.wasm', 'kernels.relaxed.wasm', false],
+    ['kernels.threads.wasm', 'kernels.threads-relaxed.wasm', true],
+  ] as const)('%s and %s lay out the same static data', async (plain, relaxed, isShared) => {
+    const load = async (file: string) => {
+      const bytes = readFileSync(new URL(`../build/${file}`, import.meta.url));
+      const k = await instantiateKernels(bytes, file === 'kernels.relaxed.wasm' ? new WebAssembly.Memory({ initial: 1 }) : undefined);
+      expect(k.shared).toBe(isShared);
+      return new Uint8Array(k.memory.buffer.slice(0, k.fn.heap_base()));
+    };
+    const [a, b] = [await load(plain), await load(relaxed)];
+    expect(a.length).toBeGreaterThan(0);
+    expect(b.length).toBe(a.length);
+    expect(Buffer.compare(Buffer.from(a), Buffer.from(b))).toBe(0);
   });
 });

@@ -8,7 +8,7 @@
 // isolated pages, where the kernels get shared memory): Web Workers, which
 // start asynchronously and take work once ready; a page's main thread, which
 // may not block, spins while it waits. Elsewhere get_num_threads() stays 1.
-import { kernels, K, shared, nodeWorkerThreads } from './wasm.js';
+import { kernels, K, shared, nodeWorkerThreads, activeKernels } from './wasm.js';
 import { staticBlock } from './memory.js';
 
 interface WorkerHandle {
@@ -18,10 +18,13 @@ interface WorkerHandle {
 const GEN = 0, READY = 1, DONE = 2, ERROR = 3, ARGS = 8, CTRL_INTS = 32;
 const SPIN_MS = 2;
 
-// The worker's loop, once it has the module, memory and control block: run gemm jobs forever.
+// The worker's loop, once it has the modules, memory and control block: run gemm jobs forever, each
+// with the build the calling thread uses (the relaxed one when a job's last argument says so).
 const WORKER_LOOP = `
-function serve(module, memory, ctrl) {
-  const K = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel assertion failed'); } } }).exports;
+function serve(module, relaxed, memory, ctrl) {
+  const env = { memory, abort() { throw new Error('kernel assertion failed'); } };
+  const builds = [new WebAssembly.Instance(module, { env }).exports];
+  if (relaxed) builds.push(new WebAssembly.Instance(relaxed, { env }).exports);
   let seen = 0;
   Atomics.store(ctrl, ${READY}, 1);
   Atomics.notify(ctrl, ${READY});
@@ -34,7 +37,7 @@ function serve(module, memory, ctrl) {
     seen = Atomics.load(ctrl, ${GEN});
     const a = ctrl, o = ${ARGS};
     try {
-      K.gemm(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8], a[o + 9], a[o + 10], a[o + 11], a[o + 12]);
+      builds[a[o + 13]].gemm(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8], a[o + 9], a[o + 10], a[o + 11], a[o + 12]);
     } catch (e) {
       Atomics.store(ctrl, ${ERROR}, 1);
     }
@@ -44,9 +47,9 @@ function serve(module, memory, ctrl) {
 }`;
 const NODE_WORKER = `${WORKER_LOOP}
 const { workerData } = require('node:worker_threads');
-serve(workerData.module, workerData.memory, workerData.ctrl);`;
+serve(workerData.module, workerData.relaxed, workerData.memory, workerData.ctrl);`;
 const WEB_WORKER = `${WORKER_LOOP}
-self.onmessage = (e) => serve(e.data.module, e.data.memory, e.data.ctrl);`;
+self.onmessage = (e) => serve(e.data.module, e.data.relaxed, e.data.memory, e.data.ctrl);`;
 
 type NodeWorkerCtor = new (code: string, opts: { eval: boolean; workerData: unknown }) => { unref(): void; terminate(): unknown };
 type WebWorkerCtor = new (url: string) => { postMessage(data: unknown): void };
@@ -78,9 +81,10 @@ export function threadsAvailable(): boolean {
 function startWorker(): WorkerHandle {
   const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
   const scratch = staticBlock(kernels.codes.GEMM_SCRATCH_BYTES);
+  const modules = { module: kernels.module, relaxed: kernels.relaxed?.module, memory: kernels.memory, ctrl };
   const NodeWorker = nodeWorker();
   if (NodeWorker) {
-    const worker = new NodeWorker(NODE_WORKER, { eval: true, workerData: { module: kernels.module, memory: kernels.memory, ctrl } });
+    const worker = new NodeWorker(NODE_WORKER, { eval: true, workerData: modules });
     worker.unref(); // idle workers never keep the process alive
     // the worker starts on its own thread, so the caller can block until it is ready
     if (Atomics.wait(ctrl, READY, 0, 10_000) === 'timed-out') {
@@ -90,7 +94,7 @@ function startWorker(): WorkerHandle {
   } else {
     // starts in the background; gemm() hands it work once it reports ready
     const url = g.URL!.createObjectURL!(new g.Blob!([WEB_WORKER], { type: 'text/javascript' }));
-    new (webWorker()!)(url).postMessage({ module: kernels.module, memory: kernels.memory, ctrl });
+    new (webWorker()!)(url).postMessage(modules);
   }
   return { ctrl, scratch };
 }
@@ -132,13 +136,14 @@ export function gemm(m: number, n: number, k: number, a: number, rsA: number, cs
   }
   const chunk = Math.ceil(extent / parts / unit) * unit;
   const started: WorkerHandle[] = [];
+  const build = activeKernels() === kernels ? 0 : 1;
   for (let p = 1; p < parts; p++) {
     const from = p * chunk, len = Math.min(chunk, extent - from);
     if (len <= 0) break;
     const w = ready[p - 1];
     const args = byCols
-      ? [m, len, k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, beta, w.scratch]
-      : [len, n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, beta, w.scratch];
+      ? [m, len, k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, beta, w.scratch, build]
+      : [len, n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, beta, w.scratch, build];
     w.ctrl.set(args, ARGS);
     Atomics.add(w.ctrl, GEN, 1);
     Atomics.notify(w.ctrl, GEN);

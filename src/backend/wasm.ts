@@ -1,6 +1,12 @@
 // Loads the kernel module (embedded as base64, so Node, browsers, workers and
-// bundlers all load it without configuration) and names its exports.
-import { KERNELS_WASM_BASE64, KERNELS_THREADS_WASM_BASE64 } from './kernels.generated.js';
+// bundlers all load it without configuration) and names its exports. Where the
+// engine validates relaxed SIMD, a second build of the same kernels (fused
+// multiply-add in the GEMM) runs on the same memory and is the one called,
+// unless torch.use_deterministic_algorithms(true) asks for the plain build,
+// whose results do not depend on the engine or CPU.
+import {
+  KERNELS_WASM_BASE64, KERNELS_THREADS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_THREADS_RELAXED_WASM_BASE64,
+} from './kernels.generated.js';
 
 type Ptr = number;
 export interface KernelFunctions {
@@ -56,6 +62,8 @@ export interface Kernels {
   module: WebAssembly.Module;
   /** Whether memory is a shared WebAssembly.Memory (the threads build). */
   shared: boolean;
+  /** The relaxed-SIMD build on the same memory, where the engine validates it. */
+  relaxed?: Kernels;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -69,25 +77,29 @@ function decodeBase64(text: string): Uint8Array {
 
 /**
  * Instantiates a kernel module: the library's own, or a debug build in tests.
- * A module that imports its memory (the threads build) gets a new shared one.
+ * A module that imports its memory runs on the one given, or else on a new
+ * shared one (the threads build). Builds of the same sources lay out the same
+ * static data, so a second build instantiated on a memory in use rewrites
+ * only identical bytes.
  */
-export async function instantiateKernels(bytes: Uint8Array): Promise<Kernels> {
+export async function instantiateKernels(bytes: Uint8Array, memory?: WebAssembly.Memory): Promise<Kernels> {
   const module = await WebAssembly.compile(bytes as BufferSource);
-  const shared = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
+  const imports = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
   const env: Record<string, WebAssembly.ImportValue> = {
     abort(_msg: number, _file: number, line: number, column: number): never {
       throw new Error(`wasmtorch kernel assertion failed (assembly line ${line}:${column})`);
     },
   };
-  if (shared) env.memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  if (imports) env.memory = memory ?? new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   const instance = await WebAssembly.instantiate(module, { env });
   const exports = instance.exports as Record<string, unknown>;
   const codes: Record<string, number> = {};
   for (const [name, value] of Object.entries(exports)) {
     if (value instanceof WebAssembly.Global) codes[name] = Number(value.value);
   }
-  const memory = (shared ? env.memory : exports.memory) as WebAssembly.Memory;
-  return { fn: exports as unknown as KernelFunctions, memory, codes, module, shared };
+  const mem = (imports ? env.memory : exports.memory) as WebAssembly.Memory;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && mem.buffer instanceof SharedArrayBuffer;
+  return { fn: exports as unknown as KernelFunctions, memory: mem, codes, module, shared };
 }
 
 /** Node's worker_threads module, loaded synchronously; undefined outside Node. */
@@ -106,16 +118,40 @@ function canShareMemory(): boolean {
   return nodeWorkerThreads() !== undefined || (g.crossOriginIsolated === true && typeof g.Worker === 'function');
 }
 
+const threadsBuild = canShareMemory();
 export const kernels: Kernels = await instantiateKernels(
-  decodeBase64(canShareMemory() ? KERNELS_THREADS_WASM_BASE64 : KERNELS_WASM_BASE64));
+  decodeBase64(threadsBuild ? KERNELS_THREADS_WASM_BASE64 : KERNELS_WASM_BASE64));
+{
+  const bytes = decodeBase64(threadsBuild ? KERNELS_THREADS_RELAXED_WASM_BASE64 : KERNELS_RELAXED_WASM_BASE64);
+  if (WebAssembly.validate(bytes as BufferSource)) kernels.relaxed = await instantiateKernels(bytes, kernels.memory);
+}
 /** Whether the kernels run on shared memory (so torch.set_num_threads can add worker threads). */
 export const shared = kernels.shared;
+let deterministic = false;
+/** The build calls go to: the relaxed one, unless there is none or determinism was asked for. */
+export function activeKernels(): Kernels {
+  return deterministic || !kernels.relaxed ? kernels : kernels.relaxed;
+}
 /**
  * The kernels the library calls, as a plain mutable object (the instance's exports object is frozen), so that
- * torch.profiler can swap in timing wrappers while it runs. Always call them as `K.name(...)`: a function taken
- * out of K into a variable would escape the profiler.
+ * torch.profiler can swap in timing wrappers while it runs and the build can change. Always call them as
+ * `K.name(...)`: a function taken out of K into a variable would escape both.
  */
-export const K = Object.fromEntries(
-  Object.entries(kernels.fn).filter(([, v]) => typeof v === 'function'),
-) as unknown as KernelFunctions;
+export const K = {} as KernelFunctions;
+/** Points K at the active build's functions (at load, on a change of build, after profiling). */
+export function bindKernels(): void {
+  for (const [name, f] of Object.entries(activeKernels().fn)) if (typeof f === 'function') (K as unknown as Record<string, unknown>)[name] = f;
+}
+bindKernels();
 export const codes = kernels.codes;
+
+/** torch.use_deterministic_algorithms(mode): true runs the plain build, whose sums round the same everywhere. */
+export function use_deterministic_algorithms(mode: boolean, _opts: { warn_only?: boolean } = {}): void {
+  if (typeof mode !== 'boolean') throw new TypeError(`use_deterministic_algorithms(): argument 'mode' must be bool, not ${typeof mode}`);
+  deterministic = mode;
+  bindKernels();
+}
+/** torch.are_deterministic_algorithms_enabled(). */
+export function are_deterministic_algorithms_enabled(): boolean {
+  return deterministic;
+}
