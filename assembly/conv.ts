@@ -18,44 +18,44 @@ import { checkRange } from "./common";
 //   [C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW]
 // Positions outside the input read as 0 (zero padding).
 
-// cols [C*kh*kw rows of outH*outW] <- x [C, H, W] (one image); rows are `ld`
-// elements apart, so a batch can fill one [C*kh*kw, N*outH*outW] matrix.
-export function unfold(x: usize, cols: usize, geo: usize, ld: i32): void {
+// cols [C*kh*kw, batch*outH*outW] <- x [batch, C, H, W]: row by row, each row written in order
+// across the batch (image by image, the rows are a power of two apart and each image would write
+// a short piece of every one of them).
+export function unfold(x: usize, cols: usize, geo: usize, batch: i32): void {
   const C = load<i32>(geo), H = load<i32>(geo, 4), W = load<i32>(geo, 8);
   const kh = load<i32>(geo, 12), kw = load<i32>(geo, 16), sh = load<i32>(geo, 20), sw = load<i32>(geo, 24);
   const ph = load<i32>(geo, 28), pw = load<i32>(geo, 32), dh = load<i32>(geo, 36), dw = load<i32>(geo, 40);
   const oh = load<i32>(geo, 44), ow = load<i32>(geo, 48);
-  checkRange(cols, (<usize>(C * kh * kw - 1) * <usize>ld + <usize>(oh * ow)) << 2);
-  let row = 0;
+  const planeBytes = <usize>H * <usize>W << 2, imageBytes = <usize>C * planeBytes;
+  checkRange(x, <usize>batch * imageBytes);
+  checkRange(cols, <usize>(C * kh * kw) * <usize>batch * <usize>(oh * ow) << 2);
+  let dst = cols;
   for (let c = 0; c < C; c++) {
-    const plane = x + (<usize>c * <usize>H * <usize>W << 2);
     for (let ki = 0; ki < kh; ki++) {
       for (let kj = 0; kj < kw; kj++) {
-        let dst = cols + (<usize>row * <usize>ld << 2);
-        row++;
-        for (let y = 0; y < oh; y++) {
-          const iy = y * sh - ph + ki * dh;
-          if (iy < 0 || iy >= H) {
-            zeroRun(dst, ow);
+        const ix0 = kj * dw - pw;
+        // unit stride: zeros left and right of one contiguous run
+        const lo = min(max(-ix0, 0), ow), hi = max(min(W - ix0, ow), lo);
+        for (let n = 0; n < batch; n++) {
+          const plane = x + <usize>n * imageBytes + <usize>c * planeBytes;
+          for (let y = 0; y < oh; y++) {
+            const iy = y * sh - ph + ki * dh;
+            if (iy < 0 || iy >= H) {
+              zeroRun(dst, ow);
+            } else if (sw == 1) {
+              const row = plane + (<usize>iy * <usize>W << 2);
+              zeroRun(dst, lo);
+              copyRun(dst + (<usize>lo << 2), row + (<usize>(ix0 + lo) << 2), hi - lo);
+              zeroRun(dst + (<usize>hi << 2), ow - hi);
+            } else {
+              const row = plane + (<usize>iy * <usize>W << 2);
+              let ix = ix0;
+              for (let xo = 0; xo < ow; xo++) {
+                store<f32>(dst + (<usize>xo << 2), ix >= 0 && ix < W ? load<f32>(row + (<usize>ix << 2)) : 0);
+                ix += sw;
+              }
+            }
             dst += <usize>ow << 2;
-            continue;
-          }
-          const row = plane + (<usize>iy * <usize>W << 2);
-          const ix0 = kj * dw - pw;
-          if (sw == 1) {
-            // unit stride: zeros left and right of one contiguous run
-            const lo = min(max(-ix0, 0), ow), hi = max(min(W - ix0, ow), lo);
-            zeroRun(dst, lo);
-            copyRun(dst + (<usize>lo << 2), row + (<usize>(ix0 + lo) << 2), hi - lo);
-            zeroRun(dst + (<usize>hi << 2), ow - hi);
-            dst += <usize>ow << 2;
-            continue;
-          }
-          let ix = ix0;
-          for (let xo = 0; xo < ow; xo++) {
-            store<f32>(dst, ix >= 0 && ix < W ? load<f32>(row + (<usize>ix << 2)) : 0);
-            dst += 4;
-            ix += sw;
           }
         }
       }
@@ -63,53 +63,53 @@ export function unfold(x: usize, cols: usize, geo: usize, ld: i32): void {
   }
 }
 
-// x [C, H, W] += cols (rows `ld` apart) summed back to the positions they were read from.
-export function fold(cols: usize, x: usize, geo: usize, ld: i32): void {
+// x [batch, C, H, W] += cols [C*kh*kw, batch*outH*outW] summed back to the positions they were read
+// from, reading cols in order as unfold writes it.
+export function fold(cols: usize, x: usize, geo: usize, batch: i32): void {
   const C = load<i32>(geo), H = load<i32>(geo, 4), W = load<i32>(geo, 8);
   const kh = load<i32>(geo, 12), kw = load<i32>(geo, 16), sh = load<i32>(geo, 20), sw = load<i32>(geo, 24);
   const ph = load<i32>(geo, 28), pw = load<i32>(geo, 32), dh = load<i32>(geo, 36), dw = load<i32>(geo, 40);
   const oh = load<i32>(geo, 44), ow = load<i32>(geo, 48);
-  checkRange(x, <usize>C * <usize>H * <usize>W << 2);
-  let row = 0;
+  const planeBytes = <usize>H * <usize>W << 2, imageBytes = <usize>C * planeBytes;
+  checkRange(x, <usize>batch * imageBytes);
+  checkRange(cols, <usize>(C * kh * kw) * <usize>batch * <usize>(oh * ow) << 2);
+  let src = cols;
   for (let c = 0; c < C; c++) {
-    const plane = x + (<usize>c * <usize>H * <usize>W << 2);
     for (let ki = 0; ki < kh; ki++) {
       for (let kj = 0; kj < kw; kj++) {
-        let src = cols + (<usize>row * <usize>ld << 2);
-        row++;
-        for (let y = 0; y < oh; y++) {
-          const iy = y * sh - ph + ki * dh;
-          if (iy < 0 || iy >= H) {
+        const ix0 = kj * dw - pw;
+        const lo = min(max(-ix0, 0), ow), hi = max(min(W - ix0, ow), lo);
+        for (let n = 0; n < batch; n++) {
+          const plane = x + <usize>n * imageBytes + <usize>c * planeBytes;
+          for (let y = 0; y < oh; y++) {
+            const iy = y * sh - ph + ki * dh;
+            if (iy >= 0 && iy < H) {
+              const row = plane + (<usize>iy * <usize>W << 2);
+              if (sw == 1) {
+                // unit stride: one contiguous run to accumulate, vector body + scalar tail
+                const d = row + (<usize>(ix0 + lo) << 2), s = src + (<usize>lo << 2);
+                const len = hi - lo;
+                let i = 0;
+                for (; i + 4 <= len; i += 4) {
+                  const o = <usize>i << 2;
+                  v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+                }
+                for (; i < len; i++) {
+                  const o = <usize>i << 2;
+                  store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
+                }
+              } else {
+                let ix = ix0;
+                for (let xo = 0; xo < ow; xo++) {
+                  if (ix >= 0 && ix < W) {
+                    const p = row + (<usize>ix << 2);
+                    store<f32>(p, load<f32>(p) + load<f32>(src + (<usize>xo << 2)));
+                  }
+                  ix += sw;
+                }
+              }
+            }
             src += <usize>ow << 2;
-            continue;
-          }
-          const row = plane + (<usize>iy * <usize>W << 2);
-          const ix0 = kj * dw - pw;
-          if (sw == 1) {
-            // unit stride: one contiguous run to accumulate, vector body + scalar tail
-            const lo = min(max(-ix0, 0), ow), hi = max(min(W - ix0, ow), lo);
-            const d = row + (<usize>(ix0 + lo) << 2), s = src + (<usize>lo << 2);
-            const n = hi - lo;
-            let i = 0;
-            for (; i + 4 <= n; i += 4) {
-              const o = <usize>i << 2;
-              v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
-            }
-            for (; i < n; i++) {
-              const o = <usize>i << 2;
-              store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
-            }
-            src += <usize>ow << 2;
-            continue;
-          }
-          let ix = ix0;
-          for (let xo = 0; xo < ow; xo++) {
-            if (ix >= 0 && ix < W) {
-              const p = row + (<usize>ix << 2);
-              store<f32>(p, load<f32>(p) + load<f32>(src));
-            }
-            src += 4;
-            ix += sw;
           }
         }
       }

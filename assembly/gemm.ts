@@ -57,7 +57,24 @@ function packA(a: usize, rsA: i32, csA: i32, i0: i32, p0: i32, mc: i32, kc: i32,
 // Pack rows [p0, p0+kc) x cols [j0, j0+nc) of B into NR-column panels.
 function packB(b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
   const rowStep = <usize>rsB << 2, colStep = <usize>csB << 2;
-  for (let jp = 0; jp < nc; jp += NR) {
+  let jp = 0;
+  if (csB == 1) {
+    // contiguous rows: two panels at a time, so each 64-byte line of B is read once whole (rows a
+    // power of two apart share a cache set, and a line's second half would be gone by the next panel)
+    const panelBytes = <usize>(NR * kc) << 2;
+    for (; jp + 2 * NR <= nc; jp += 2 * NR) {
+      let src = b + ((<usize>p0 * <usize>rsB + <usize>(j0 + jp)) << 2);
+      for (let k = 0; k < kc; k++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        v128.store(dst + panelBytes, v128.load(src, 32));
+        v128.store(dst + panelBytes, v128.load(src, 48), 16);
+        src += rowStep; dst += NR << 2;
+      }
+      dst += panelBytes;
+    }
+  }
+  for (; jp < nc; jp += NR) {
     const cols = min(NR, nc - jp);
     let src = b + ((<usize>p0 * <usize>rsB + <usize>(j0 + jp) * <usize>csB) << 2);
     if (cols == NR && csB == 1) {
@@ -141,6 +158,15 @@ function packB(b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, kc: i32, nc: i32,
   return min(GEMM_KC, ((k + blocks - 1) / blocks + 3) & ~3);
 }
 
+// Whether kc rows `rowBytes` apart, read in place, stay in L1 (32 KB, 8 ways of 64-byte lines) next
+// to A and C: they fall into 4096 / max(gcd(rowBytes, 4096), 64) sets, so a power-of-two stride
+// (a convolution's columns: 4096 or 36864 floats) puts every row in one set and thrashes it.
+@inline function rowsSpreadOverL1(rowBytes: usize, kc: i32): bool {
+  const lowBit = rowBytes & (~rowBytes + 1); // gcd(rowBytes, 4096) for rowBytes not a multiple of 4096
+  const g: usize = lowBit == 0 || lowBit > 4096 ? 4096 : max<usize>(lowBit, 64);
+  return <usize>kc <= 6 * (4096 / g);
+}
+
 // Floats that B [k, n] takes packed whole (every KC x NC block, NR-column panels).
 export function gemm_packed_floats(k: i32, n: i32): i32 {
   let total = 0;
@@ -191,7 +217,7 @@ export function gemm_prepacked(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: 
   const kcStep = kcBlock(k);
   // B with contiguous rows feeding one row block of A is read in place: packing it would cost a
   // write and a read of all of B for panels that are used only once
-  const direct = !prepacked && csB == 1 && m <= GEMM_MC;
+  const direct = !prepacked && csB == 1 && m <= GEMM_MC && rowsSpreadOverL1(<usize>rsB << 2, kcStep);
   for (let jc = 0; jc < n; jc += GEMM_NC) {
     const nc = min(GEMM_NC, n - jc);
     for (let pc = 0; pc < k; pc += kcStep) {

@@ -1020,11 +1020,13 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
     }
 
     // [m, n, k]: empty, single, below/above the 4x8 tile, and crossing MC=64, KC=320 (K in 2 and 3
-    // equal blocks), NC=1024; m <= 64 reads a B with contiguous rows in place, edge columns packed
+    // equal blocks), NC=1024; m <= 64 reads a B with contiguous rows in place, edge columns packed,
+    // unless its rows are a power of two apart (n = 1024: packed); contiguous rows are packed two
+    // panels at a time, then one (n = 24), then the edge
     const SHAPES: [number, number, number][] = [
       [1, 1, 1], [0, 3, 4], [3, 0, 4], [3, 4, 0], [5, 7, 3], [5, 3, 7], [4, 8, 16], [3, 7, 9], [17, 33, 9], [17, 9, 33],
       [65, 257, 9], [65, 9, 257], [100, 3, 100], [100, 100, 3], [64, 8, 256], [33, 16, 513], [3, 1030, 5],
-      [64, 20, 641], [65, 20, 321], [8, 784, 520],
+      [64, 20, 641], [65, 20, 321], [8, 784, 520], [10, 1024, 25], [65, 24, 9],
     ];
     const COMBOS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 

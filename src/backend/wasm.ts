@@ -38,8 +38,8 @@ export interface KernelFunctions {
   rmsprop_step(p: Ptr, grad: Ptr, sq: Ptr, gavg: Ptr, buf: Ptr, n: number, lr: number, alpha: number, w: number,
     eps: number, weightDecay: number, momentum: number, maximize: number): void;
   adagrad_step(p: Ptr, grad: Ptr, sum: Ptr, n: number, clr: number, eps: number, weightDecay: number, maximize: number): void;
-  unfold(x: Ptr, cols: Ptr, geo: Ptr, ld: number): void;
-  fold(cols: Ptr, x: Ptr, geo: Ptr, ld: number): void;
+  unfold(x: Ptr, cols: Ptr, geo: Ptr, batch: number): void;
+  fold(cols: Ptr, x: Ptr, geo: Ptr, batch: number): void;
   max_pool2d(x: Ptr, out: Ptr, idx: Ptr, planes: number, geo: Ptr): void;
   adaptive_avg_pool2d(x: Ptr, out: Ptr, planes: number, H: number, W: number, oh: number, ow: number, adjoint: number): void;
   rnn_forward(mode: number, T: number, N: number, B: number, H: number, xw: Ptr, h0: Ptr, c0: Ptr, whh: Ptr, bhh: Ptr,

@@ -31,19 +31,16 @@ function im2col(x: Tensor, g: Geometry): Tensor {
   const src = dense(x);
   tick();
   const out = empty([rows, N * L]);
-  const inStride = g.C * g.H * g.W * 4;
-  if (out.numel() > 0) for (let n = 0; n < N; n++) K.unfold(ptr(src) + n * inStride, ptr(out) + n * L * 4, geoPtr(g), N * L);
+  if (out.numel() > 0) K.unfold(ptr(src), ptr(out), geoPtr(g), N);
   return record(out, 'Im2ColBackward0', [x], (grad) => [col2im(grad, g, N)]);
 }
 
 /** columns [C*kh*kw, N*oh*ow] -> [N, C, H, W], overlapping windows summed (the adjoint of im2col). */
 function col2im(cols: Tensor, g: Geometry, N: number): Tensor {
-  const L = g.oh * g.ow;
   const src = dense(cols);
   const out = zeros(N, g.C, g.H, g.W);
   tick();
-  const outStride = g.C * g.H * g.W * 4;
-  if (out.numel() > 0) for (let n = 0; n < N; n++) K.fold(ptr(src) + n * L * 4, ptr(out) + n * outStride, geoPtr(g), N * L);
+  if (out.numel() > 0) K.fold(ptr(src), ptr(out), geoPtr(g), N);
   return record(out, 'Col2ImBackward0', [cols], (grad) => [im2col(grad, g)]);
 }
 
