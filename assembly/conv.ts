@@ -1,11 +1,19 @@
 import { checkRange } from "./common";
 
-// Short runs (a conv row is often 10-30 floats) are copied and cleared with
+// Short runs (a conv row is often 10-30 floats) are copied, added and cleared with
 // plain loops: a bulk-memory call per row costs more than the row.
 @inline function copyRun(dst: usize, src: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
   for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+@inline function addRun(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(dst + (<usize>i << 2)) + load<f32>(src + (<usize>i << 2)));
 }
 @inline function zeroRun(dst: usize, n: i32): void {
   let i = 0;
@@ -22,50 +30,18 @@ import { checkRange } from "./common";
 // across the batch (image by image, the rows are a power of two apart and each image would write
 // a short piece of every one of them).
 export function unfold(x: usize, cols: usize, geo: usize, batch: i32): void {
-  const C = load<i32>(geo), H = load<i32>(geo, 4), W = load<i32>(geo, 8);
-  const kh = load<i32>(geo, 12), kw = load<i32>(geo, 16), sh = load<i32>(geo, 20), sw = load<i32>(geo, 24);
-  const ph = load<i32>(geo, 28), pw = load<i32>(geo, 32), dh = load<i32>(geo, 36), dw = load<i32>(geo, 40);
-  const oh = load<i32>(geo, 44), ow = load<i32>(geo, 48);
-  const planeBytes = <usize>H * <usize>W << 2, imageBytes = <usize>C * planeBytes;
-  checkRange(x, <usize>batch * imageBytes);
-  checkRange(cols, <usize>(C * kh * kw) * <usize>batch * <usize>(oh * ow) << 2);
-  let dst = cols;
-  for (let c = 0; c < C; c++) {
-    for (let ki = 0; ki < kh; ki++) {
-      for (let kj = 0; kj < kw; kj++) {
-        const ix0 = kj * dw - pw;
-        // unit stride: zeros left and right of one contiguous run
-        const lo = min(max(-ix0, 0), ow), hi = max(min(W - ix0, ow), lo);
-        for (let n = 0; n < batch; n++) {
-          const plane = x + <usize>n * imageBytes + <usize>c * planeBytes;
-          for (let y = 0; y < oh; y++) {
-            const iy = y * sh - ph + ki * dh;
-            if (iy < 0 || iy >= H) {
-              zeroRun(dst, ow);
-            } else if (sw == 1) {
-              const row = plane + (<usize>iy * <usize>W << 2);
-              zeroRun(dst, lo);
-              copyRun(dst + (<usize>lo << 2), row + (<usize>(ix0 + lo) << 2), hi - lo);
-              zeroRun(dst + (<usize>hi << 2), ow - hi);
-            } else {
-              const row = plane + (<usize>iy * <usize>W << 2);
-              let ix = ix0;
-              for (let xo = 0; xo < ow; xo++) {
-                store<f32>(dst + (<usize>xo << 2), ix >= 0 && ix < W ? load<f32>(row + (<usize>ix << 2)) : 0);
-                ix += sw;
-              }
-            }
-            dst += <usize>ow << 2;
-          }
-        }
-      }
-    }
-  }
+  walkWindows(x, cols, geo, batch, false);
 }
 
 // x [batch, C, H, W] += cols [C*kh*kw, batch*outH*outW] summed back to the positions they were read
-// from, reading cols in order as unfold writes it.
+// from, reading cols in the order unfold writes it.
 export function fold(cols: usize, x: usize, geo: usize, batch: i32): void {
+  walkWindows(x, cols, geo, batch, true);
+}
+
+// The one walk of unfold and its adjoint: every (channel, kernel offset) row of cols, across the
+// batch and the output rows, as runs of outW columns; `adjoint` adds the runs back into x.
+@inline function walkWindows(x: usize, cols: usize, geo: usize, batch: i32, adjoint: bool): void {
   const C = load<i32>(geo), H = load<i32>(geo, 4), W = load<i32>(geo, 8);
   const kh = load<i32>(geo, 12), kw = load<i32>(geo, 16), sh = load<i32>(geo, 20), sw = load<i32>(geo, 24);
   const ph = load<i32>(geo, 28), pw = load<i32>(geo, 32), dh = load<i32>(geo, 36), dw = load<i32>(geo, 40);
@@ -73,43 +49,43 @@ export function fold(cols: usize, x: usize, geo: usize, batch: i32): void {
   const planeBytes = <usize>H * <usize>W << 2, imageBytes = <usize>C * planeBytes;
   checkRange(x, <usize>batch * imageBytes);
   checkRange(cols, <usize>(C * kh * kw) * <usize>batch * <usize>(oh * ow) << 2);
-  let src = cols;
+  let run = cols;
   for (let c = 0; c < C; c++) {
     for (let ki = 0; ki < kh; ki++) {
       for (let kj = 0; kj < kw; kj++) {
         const ix0 = kj * dw - pw;
+        // unit stride: the columns [lo, hi) read one contiguous piece of an input row
         const lo = min(max(-ix0, 0), ow), hi = max(min(W - ix0, ow), lo);
         for (let n = 0; n < batch; n++) {
           const plane = x + <usize>n * imageBytes + <usize>c * planeBytes;
           for (let y = 0; y < oh; y++) {
             const iy = y * sh - ph + ki * dh;
-            if (iy >= 0 && iy < H) {
-              const row = plane + (<usize>iy * <usize>W << 2);
-              if (sw == 1) {
-                // unit stride: one contiguous run to accumulate, vector body + scalar tail
-                const d = row + (<usize>(ix0 + lo) << 2), s = src + (<usize>lo << 2);
-                const len = hi - lo;
-                let i = 0;
-                for (; i + 4 <= len; i += 4) {
-                  const o = <usize>i << 2;
-                  v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
-                }
-                for (; i < len; i++) {
-                  const o = <usize>i << 2;
-                  store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
-                }
+            const row = plane + (<usize>iy * <usize>W << 2);
+            if (iy < 0 || iy >= H) {
+              if (!adjoint) zeroRun(run, ow);
+            } else if (sw == 1) {
+              const piece = row + (<usize>(ix0 + lo) << 2), inRun = run + (<usize>lo << 2);
+              if (adjoint) {
+                addRun(piece, inRun, hi - lo);
               } else {
-                let ix = ix0;
-                for (let xo = 0; xo < ow; xo++) {
-                  if (ix >= 0 && ix < W) {
-                    const p = row + (<usize>ix << 2);
-                    store<f32>(p, load<f32>(p) + load<f32>(src + (<usize>xo << 2)));
-                  }
-                  ix += sw;
+                zeroRun(run, lo);
+                copyRun(inRun, piece, hi - lo);
+                zeroRun(run + (<usize>hi << 2), ow - hi);
+              }
+            } else {
+              let ix = ix0;
+              for (let xo = 0; xo < ow; xo++) {
+                const p = row + (<usize>ix << 2), q = run + (<usize>xo << 2);
+                const inside = ix >= 0 && ix < W;
+                if (adjoint) {
+                  if (inside) store<f32>(p, load<f32>(p) + load<f32>(q));
+                } else {
+                  store<f32>(q, inside ? load<f32>(p) : 0);
                 }
+                ix += sw;
               }
             }
-            src += <usize>ow << 2;
+            run += <usize>ow << 2;
           }
         }
       }

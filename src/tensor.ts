@@ -1,7 +1,7 @@
 // The Tensor: shape, strides and offset over a Storage (views share it),
 // a dtype, and the autograd fields. Op methods delegate to src/ops.
 import { type DType, isFloating, isIntegral, viewOf, parseDType, typeName } from './dtype.js';
-import { Storage, readBytes, disposeStorage, hostStorage, disposeSlot } from './backend/memory.js';
+import { Storage, readBytes, readElement, disposeStorage, hostStorage, disposeSlot } from './backend/memory.js';
 import type { Node } from './autograd/node.js';
 import * as ops from './ops/index.js';
 import * as autograd from './autograd/engine.js';
@@ -87,7 +87,7 @@ export class Tensor {
     if (this.numel() !== 1) {
       throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
-    return this.dataSync()[0];
+    return readElement(this.storage, this.offset, isIntegral(this.dtype));
   }
 
   tolist(): NestedArray {

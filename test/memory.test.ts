@@ -75,6 +75,19 @@ describe('memory', () => {
     torch.set_memory_budget(256 * 1024 * 1024);
   });
 
+  it('item() reads an element where it is: resident, written back (small and large), host-made', () => {
+    const big = torch.arange(0, 5000, { dtype: torch.float32 }), ints = torch.tensor([7, -3, 9], { dtype: torch.int32 });
+    const small = torch.tensor([1.5, -2.5, 3]);
+    big.add(0); ints.add(0); small.add(0); // make resident
+    expect([big.select(0, 4321).item(), ints.select(0, 1).item(), small.select(0, 1).item()]).toEqual([4321, -3, -2.5]);
+    torch.set_memory_budget(64 * 1024);
+    for (let i = 0; i < 50; i++) torch.ones(4096).mul(2); // pressure: writes all three back
+    const writtenBack = [big.select(0, 4321), ints.select(0, 1), small.select(0, 1)].map((t) => t.item());
+    torch.set_memory_budget(256 * 1024 * 1024);
+    expect(writtenBack).toEqual([4321, -3, -2.5]);
+    expect(torch.from_numpy(new Float32Array([0.25, -8]), [2]).select(0, 1).item()).toBe(-8); // host storage, never resident
+  });
+
   it('a tensor evicted and made resident again inside backward survives it', () => {
     const x = torch.rand(64, 8);
     const w = torch.rand(8, 4, { requires_grad: true });

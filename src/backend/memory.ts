@@ -365,6 +365,18 @@ export function readBytes(storage: Storage, offset = 0, count = storage.numel): 
   return new ArrayBuffer(end - begin);
 }
 
+const wordBits = new Int32Array(1), wordAsFloat = new Float32Array(wordBits.buffer);
+/** Element `index` of the storage as a float or an integer, without copying anything (item()). */
+export function readElement(storage: Storage, index: number, integral: boolean): number {
+  const slot = storage.slot;
+  if (storage.disposed) throw new Error('wasmtorch: this tensor was disposed (by dispose() or a torch.tidy scope) and cannot be used');
+  if (slot.ptr !== 0) return integral ? I32[(slot.ptr >> 2) + index] : F32[(slot.ptr >> 2) + index];
+  if (Array.isArray(slot.host)) wordBits[0] = slot.host[index];
+  else if (slot.host !== null) wordBits[0] = new Int32Array(slot.host, index * 4, 1)[0];
+  else return 0;
+  return integral ? wordBits[0] : wordAsFloat[0];
+}
+
 /** Frees the storage's block and host copy now; using it afterwards is an error. */
 export function disposeStorage(storage: Storage): void {
   disposeSlot(storage.slot);
