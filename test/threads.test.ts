@@ -2,7 +2,7 @@
 // memory must give exactly the single-threaded results.
 import { describe, it, expect, afterEach } from 'vitest';
 import * as torch from '../src/index.js';
-import { threadsAvailable } from '../src/backend/threads.js';
+import { threadsAvailable, threadStats } from '../src/backend/threads.js';
 
 const same = (a: torch.Tensor, b: torch.Tensor) => {
   const x = a.dataSync(), y = b.dataSync();
@@ -70,6 +70,35 @@ describe('threads', () => {
     };
     const [one, two] = both(2, train);
     one.forEach((p, i) => expect(same(p, two[i]), `parameter ${i}`).toBe(true));
+  });
+
+  it('optimizer updates of large parameters split by rows across threads and give the one-thread bits', () => {
+    const optimizers: [string, (ps: torch.Tensor[]) => torch.optim.Optimizer<object>][] = [
+      ['SGD nesterov', (ps) => new torch.optim.SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true, weight_decay: 0.01 })],
+      ['Adam amsgrad', (ps) => new torch.optim.Adam(ps, { lr: 0.01, amsgrad: true, weight_decay: 0.01 })],
+      ['AdamW', (ps) => new torch.optim.AdamW(ps, { lr: 0.01 })],
+      ['RMSprop centered', (ps) => new torch.optim.RMSprop(ps, { lr: 0.01, centered: true, momentum: 0.5 })],
+      ['Adagrad', (ps) => new torch.optim.Adagrad(ps, { lr: 0.1, lr_decay: 0.01 })],
+    ];
+    for (const [name, make] of optimizers) {
+      let workerJobs = 0;
+      const [one, two] = both(2, () => {
+        torch.manual_seed(4);
+        // 601 rows: parts of 304 and 297 rows; the bias stays on one thread
+        const w = torch.randn(601, 200).requires_grad_(), bias = torch.randn(601).requires_grad_();
+        const opt = make([w, bias]);
+        const jobs = threadStats().jobs;
+        for (let step = 0; step < 3; step++) {
+          opt.zero_grad();
+          w.mul(w).sum().add(bias.sin().sum()).backward();
+          opt.step();
+        }
+        workerJobs = threadStats().jobs - jobs;
+        return [w.detach().clone(), bias.detach().clone()];
+      });
+      expect(workerJobs, `${name}: a worker took part`).toBeGreaterThanOrEqual(3);
+      one.forEach((p, i) => expect(same(p, two[i]), `${name} parameter ${i}`).toBe(true));
+    }
   });
 
   it('a bad thread count is refused', () => {

@@ -1,9 +1,12 @@
 // Intra-op threads: workers that instantiate the same kernel module on the
 // same shared WebAssembly.Memory, so a large GEMM is split by columns (or
-// rows) across them with no copies. Each worker waits on its own control
-// block (Atomics.wait); the calling thread runs its own share, then waits for
-// the others. Splitting never cuts the k dimension, so every element is
-// summed in the same order as on one thread: results are bit-identical.
+// rows) across them with no copies, and so is an optimizer's update of a
+// large parameter (by rows, as the GEMMs that read it split it: each thread
+// then finds the weights it updated in its own cache). Each worker waits on
+// its own control block (Atomics.wait); the calling thread runs its own
+// share, then waits for the others. Splitting never cuts the k dimension, so
+// every element is summed in the same order as on one thread: results are
+// bit-identical.
 // Node: worker_threads, started synchronously. Browsers (cross-origin
 // isolated pages, where the kernels get shared memory): Web Workers, which
 // start asynchronously and take work once ready; a page's main thread, which
@@ -12,19 +15,25 @@ import { kernels, K, shared, nodeWorkerThreads, activeKernels } from './wasm.js'
 import { staticBlock } from './memory.js';
 
 interface WorkerHandle {
-  ctrl: Int32Array; // [generation, ready, done generation, error, ..., args from ARGS]
+  ctrl: Int32Array; // [generation, ready, done generation, error, kernel, argument count, build]
+  args: Float64Array; // the kernel's arguments (pointers, sizes and f32 scalars are all exact as doubles)
   scratch: number;
 }
-const GEN = 0, READY = 1, DONE = 2, ERROR = 3, ARGS = 8, CTRL_INTS = 32;
+const GEN = 0, READY = 1, DONE = 2, ERROR = 3, KERNEL = 4, NARGS = 5, BUILD = 6, ARGS_BYTE = 64, MAX_ARGS = 16;
 const SPIN_MS = 2;
+// the kernels a worker runs a part of, by index
+const SHARED_KERNELS = ['gemm', 'sgd_step', 'adam_step', 'rmsprop_step', 'adagrad_step'] as const;
+type SharedKernel = typeof SHARED_KERNELS[number];
 
-// The worker's loop, once it has the modules, memory and control block: run gemm jobs forever, each
-// with the build the calling thread uses (the relaxed one when a job's last argument says so).
+// The worker's loop, once it has the modules, memory and control block: run its part of each job, with the
+// build the calling thread uses (the relaxed one when the job says so).
 const WORKER_LOOP = `
 function serve(module, relaxed, memory, ctrl) {
   const env = { memory, abort() { throw new Error('kernel assertion failed'); } };
   const builds = [new WebAssembly.Instance(module, { env }).exports];
   if (relaxed) builds.push(new WebAssembly.Instance(relaxed, { env }).exports);
+  const names = ${JSON.stringify(SHARED_KERNELS)};
+  const args = new Float64Array(ctrl.buffer, ${ARGS_BYTE}, ${MAX_ARGS});
   let seen = 0;
   Atomics.store(ctrl, ${READY}, 1);
   Atomics.notify(ctrl, ${READY});
@@ -35,9 +44,8 @@ function serve(module, relaxed, memory, ctrl) {
     while (Atomics.load(ctrl, ${GEN}) === seen && performance.now() < until) {}
     Atomics.wait(ctrl, ${GEN}, seen);
     seen = Atomics.load(ctrl, ${GEN});
-    const a = ctrl, o = ${ARGS};
     try {
-      builds[a[o + 13]].gemm(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8], a[o + 9], a[o + 10], a[o + 11], a[o + 12]);
+      builds[ctrl[${BUILD}]][names[ctrl[${KERNEL}]]](...args.subarray(0, ctrl[${NARGS}]));
     } catch (e) {
       Atomics.store(ctrl, ${ERROR}, 1);
     }
@@ -79,7 +87,8 @@ export function threadsAvailable(): boolean {
 }
 
 function startWorker(): WorkerHandle {
-  const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
+  const buffer = new SharedArrayBuffer(ARGS_BYTE + MAX_ARGS * 8);
+  const ctrl = new Int32Array(buffer, 0, ARGS_BYTE / 4), args = new Float64Array(buffer, ARGS_BYTE, MAX_ARGS);
   const scratch = staticBlock(kernels.codes.GEMM_SCRATCH_BYTES);
   const modules = { module: kernels.module, relaxed: kernels.relaxed?.module, memory: kernels.memory, ctrl };
   const NodeWorker = nodeWorker();
@@ -96,7 +105,7 @@ function startWorker(): WorkerHandle {
     const url = g.URL!.createObjectURL!(new g.Blob!([WEB_WORKER], { type: 'text/javascript' }));
     new (webWorker()!)(url).postMessage(modules);
   }
-  return { ctrl, scratch };
+  return { ctrl, args, scratch };
 }
 
 /** torch.set_num_threads(n): threads used by large GEMMs (and so by linear and conv layers). */
@@ -126,12 +135,24 @@ export function gemm(m: number, n: number, k: number, a: number, rsA: number, cs
     K.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
     return;
   }
-  const ready = pool.filter((w) => Atomics.load(w.ctrl, READY) === 1).slice(0, threads - 1);
   const byCols = n >= m;
   const extent = byCols ? n : m, unit = byCols ? 8 : 4;
+  runParts('gemm', extent, unit, (from, len, scratchOf) => byCols
+    ? [m, len, k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, beta, scratchOf]
+    : [len, n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, beta, scratchOf], scratch);
+}
+
+/**
+ * Runs kernel `name` over [0, extent) cut into one part per ready thread, in multiples of `unit`: the caller
+ * takes the first part, each worker one of the rest; `args(from, len, scratch)` gives a part's arguments.
+ */
+function runParts(name: SharedKernel, extent: number, unit: number, args: (from: number, len: number, scratch: number) => number[],
+  scratch: number): void {
+  const ready = pool.filter((w) => Atomics.load(w.ctrl, READY) === 1).slice(0, threads - 1);
   const parts = Math.min(1 + ready.length, Math.floor(extent / unit));
+  const kernel = K[name] as (...a: number[]) => void;
   if (parts < 2) {
-    K.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
+    kernel(...args(0, extent, scratch));
     return;
   }
   const chunk = Math.ceil(extent / parts / unit) * unit;
@@ -141,17 +162,16 @@ export function gemm(m: number, n: number, k: number, a: number, rsA: number, cs
     const from = p * chunk, len = Math.min(chunk, extent - from);
     if (len <= 0) break;
     const w = ready[p - 1];
-    const args = byCols
-      ? [m, len, k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, beta, w.scratch, build]
-      : [len, n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, beta, w.scratch, build];
-    w.ctrl.set(args, ARGS);
+    const a = args(from, len, w.scratch);
+    w.args.set(a);
+    w.ctrl[KERNEL] = SHARED_KERNELS.indexOf(name);
+    w.ctrl[NARGS] = a.length;
+    w.ctrl[BUILD] = build;
     Atomics.add(w.ctrl, GEN, 1);
     Atomics.notify(w.ctrl, GEN);
     started.push(w);
   }
-  const first = Math.min(chunk, extent);
-  if (byCols) K.gemm(m, first, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
-  else K.gemm(first, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
+  kernel(...args(0, Math.min(chunk, extent), scratch));
   let failed = false;
   for (const w of started) {
     const gen = Atomics.load(w.ctrl, GEN);
@@ -160,7 +180,25 @@ export function gemm(m: number, n: number, k: number, a: number, rsA: number, cs
     }
     if (Atomics.exchange(w.ctrl, ERROR, 0) !== 0) failed = true;
   }
-  if (failed) throw new Error('wasmtorch: a GEMM failed on a worker thread');
+  if (failed) throw new Error(`wasmtorch: ${name} failed on a worker thread`);
+}
+
+// Below this many elements an optimizer update stays on one thread.
+const MIN_PARALLEL_ELEMENTS = 1 << 16;
+
+/**
+ * An optimizer kernel, `name(...tensors, numel, ...scalars)`, over a parameter of `rows` rows: split by rows
+ * as its GEMMs split it (in multiples of 8), so that each thread updates the weights it reads in the next
+ * forward GEMM. Elementwise, so the same bits on any split. A tensor address of 0 means none.
+ */
+export function optimizerStep(name: Exclude<SharedKernel, 'gemm'>, rows: number, tensors: number[], numel: number,
+  scalars: number[]): void {
+  if (threads === 1 || numel < MIN_PARALLEL_ELEMENTS || numel % rows !== 0) {
+    (K[name] as (...a: number[]) => void)(...tensors, numel, ...scalars);
+    return;
+  }
+  const rowLen = numel / rows;
+  runParts(name, rows, 8, (from, len) => [...tensors.map((t) => (t === 0 ? 0 : t + from * rowLen * 4)), len * rowLen, ...scalars], 0);
 }
 
 /** Workers ready and GEMM parts they have run (for tests: did another thread take part?). */

@@ -5,6 +5,11 @@ import { zeros_like } from '../ops/creation.js';
 import { shapeStr } from '../ops/core.js';
 import { no_grad } from '../autograd/engine.js';
 
+/** A parameter's rows (its first dimension): optimizer updates split across threads by rows, as GEMMs split weights. */
+export function rowsOf(p: Tensor): number {
+  return p.dim() > 0 ? p.shape[0] : 1;
+}
+
 export type ParamGroup = { params: Tensor[] } & Record<string, unknown>;
 export type Params = Tensor[] | Iterable<Tensor> | ParamGroup[];
 export interface OptimizerStateDict {

@@ -1,8 +1,9 @@
 // torch.optim.SGD: one fused wasm pass per parameter (weight decay, momentum,
 // dampening, nesterov, maximize).
 import { Tensor } from '../tensor.js';
-import { Optimizer, type Params, type ParamGroup } from './optimizer.js';
-import { K, tick, ptr } from '../ops/core.js';
+import { Optimizer, rowsOf, type Params, type ParamGroup } from './optimizer.js';
+import { tick, ptr } from '../ops/core.js';
+import { optimizerStep } from '../backend/threads.js';
 
 export interface SGDOptions {
   lr?: number;
@@ -44,8 +45,8 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
       buf = state.momentum_buffer as Tensor;
     }
     tick();
-    K.sgd_step(ptr(p), ptr(grad), buf ? ptr(buf) : 0, p.numel(), g.lr, g.momentum, g.dampening, g.weight_decay,
-      g.nesterov ? 1 : 0, g.maximize ? 1 : 0, first);
+    optimizerStep('sgd_step', rowsOf(p), [ptr(p), ptr(grad), buf ? ptr(buf) : 0], p.numel(),
+      [g.lr, g.momentum, g.dampening, g.weight_decay, g.nesterov ? 1 : 0, g.maximize ? 1 : 0, first]);
     p.storage.version++;
     if (buf) buf.storage.version++;
   }
