@@ -187,18 +187,22 @@ function runParts(name: SharedKernel, extent: number, unit: number, args: (from:
 const MIN_PARALLEL_ELEMENTS = 1 << 16;
 
 /**
- * An optimizer kernel, `name(...tensors, numel, ...scalars)`, over a parameter of `rows` rows: split by rows
- * as its GEMMs split it (in multiples of 8), so that each thread updates the weights it reads in the next
- * forward GEMM. Elementwise, so the same bits on any split. A tensor address of 0 means none.
+ * An optimizer kernel over a parameter of `rows` rows, `args` in the kernel's order: `tensors` addresses (0 for
+ * none), the element count, then scalars. Large parameters are split by rows as the GEMMs that read them split
+ * them (in multiples of 8), so that each thread updates the weights it reads in the next forward GEMM.
+ * Elementwise, so the same bits on any split.
  */
-export function optimizerStep(name: Exclude<SharedKernel, 'gemm'>, rows: number, tensors: number[], numel: number,
-  scalars: number[]): void {
+export function optimizerStep(name: Exclude<SharedKernel, 'gemm'>, rows: number, tensors: number, args: number[]): void {
+  const numel = args[tensors];
   if (threads === 1 || numel < MIN_PARALLEL_ELEMENTS || numel % rows !== 0) {
-    (K[name] as (...a: number[]) => void)(...tensors, numel, ...scalars);
+    // positional, not spread: a spread call into wasm costs several times the call (the seed makes 1000 a run)
+    const a = args, f = K[name] as (...x: number[]) => void;
+    f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
     return;
   }
   const rowLen = numel / rows;
-  runParts(name, rows, 8, (from, len) => [...tensors.map((t) => (t === 0 ? 0 : t + from * rowLen * 4)), len * rowLen, ...scalars], 0);
+  runParts(name, rows, 8, (from, len) => args.map((v, i) =>
+    (i < tensors ? (v === 0 ? 0 : v + from * rowLen * 4) : i === tensors ? len * rowLen : v)), 0);
 }
 
 /** Workers ready and GEMM parts they have run (for tests: did another thread take part?). */

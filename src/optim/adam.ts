@@ -52,9 +52,9 @@ export class Adam extends Optimizer<Required<AdamOptions>> {
     const m = s.exp_avg as Tensor, v = s.exp_avg_sq as Tensor;
     const vmax = g.amsgrad ? (s.max_exp_avg_sq as Tensor) : null;
     tick();
-    optimizerStep('adam_step', rowsOf(p), [ptr(p), ptr(grad), ptr(m), ptr(v), vmax ? ptr(vmax) : 0], p.numel(),
-      [g.lr / bc1, Math.sqrt(bc2), 1 - beta1, beta2, 1 - beta2, g.eps, this.decoupled ? 0 : g.weight_decay,
-        this.decoupled ? 1 - g.lr * g.weight_decay : 1, g.maximize ? 1 : 0]);
+    optimizerStep('adam_step', rowsOf(p), 5, [ptr(p), ptr(grad), ptr(m), ptr(v), vmax ? ptr(vmax) : 0, p.numel(),
+      g.lr / bc1, Math.sqrt(bc2), 1 - beta1, beta2, 1 - beta2, g.eps, this.decoupled ? 0 : g.weight_decay,
+      this.decoupled ? 1 - g.lr * g.weight_decay : 1, g.maximize ? 1 : 0]);
     for (const t of [p, m, v, vmax]) if (t) t.storage.version++;
   }
 }

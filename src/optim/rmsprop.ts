@@ -47,8 +47,8 @@ export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
     const ga = g.centered ? (s.grad_avg as Tensor) : null;
     const buf = g.momentum > 0 ? (s.momentum_buffer as Tensor) : null;
     tick();
-    optimizerStep('rmsprop_step', rowsOf(p), [ptr(p), ptr(grad), ptr(sq), ga ? ptr(ga) : 0, buf ? ptr(buf) : 0], p.numel(),
-      [g.lr, g.alpha, 1 - g.alpha, g.eps, g.weight_decay, g.momentum, g.maximize ? 1 : 0]);
+    optimizerStep('rmsprop_step', rowsOf(p), 5, [ptr(p), ptr(grad), ptr(sq), ga ? ptr(ga) : 0, buf ? ptr(buf) : 0, p.numel(),
+      g.lr, g.alpha, 1 - g.alpha, g.eps, g.weight_decay, g.momentum, g.maximize ? 1 : 0]);
     for (const t of [p, sq, ga, buf]) if (t) t.storage.version++;
   }
 }
@@ -91,8 +91,8 @@ export class Adagrad extends Optimizer<Required<AdagradOptions>> {
     s.step = step;
     const sum = s.sum as Tensor;
     tick();
-    optimizerStep('adagrad_step', rowsOf(p), [ptr(p), ptr(grad), ptr(sum)], p.numel(),
-      [g.lr / (1 + (step - 1) * g.lr_decay), g.eps, g.weight_decay, g.maximize ? 1 : 0]);
+    optimizerStep('adagrad_step', rowsOf(p), 3, [ptr(p), ptr(grad), ptr(sum), p.numel(),
+      g.lr / (1 + (step - 1) * g.lr_decay), g.eps, g.weight_decay, g.maximize ? 1 : 0]);
     p.storage.version++;
     sum.storage.version++;
   }

@@ -45,8 +45,8 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
       buf = state.momentum_buffer as Tensor;
     }
     tick();
-    optimizerStep('sgd_step', rowsOf(p), [ptr(p), ptr(grad), buf ? ptr(buf) : 0], p.numel(),
-      [g.lr, g.momentum, g.dampening, g.weight_decay, g.nesterov ? 1 : 0, g.maximize ? 1 : 0, first]);
+    optimizerStep('sgd_step', rowsOf(p), 3, [ptr(p), ptr(grad), buf ? ptr(buf) : 0, p.numel(),
+      g.lr, g.momentum, g.dampening, g.weight_decay, g.nesterov ? 1 : 0, g.maximize ? 1 : 0, first]);
     p.storage.version++;
     if (buf) buf.storage.version++;
   }
