@@ -189,8 +189,16 @@ export function gemm_pack_b(b: usize, rsB: i32, csB: i32, k: i32, n: i32, dst: u
   }
 }
 
+// C = A @ B, or with beta = 1 C += A @ B, or with a bias (n floats; 0 for none) C = bias + A @ B: each
+// thread of a split GEMM writes the bias into its own part of C, where its GEMM then finds it.
 export function gemm(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32,
-  c: usize, ldc: i32, beta: i32, scratch: usize): void {
+  c: usize, ldc: i32, beta: i32, scratch: usize, bias: usize): void {
+  if (bias != 0 && m > 0 && n > 0) {
+    checkRange(c, (<usize>(m - 1) * <usize>ldc + <usize>n) << 2);
+    checkRange(bias, <usize>n << 2);
+    for (let i = 0; i < m; i++) memory.copy(c + (<usize>i * <usize>ldc << 2), bias, <usize>n << 2);
+    beta = 1;
+  }
   gemmBlocked(false, m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
 }
 

@@ -981,6 +981,8 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       padB: number;
       padC: number;
       seed: number;
+      /** C = bias + A @ B (C is not read) */
+      bias?: boolean;
     }
     let scratch = 0;
     const withScratch = () => {
@@ -991,18 +993,19 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
 
     /** C = A @ B (+ C) with A [m,k] and B [k,n] stored plain or transposed, with padded leading dims. */
     function checkGemm(c: GemmCase): void {
-      const { m, n, k, transA, transB, beta, padA, padB, padC, seed } = c;
+      const { m, n, k, transA, transB, beta, padA, padB, padC, seed, bias = false } = c;
       // A[i][p] at i*rsA + p*csA; B[p][j] at p*rsB + j*csB
       const [rsA, csA, lenA] = transA ? [1, m + padA, k * (m + padA)] : [k + padA, 1, m * (k + padA)];
       const [rsB, csB, lenB] = transB ? [1, k + padB, n * (k + padB)] : [n + padB, 1, k * (n + padB)];
       const ldc = n + padC;
       const A = randomF32(lenA, seed), B = randomF32(lenB, seed + 1);
       const C0 = beta ? randomF32(m * ldc, seed + 2) : new Float32Array(m * ldc).fill(NaN); // beta 0 must not read C
+      const bv = randomF32(n, seed + 3);
       const want = Float64Array.from(C0);
       const scale = new Float64Array(m * ldc);
       for (let i = 0; i < m; i++)
         for (let j = 0; j < n; j++) {
-          let s = beta ? C0[i * ldc + j] : 0, sa = Math.abs(s);
+          let s = bias ? bv[j] : beta ? C0[i * ldc + j] : 0, sa = Math.abs(s);
           for (let p = 0; p < k; p++) {
             const v = A[i * rsA + p * csA] * B[p * rsB + j * csB];
             s += v;
@@ -1012,8 +1015,8 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
           scale[i * ldc + j] = sa;
         }
       const pc = h.putF32(C0, seed % 2);
-      K.gemm(m, n, k, h.putF32(A, seed % 3), rsA, csA, h.putF32(B), rsB, csB, pc, ldc, beta, scratch);
-      const what = `gemm m=${m} n=${n} k=${k} transA=${transA} transB=${transB} beta=${beta} pads=${[padA, padB, padC]}`;
+      K.gemm(m, n, k, h.putF32(A, seed % 3), rsA, csA, h.putF32(B), rsB, csB, pc, ldc, beta, scratch, bias ? h.putF32(bv) : 0);
+      const what = `gemm m=${m} n=${n} k=${k} transA=${transA} transB=${transB} beta=${beta} bias=${bias} pads=${[padA, padB, padC]}`;
       // f32 accumulation over k terms: k * eps * sum |a b| (pads of C must keep their NaN/values exactly)
       expectClose(h.getF32(pc, m * ldc), want, (t) => ({ atol: (k + 2) * 2 ** -23 * scale[t] }), what);
       expectGuardsIntact(what);
@@ -1035,6 +1038,13 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       for (const [m, n, k] of SHAPES)
         for (const beta of [0, 1] as const)
           checkGemm({ m, n, k, transA, transB, beta, padA: 0, padB: 0, padC: 0, seed: m + 3 * n + 7 * k + beta });
+    });
+
+    it('with a bias: C = bias + A @ B, C not read, its padding untouched', () => {
+      withScratch();
+      for (const [m, n, k] of SHAPES)
+        for (const [transA, transB] of COMBOS)
+          checkGemm({ m, n, k, transA, transB, beta: 0, padA: 0, padB: 1, padC: 3, seed: m + n + k, bias: true });
     });
 
     it('gemm_prepacked with gemm_pack_b\'s B gives gemm\'s result bit for bit, across the block edges', () => {

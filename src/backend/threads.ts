@@ -108,7 +108,7 @@ function startWorker(): WorkerHandle {
   return { ctrl, args, scratch };
 }
 
-/** torch.set_num_threads(n): threads used by large GEMMs (and so by linear and conv layers). */
+/** torch.set_num_threads(n): threads used by large GEMMs (and so by linear and conv layers) and optimizer updates. */
 export function set_num_threads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`set_num_threads expects a positive integer, but got ${n}`);
   threads = threadsAvailable() ? n : 1;
@@ -129,17 +129,17 @@ const MIN_PARALLEL_MACS = 1 << 20;
  * rows in multiples of 4.
  */
 export function gemm(m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number,
-  csB: number, c: number, ldc: number, beta: number, scratch: number): void {
+  csB: number, c: number, ldc: number, beta: number, scratch: number, bias = 0): void {
   // one thread, or too small to share: no worker lookup on this path (every GEMM takes it by default)
   if (threads === 1 || m * n * k < MIN_PARALLEL_MACS) {
-    K.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
+    K.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch, bias);
     return;
   }
   const byCols = n >= m;
   const extent = byCols ? n : m, unit = byCols ? 8 : 4;
   runParts('gemm', extent, unit, (from, len, scratchOf) => byCols
-    ? [m, len, k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, beta, scratchOf]
-    : [len, n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, beta, scratchOf], scratch);
+    ? [m, len, k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, beta, scratchOf, bias === 0 ? 0 : bias + from * 4]
+    : [len, n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, beta, scratchOf, bias], scratch);
 }
 
 /**

@@ -30,7 +30,7 @@ export interface KernelFunctions {
   gather(src: Ptr, idx: Ptr, out: Ptr, outer: number, size: number, inner: number, n: number): number;
   scatter_add(dst: Ptr, idx: Ptr, src: Ptr, outer: number, size: number, inner: number, n: number): number;
   gemm(m: number, n: number, k: number, a: Ptr, rsA: number, csA: number, b: Ptr, rsB: number, csB: number,
-    c: Ptr, ldc: number, beta: number, scratch: Ptr): void;
+    c: Ptr, ldc: number, beta: number, scratch: Ptr, bias?: Ptr): void;
   sgd_step(p: Ptr, grad: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number,
     weightDecay: number, nesterov: number, maximize: number, firstStep: number): void;
   adam_step(p: Ptr, grad: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, stepSize: number, bc2Sqrt: number, w1: number,

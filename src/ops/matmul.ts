@@ -3,7 +3,7 @@
 // B^T) cost no copy.
 import { Tensor, numelOf } from '../tensor.js';
 import { record } from '../autograd/engine.js';
-import { tick, empty, ptr, gemmScratch, broadcastShapes, checkFloat, composite, copyInto } from './core.js';
+import { tick, empty, ptr, gemmScratch, broadcastShapes, checkFloat, composite, dense } from './core.js';
 import { sum } from './reduce.js';
 import { unsqueeze, squeeze, transpose, reshape } from './shape.js';
 import { add } from './elementwise.js';
@@ -169,8 +169,9 @@ function linear2(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
   tick();
   const y = empty([M, O], 'float32');
   if (y.numel() > 0) {
-    if (b) copyInto(y, b);
-    gemm(M, O, I, ptr(x), x._strides[0], x._strides[1], ptr(w), w._strides[1], w._strides[0], ptr(y), O, b ? 1 : 0, gemmScratch);
+    // the bias is written into y by the GEMM (by each thread into its own part)
+    const bias = b ? ptr(dense(b)) : 0;
+    gemm(M, O, I, ptr(x), x._strides[0], x._strides[1], ptr(w), w._strides[1], w._strides[0], ptr(y), O, 0, gemmScratch, bias);
   }
   return record(y, b ? 'AddmmBackward0' : 'MmBackward0', [x, w, b], (g, needs) => [
     needs[0] ? matmul(g, w) : null,
