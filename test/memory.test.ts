@@ -166,6 +166,20 @@ describe('memory', () => {
     torch.set_memory_budget(256 * 1024 * 1024);
   });
 
+  it('a long synchronous loop of small ops does not grow the JS heap either', () => {
+    const gc = (globalThis as { gc?: () => void }).gc!;
+    const x = torch.tensor([1, 2, 3]);
+    const loop = (n: number) => { for (let i = 0; i < n; i++) x.add(i); }; // results dropped, written back when evicted
+    loop(100_000); // the cache is full: from here on every result is written back once
+    gc();
+    const before = process.memoryUsage().heapUsed, writeBacks = torch.memory().write_backs;
+    loop(300_000);
+    gc(); // the same job: no FinalizationRegistry callback has run
+    expect(torch.memory().write_backs - writeBacks).toBeGreaterThan(200_000);
+    // nothing per written-back small tensor may stay reachable (a registry cell each would be ~10 MB here)
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(3 * 1024 * 1024);
+  });
+
   it('tensors of ever-changing sizes do not grow linear memory past the budget\'s reach', () => {
     torch.set_memory_budget(4 * 1024 * 1024);
     for (let i = 0; i < 50; i++) torch.ones(1000 + 37 * i).mul(2); // warm up

@@ -223,9 +223,11 @@ const hostFinalizer = new FinalizationRegistry<number>((bytes) => {
 
 function dropHost(slot: Slot): void {
   if (slot.host === null) return;
-  hostBytes -= slot.bytes;
+  if (!Array.isArray(slot.host)) {
+    hostBytes -= slot.bytes;
+    hostFinalizer.unregister(slot);
+  }
   slot.host = null;
-  hostFinalizer.unregister(slot);
 }
 
 function releaseSlot(slot: Slot): void {
@@ -250,9 +252,11 @@ function writeBack(slot: Slot): void {
     slot.host = host;
   } else {
     slot.host = copyOut(slot.ptr, slot.bytes);
+    // counted until collected; small copies are not: in a synchronous loop the registry's cells outlive
+    // their targets (its callbacks wait for the event loop), and one per small tensor would pile up
+    hostBytes += slot.bytes;
+    hostFinalizer.register(slot, slot.bytes, slot);
   }
-  hostBytes += slot.bytes;
-  hostFinalizer.register(slot, slot.bytes, slot);
   unwatch(slot);
   writeBacks++;
   resident.delete(slot);
@@ -430,7 +434,7 @@ export interface MemoryInfo {
   /** bytes of tensor data in WebAssembly memory (whole blocks) */
   resident_bytes: number;
   resident_blocks: number;
-  /** bytes written back to JS arrays and not yet known to be collected (known when the event loop runs finalizers) */
+  /** bytes of tensor data in JS memory (host-made tensors, blocks over 256 bytes written back) not yet known to be collected (known when the event loop runs finalizers) */
   host_bytes: number;
   write_backs: number;
   linear_memory_bytes: number;
