@@ -166,7 +166,7 @@ describe('memory', () => {
     torch.set_memory_budget(256 * 1024 * 1024);
   });
 
-  it('a long synchronous loop of small ops does not grow the JS heap either', () => {
+  it('long synchronous loops of small and large ops do not grow the JS heap either', () => {
     const gc = (globalThis as { gc?: () => void }).gc!;
     const x = torch.tensor([1, 2, 3]);
     const loop = (n: number) => { for (let i = 0; i < n; i++) x.add(i); }; // results dropped, written back when evicted
@@ -178,6 +178,17 @@ describe('memory', () => {
     expect(torch.memory().write_backs - writeBacks).toBeGreaterThan(200_000);
     // nothing per written-back small tensor may stay reachable (a registry cell each would be ~10 MB here)
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(3 * 1024 * 1024);
+    // the same for blocks large enough to be copied out as ArrayBuffers (4 KiB results, a 1 MiB budget)
+    torch.set_memory_budget(1 << 20);
+    const big = torch.rand(1024);
+    for (let i = 0; i < 20_000; i++) big.add(i);
+    gc();
+    const bigBefore = process.memoryUsage().heapUsed, bigWriteBacks = torch.memory().write_backs;
+    for (let i = 0; i < 100_000; i++) big.add(i);
+    gc();
+    torch.set_memory_budget(256 * 1024 * 1024);
+    expect(torch.memory().write_backs - bigWriteBacks).toBeGreaterThan(90_000);
+    expect(process.memoryUsage().heapUsed - bigBefore).toBeLessThan(3 * 1024 * 1024);
   });
 
   it('tensors of ever-changing sizes do not grow linear memory past the budget\'s reach', () => {

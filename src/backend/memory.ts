@@ -216,16 +216,28 @@ function unwatch(slot: Slot): void {
   finalizer.unregister(slot);
   slot.key = 0;
 }
-// host copies are ordinary garbage; this only keeps the host_bytes count honest
+// Host copies are ordinary garbage; a registry only keeps the host_bytes count honest. Its callbacks wait for
+// the event loop, so in a synchronous loop its cells outlive their targets: at most MAX_HOST_CELLS are kept
+// (about 1 MB), and host copies made past that are not counted until callbacks have run.
+const MAX_HOST_CELLS = 1 << 14;
+let hostCells = 0;
 const hostFinalizer = new FinalizationRegistry<number>((bytes) => {
   hostBytes -= bytes;
+  hostCells--;
 });
+
+function countHost(slot: Slot): void {
+  if (hostCells >= MAX_HOST_CELLS) return;
+  hostCells++;
+  hostBytes += slot.bytes;
+  hostFinalizer.register(slot, slot.bytes, slot);
+}
 
 function dropHost(slot: Slot): void {
   if (slot.host === null) return;
-  if (!Array.isArray(slot.host)) {
+  if (hostFinalizer.unregister(slot)) {
     hostBytes -= slot.bytes;
-    hostFinalizer.unregister(slot);
+    hostCells--;
   }
   slot.host = null;
 }
@@ -252,11 +264,8 @@ function writeBack(slot: Slot): void {
     slot.host = host;
   } else {
     slot.host = copyOut(slot.ptr, slot.bytes);
-    // counted until collected; small copies are not: in a synchronous loop the registry's cells outlive
-    // their targets (its callbacks wait for the event loop), and one per small tensor would pile up
-    hostBytes += slot.bytes;
-    hostFinalizer.register(slot, slot.bytes, slot);
   }
+  countHost(slot);
   unwatch(slot);
   writeBacks++;
   resident.delete(slot);
@@ -346,8 +355,7 @@ export function hostStorage(buffer: ArrayBuffer, numel: number): Storage {
   const s = new Storage(numel);
   if (numel > 0) {
     s.slot.host = buffer;
-    hostBytes += s.slot.bytes;
-    hostFinalizer.register(s.slot, s.slot.bytes, s.slot);
+    countHost(s.slot);
     for (const scope of scopes) scope.push(s.slot);
   }
   return s;
@@ -434,7 +442,7 @@ export interface MemoryInfo {
   /** bytes of tensor data in WebAssembly memory (whole blocks) */
   resident_bytes: number;
   resident_blocks: number;
-  /** bytes of tensor data in JS memory (host-made tensors, blocks over 256 bytes written back) not yet known to be collected (known when the event loop runs finalizers) */
+  /** bytes of tensor data in JS memory not yet known to be collected (known when the event loop runs finalizers; a loop that never yields stops adding after 16,384 host copies) */
   host_bytes: number;
   write_backs: number;
   linear_memory_bytes: number;
