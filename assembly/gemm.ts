@@ -118,7 +118,7 @@ function packB(b: usize, rsB: i32, csB: i32, p0: i32, j0: i32, kc: i32, nc: i32,
 }
 
 // c + a * b: one fused multiply-add in the relaxed-SIMD build (engines lower it to FMA where the
-// CPU has one: a third more GEMM throughput here), a multiply then an add otherwise
+// CPU has one; on Zen 4 a separate multiply and add are as fast), a multiply then an add otherwise
 @inline function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
@@ -193,26 +193,25 @@ export function gemm_pack_b(b: usize, rsB: i32, csB: i32, k: i32, n: i32, dst: u
 // thread of a split GEMM writes the bias into its own part of C, where its GEMM then finds it.
 export function gemm(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32,
   c: usize, ldc: i32, beta: i32, scratch: usize, bias: usize): void {
-  if (bias != 0 && m > 0 && n > 0) {
-    checkRange(c, (<usize>(m - 1) * <usize>ldc + <usize>n) << 2);
-    checkRange(bias, <usize>n << 2);
-    for (let i = 0; i < m; i++) memory.copy(c + (<usize>i * <usize>ldc << 2), bias, <usize>n << 2);
-    beta = 1;
-  }
-  gemmBlocked(false, m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch);
+  gemmBlocked(false, m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, beta, scratch, bias);
 }
 
 // C = A @ B (+ C) with B packed by gemm_pack_b; scratch needs only packed A and the edge tile.
 export function gemm_prepacked(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, packedB: usize,
   c: usize, ldc: i32, beta: i32, scratch: usize): void {
-  gemmBlocked(true, m, n, k, a, rsA, csA, packedB, 0, 0, c, ldc, beta, scratch);
+  gemmBlocked(true, m, n, k, a, rsA, csA, packedB, 0, 0, c, ldc, beta, scratch, 0);
 }
 
 @inline function gemmBlocked(prepacked: bool, m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32,
-  c: usize, ldc: i32, beta: i32, scratch: usize): void {
+  c: usize, ldc: i32, beta: i32, scratch: usize, bias: usize): void {
   checkRange(c, (<usize>(m - 1) * <usize>ldc + <usize>n) << 2);
   checkRange(scratch, prepacked ? <usize>(GEMM_MC * GEMM_KC + MR * NR) << 2 : <usize>GEMM_SCRATCH_BYTES);
   if (m <= 0 || n <= 0) return;
+  if (bias != 0) { // C starts as the bias in every row, then accumulates
+    checkRange(bias, <usize>n << 2);
+    for (let i = 0; i < m; i++) memory.copy(c + (<usize>i * <usize>ldc << 2), bias, <usize>n << 2);
+    beta = 1;
+  }
   if (k == 0) { // empty sum: C = 0 (or C unchanged)
     if (!beta) for (let i = 0; i < m; i++) memory.fill(c + (<usize>i * <usize>ldc << 2), 0, <usize>n << 2);
     return;

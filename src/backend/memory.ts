@@ -37,6 +37,8 @@ export class Slot {
   constructor(readonly bytes: number) {}
 }
 
+const DISPOSED = 'wasmtorch: this tensor was disposed (by dispose() or a torch.tidy scope) and cannot be used';
+
 let storageCount = 0;
 /** Storages created so far: a storage with a larger id was made after that point. */
 export function storageWatermark(): number {
@@ -337,7 +339,7 @@ export function ptrOf(storage: Storage): number {
     slot.tick = clock;
     return slot.ptr;
   }
-  if (slot.disposed) throw new Error('wasmtorch: this tensor was disposed (by dispose() or a torch.tidy scope) and cannot be used');
+  if (slot.disposed) throw new Error(DISPOSED);
   if (slot.bytes === 0) return 0;
   const host = slot.host;
   const ptr = allocBlock(slot);
@@ -369,7 +371,7 @@ function copyOut(ptr: number, bytes: number): ArrayBuffer {
 /** A copy of `count` elements from element `offset` of the storage, wherever they live. */
 export function readBytes(storage: Storage, offset = 0, count = storage.numel): ArrayBuffer {
   const slot = storage.slot;
-  if (storage.disposed) throw new Error('wasmtorch: this tensor was disposed (by dispose() or a torch.tidy scope) and cannot be used');
+  if (storage.disposed) throw new Error(DISPOSED);
   const begin = offset * 4, end = (offset + count) * 4;
   if (slot.ptr !== 0) return copyOut(slot.ptr + begin, end - begin);
   if (Array.isArray(slot.host)) return Int32Array.from(slot.host.slice(offset, offset + count)).buffer;
@@ -381,7 +383,7 @@ const wordBits = new Int32Array(1), wordAsFloat = new Float32Array(wordBits.buff
 /** Element `index` of the storage as a float or an integer, without copying anything (item()). */
 export function readElement(storage: Storage, index: number, integral: boolean): number {
   const slot = storage.slot;
-  if (storage.disposed) throw new Error('wasmtorch: this tensor was disposed (by dispose() or a torch.tidy scope) and cannot be used');
+  if (storage.disposed) throw new Error(DISPOSED);
   if (slot.ptr !== 0) return integral ? I32[(slot.ptr >> 2) + index] : F32[(slot.ptr >> 2) + index];
   if (Array.isArray(slot.host)) wordBits[0] = slot.host[index];
   else if (slot.host !== null) wordBits[0] = new Int32Array(slot.host, index * 4, 1)[0];
