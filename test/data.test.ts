@@ -1,11 +1,11 @@
 // torch.utils.data: datasets, DataLoader batching and PyTorch's shuffle
-// order, default_collate, random_split, and the CSV helpers on shared/data.
+// order, default_collate, random_split, and the CSV helpers on examples/data.
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import * as torch from '../src/index.js';
 import * as data from '../src/data/index.js';
 import { loadCsv, readText } from '../src/data/node.js';
-import { sharedDir, loadFixture, toTensor, allclose, type FixtureTensor } from './helpers/fixtures.js';
+import { dataDir, loadFixture, toTensor, allclose, type FixtureTensor } from './helpers/fixtures.js';
 
 const { nn, optim } = torch;
 const { DataLoader, TensorDataset, Subset, Dataset, random_split, default_collate } = data;
@@ -269,7 +269,7 @@ describe('CSV helpers', () => {
   });
 
   it('reads names_train.csv.gz: 13374 name,language rows, commas inside quotes kept', () => {
-    const rows = loadCsv(join(sharedDir, 'data', 'names_train.csv.gz'));
+    const rows = loadCsv(join(dataDir, 'names_train.csv.gz'));
     expect(rows.length).toBe(13374);
     expect(rows.every((r) => r.length === 2)).toBe(true);
     expect(rows[0]).toEqual(['Adsit', 'Czech']);
@@ -278,16 +278,16 @@ describe('CSV helpers', () => {
   });
 
   it('reads diabetes.csv.gz: 759 rows of 8 inputs and a label', () => {
-    const rows = loadCsv(join(sharedDir, 'data', 'diabetes.csv.gz')).map((r) => r.map(Number));
+    const rows = loadCsv(join(dataDir, 'diabetes.csv.gz')).map((r) => r.map(Number));
     expect(rows.length).toBe(759);
     expect(rows.every((r) => r.length === 9)).toBe(true);
     expect(rows[0]).toEqual([-0.294118, 0.487437, 0.180328, -0.292929, 0, 0.00149028, -0.53117, -0.0333333, 0]);
     expect(rows.reduce((s, r) => s + r[8], 0)).toBe(496);
-    expect(readText(join(sharedDir, 'data', 'diabetes.csv.gz')).split('\n')[1]).toBe('-0.882353,-0.145729,0.0819672,-0.414141,0,-0.207153,-0.766866,-0.666667,1');
+    expect(readText(join(dataDir, 'diabetes.csv.gz')).split('\n')[1]).toBe('-0.882353,-0.145729,0.0819672,-0.414141,0,-0.207153,-0.766866,-0.666667,1');
   });
 
   it('diabetes through TensorDataset and DataLoader(batch_size=32): 24 batches, the last of 23', () => {
-    const xy = torch.tensor(loadCsv(join(sharedDir, 'data', 'diabetes.csv.gz')).map((r) => r.map(Number)));
+    const xy = torch.tensor(loadCsv(join(dataDir, 'diabetes.csv.gz')).map((r) => r.map(Number)));
     const ds = new TensorDataset(xy.narrow(1, 0, 8), xy.narrow(1, 8, 1));
     const loader = new DataLoader(ds, { batch_size: 32, shuffle: true });
     expect(loader.len()).toBe(24);
@@ -311,7 +311,7 @@ describe('lecture 08 (training.json diabetes_minibatch) through the DataLoader',
     }
     const model = new Model();
     model.load_state_dict(Object.fromEntries(Object.entries(t.init_state_dict).map(([k, v]) => [k, toTensor(v)])));
-    const xy = torch.tensor(loadCsv(join(sharedDir, 'data', 'diabetes.csv.gz')).map((r) => r.map(Number)));
+    const xy = torch.tensor(loadCsv(join(dataDir, 'diabetes.csv.gz')).map((r) => r.map(Number)));
     const loader = new DataLoader(new TensorDataset(xy.narrow(1, 0, 8), xy.narrow(1, 8, 1)), { batch_size: t.hyper.batch_size, shuffle: false });
     const criterion = new nn.BCELoss();
     const optimizer = new optim.SGD(model.parameters(), { lr: t.hyper.lr });

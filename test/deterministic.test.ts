@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect, afterEach } from 'vitest';
 import * as torch from '../src/index.js';
-import { kernels, K } from '../src/backend/wasm.js';
+import { kernels, K, relaxedSimd, RELAXED_SIMD_PROBE } from '../src/backend/wasm.js';
 
 const relaxedValidates = WebAssembly.validate(readFileSync(new URL('../build/kernels.relaxed.wasm', import.meta.url)));
 
@@ -19,6 +19,22 @@ function referenceMatmul(A: Float32Array, B: Float32Array, m: number, k: number,
     }
   return C;
 }
+
+describe('the relaxed-SIMD probe (decides whether the relaxed build is fetched at all)', () => {
+  it('validates exactly where the relaxed build validates', () => {
+    expect(relaxedSimd).toBe(relaxedValidates);
+    expect(WebAssembly.validate(RELAXED_SIMD_PROBE)).toBe(relaxedValidates);
+    expect(kernels.relaxed !== undefined).toBe(relaxedValidates);
+  });
+
+  it('is a well-formed module apart from the relaxed instruction (the same bytes with a plain f32x4.mul validate)', () => {
+    const plain = RELAXED_SIMD_PROBE.slice();
+    // `local.get 2; f32x4.relaxed_madd` (0x20 0x02 0xfd 0x85 0x02) -> `f32x4.add; nop; nop` (0xfd 0xe4 0x01 0x01 0x01)
+    plain.set([0xfd, 0xe4, 0x01, 0x01, 0x01], RELAXED_SIMD_PROBE.length - 6);
+    expect(WebAssembly.validate(plain)).toBe(true);
+    expect(WebAssembly.validate(RELAXED_SIMD_PROBE.slice(0, -1))).toBe(false);
+  });
+});
 
 describe('use_deterministic_algorithms', () => {
   afterEach(() => {

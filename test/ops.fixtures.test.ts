@@ -1,4 +1,4 @@
-// Every case of ../shared/fixtures/ops.json through the public API: outputs,
+// Every case of test/fixtures/ops.json through the public API: outputs,
 // and the input gradients of sum(outputs * grad_outputs). The per-case logic
 // lives in test/fixtures/ops_cases.js, which the browser runner
 // (test/browser/fixtures-runner.js) shares.

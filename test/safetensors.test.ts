@@ -9,7 +9,7 @@ import * as torch from '../src/index.js';
 
 const { save, load } = torch;
 const { encodeSafetensors, decodeSafetensors } = torch.safetensors;
-import { sharedDir, loadFixture, allclose } from './helpers/fixtures.js';
+import { fixturesDir, loadFixture, allclose } from './helpers/fixtures.js';
 
 const { nn, optim } = torch;
 
@@ -22,7 +22,7 @@ class DiabetesNet extends nn.Module {
   }
 }
 
-const fixtureBytes = () => new Uint8Array(readFileSync(join(sharedDir, 'fixtures', 'diabetes_net.safetensors')));
+const fixtureBytes = () => new Uint8Array(readFileSync(join(fixturesDir, 'diabetes_net.safetensors')));
 const fixture = loadFixture<{ x: number[][]; y: number[]; keys: string[] }>('diabetes_net.json');
 const f32 = (a: number[]) => new Float32Array(a);
 

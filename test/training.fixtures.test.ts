@@ -1,4 +1,4 @@
-// The course's training runs of ../shared/fixtures/training.json, step for
+// The course's training runs of test/fixtures/training.json, step for
 // step from PyTorch's recorded weights, and the optimizer trajectories. The
 // per-case logic lives in test/fixtures/training_cases.js, which the browser
 // runner (test/browser/fixtures-runner.js) shares.
@@ -11,7 +11,7 @@ import {
 
 const fixture = loadFixture<TrainingFixture>('training.json');
 
-/** The data files a case needs, read from ../shared/data. */
+/** The data files a case needs, read from examples/data. */
 function dataFor(needs: string[] = []): TrainingData {
   const data: TrainingData = {};
   if (needs.includes('diabetes.csv.gz')) data.diabetesCsv = readData('diabetes.csv.gz');

@@ -4,9 +4,6 @@
 // multiply-add in the GEMM) runs on the same memory and is the one called,
 // unless torch.use_deterministic_algorithms(true) asks for the plain build,
 // whose results do not depend on the engine or CPU.
-import {
-  KERNELS_WASM_BASE64, KERNELS_THREADS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_THREADS_RELAXED_WASM_BASE64,
-} from './kernels.generated.js';
 
 type Ptr = number;
 export interface KernelFunctions {
@@ -118,11 +115,26 @@ function canShareMemory(): boolean {
   return nodeWorkerThreads() !== undefined || (g.crossOriginIsolated === true && typeof g.Worker === 'function');
 }
 
+/**
+ * The smallest module using relaxed SIMD (one function: f32x4.relaxed_madd of its three v128 parameters): whether
+ * the engine validates it decides whether the relaxed build is worth fetching at all.
+ */
+export const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type: (v128, v128, v128) -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of that type
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // local.get 0..2, relaxed_madd
+]);
+export const relaxedSimd = WebAssembly.validate(RELAXED_SIMD_PROBE);
+
+// Each build is its own module, imported by a literal specifier only on the branch that runs it, so that bundlers
+// (Vite, esbuild with splitting, webpack) make each a chunk and a page downloads at most the two it uses.
 const threadsBuild = canShareMemory();
-export const kernels: Kernels = await instantiateKernels(
-  decodeBase64(threadsBuild ? KERNELS_THREADS_WASM_BASE64 : KERNELS_WASM_BASE64));
-{
-  const bytes = decodeBase64(threadsBuild ? KERNELS_THREADS_RELAXED_WASM_BASE64 : KERNELS_RELAXED_WASM_BASE64);
+const baseBuild = threadsBuild ? await import('../kernels/threads.generated.js') : await import('../kernels/release.generated.js');
+export const kernels: Kernels = await instantiateKernels(decodeBase64(baseBuild.WASM_BASE64));
+if (relaxedSimd) {
+  const build = threadsBuild ? await import('../kernels/threads-relaxed.generated.js') : await import('../kernels/relaxed.generated.js');
+  const bytes = decodeBase64(build.WASM_BASE64);
   if (WebAssembly.validate(bytes as BufferSource)) kernels.relaxed = await instantiateKernels(bytes, kernels.memory);
 }
 /** Whether the kernels run on shared memory (so torch.set_num_threads can add worker threads). */

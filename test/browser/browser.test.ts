@@ -13,7 +13,7 @@ import { runSeedProgram, type SeedResult } from './seed-program.js';
 import { browserSkipReason, launchChromium, pageResult, root, serveStatic, watchPage, type StaticServer } from './chromium.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** PyTorch's prediction for x = 4 (../shared/fixtures/training.json, linear_regression, predict_4) */
+/** PyTorch's prediction for x = 4 (test/fixtures/training.json, linear_regression, predict_4) */
 const TORCH_PREDICT_4 = 7.996386528015137;
 
 interface PageResult extends SeedResult {

@@ -74,7 +74,7 @@ export interface StaticServer {
 
 /**
  * A static server over `dir` on 127.0.0.1 at a free port. `mounts` serve
- * further directories under URL prefixes, e.g. { '/shared': '../shared' }
+ * further directories under URL prefixes, e.g. { '/data': 'examples/data' }
  * (a prefix wins over `dir`; the longest matching prefix is used). `headers`
  * go on every response (COOP/COEP make a page cross-origin isolated).
  */

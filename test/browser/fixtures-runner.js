@@ -1,7 +1,7 @@
 // The PyTorch fixture suites in the page: every case of ops.json and the
 // training.json trajectories and optimizer trajectories, against the built
 // package (dist/), with the comparison logic the Node suites use
-// (test/fixtures/*.js). fixtures.test.ts serves ../shared under /shared.
+// (test/fixtures/*.js). fixtures.test.ts serves the repository root.
 import * as torch from '/dist/src/index.js';
 import { runOpCase } from '../fixtures/ops_cases.js';
 import { trajectoryCases, optimizerCaseName, runOptimizerCase } from '../fixtures/training_cases.js';
@@ -24,24 +24,25 @@ async function gunzipText(url) {
 
 /**
  * Runs every case; never throws for a mismatch, collects it.
- * @param {string} shared URL of ../shared
+ * @param {string} fixtures URL of test/fixtures
+ * @param {string} data URL of examples/data
  * @returns {Promise<{ passed: number, failed: { name: string, error: string }[], names: string[], ms: number }>}
  */
-export async function runFixtures(shared = '/shared') {
+export async function runFixtures(fixtures = '/test/fixtures', data = '/examples/data') {
   const started = performance.now();
   const [ops, training] = await Promise.all([
-    fetchOk(`${shared}/fixtures/ops.json`).then((r) => r.json()),
-    fetchOk(`${shared}/fixtures/training.json`).then((r) => r.json()),
+    fetchOk(`${fixtures}/ops.json`).then((r) => r.json()),
+    fetchOk(`${fixtures}/training.json`).then((r) => r.json()),
   ]);
-  const data = {};
+  const files = {};
   if (trajectoryCases.some((c) => c.needs?.includes('diabetes.csv.gz'))) {
-    data.diabetesCsv = await gunzipText(`${shared}/data/diabetes.csv.gz`);
+    files.diabetesCsv = await gunzipText(`${data}/diabetes.csv.gz`);
   }
 
   /** @type {[string, () => void][]} */
   const cases = [
     ...ops.cases.map((c) => [`ops: ${c.name}`, () => runOpCase(torch, c)]),
-    ...trajectoryCases.map((c) => [`training: ${c.name}`, () => c.run(torch, training, data)]),
+    ...trajectoryCases.map((c) => [`training: ${c.name}`, () => c.run(torch, training, files)]),
     ...training.optimizers.map((c) => [`optimizer: ${optimizerCaseName(c)}`, () => runOptimizerCase(torch, c)]),
   ];
   let passed = 0;

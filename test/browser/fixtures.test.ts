@@ -1,15 +1,15 @@
 // The PyTorch golden-value suites in a real browser: headless Chromium loads
 // test/browser/fixtures.html, whose runner (fixtures-runner.js) imports the
 // built package (dist/src/index.js) and runs every case of
-// ../shared/fixtures/ops.json and the trajectories and optimizer trajectories
+// test/fixtures/ops.json and the trajectories and optimizer trajectories
 // of training.json with the Node suites' own per-case logic
-// (test/fixtures/*.js) and tolerances. ../shared is served under /shared.
+// (test/fixtures/*.js) and tolerances. The repository root is served.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { loadFixture, sharedDir } from '../helpers/fixtures.js';
+import { loadFixture } from '../helpers/fixtures.js';
 import type { OpCase } from '../fixtures/ops_cases.js';
 import { trajectoryCases, optimizerCaseName, type TrainingFixture } from '../fixtures/training_cases.js';
 import { browserSkipReason, launchChromium, pageResult, root, serveStatic, watchPage, type StaticServer } from './chromium.js';
@@ -44,7 +44,7 @@ const problems: string[] = [];
 beforeAll(async () => {
   skipReason = browserSkipReason('the browser fixture suites');
   if (skipReason) return;
-  server = await serveStatic(root, { '/shared': sharedDir });
+  server = await serveStatic(root);
   browser = await launchChromium();
   const page = await browser.newPage();
   watchPage(page, problems);

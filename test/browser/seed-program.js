@@ -8,7 +8,7 @@ export function runSeedProgram(torch) {
   const x = torch.tensor([[1.0], [2.0], [3.0]]);
   const y = torch.tensor([[2.0], [4.0], [6.0]]);
   const model = new torch.nn.Linear(1, 1);
-  // PyTorch's initial weights for this trajectory (../shared/fixtures/training.json)
+  // PyTorch's initial weights for this trajectory (test/fixtures/training.json)
   model.load_state_dict({
     weight: torch.tensor([[0.5152631998062134]]),
     bias: torch.tensor([-0.44137823581695557]),

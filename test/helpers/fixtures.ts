@@ -1,27 +1,29 @@
-// Reading ../shared/fixtures (golden values from PyTorch 2.13) into tensors.
-import { readFileSync, existsSync } from 'node:fs';
+// Reading the golden values from PyTorch (test/fixtures/*.json, written by
+// scripts/fixtures/generate.py) and the course's data (examples/data) into tensors.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as torch from '../../src/index.js';
 import * as shared from '../fixtures/compare.js';
 import type { FixtureTensor } from '../fixtures/compare.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** ../shared beside the repository (the layout of a session and of CI). */
-const candidates = [join(here, '..', '..', '..', 'shared'), join(here, '..', '..', 'shared')];
-export const sharedDir = candidates.find(existsSync) ?? (() => {
-  throw new Error(`the PyTorch fixtures live in shared/ beside the repository; not found at ${candidates.join(' or ')}`);
-})();
+/** The repository root: everything the tests read lives below it. */
+export const repoRoot = resolve(here, '..', '..');
+/** The golden-value files. */
+export const fixturesDir = join(repoRoot, 'test', 'fixtures');
+/** The course's data files (gzipped CSV and text). */
+export const dataDir = join(repoRoot, 'examples', 'data');
 
 export type { FixtureTensor };
 
 export function loadFixture<T>(name: string): T {
-  return JSON.parse(readFileSync(join(sharedDir, 'fixtures', name), 'utf8')) as T;
+  return JSON.parse(readFileSync(join(fixturesDir, name), 'utf8')) as T;
 }
 
 export function readData(name: string): string {
-  return gunzipSync(readFileSync(join(sharedDir, 'data', name))).toString('utf8');
+  return gunzipSync(readFileSync(join(dataDir, name))).toString('utf8');
 }
 
 // the conversions and comparisons are test/fixtures/compare.js, shared with the browser runner
