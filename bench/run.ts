@@ -7,6 +7,7 @@
 //   npm run bench            (builds the TypeScript, then runs dist/bench/run.js)
 //   npm run bench -- gemm    (only cases whose name contains "gemm", ignoring case)
 //   npm run bench -- mlp --profile   (also prints torch.profiler's table for one wasmtorch run of each case)
+//   npm run bench -- --help          (the cases and flags)
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -105,8 +106,43 @@ function runCaseInChild(index: number, profileRun: boolean): Measured {
   return JSON.parse(out) as Measured;
 }
 
+const FLAGS: Record<string, string> = {
+  '--profile': "also print torch.profiler's table for one wasmtorch run of each case",
+  '--help': 'print this and exit (also -h)',
+};
+
+function usage(): string {
+  return [
+    'usage: npm run bench -- [FILTER] [--profile]',
+    '',
+    'Runs each case in a process of its own, wasmtorch against tfjs-backend-wasm and tfjs-backend-cpu in that',
+    'process, and prints medians and ratios (bench/results.json, bench/results.svg). FILTER keeps the cases whose',
+    'name contains it, ignoring case.',
+    '',
+    'flags:',
+    ...Object.entries(FLAGS).map(([f, what]) => `  ${f.padEnd(10)} ${what}`),
+    '',
+    'cases:',
+    ...cases.map((c) => `  ${c.name}`),
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(usage());
+    return;
+  }
+  const unknown = args.filter((a) => a.startsWith('-') && !(a in FLAGS) && !a.startsWith(CASE_FLAG));
+  if (unknown.length > 0) {
+    console.error(`bench: unknown flag ${unknown.join(', ')}\n\n${usage()}`);
+    process.exit(2);
+  }
+  const filters = args.filter((a) => !a.startsWith('-'));
+  if (filters.length > 1) {
+    console.error(`bench: one FILTER at most, got ${filters.map((f) => JSON.stringify(f)).join(', ')}\n\n${usage()}`);
+    process.exit(2);
+  }
   const profileRun = args.includes('--profile');
   const only = args.find((a) => a.startsWith(CASE_FLAG));
   if (only !== undefined) {
@@ -116,8 +152,12 @@ async function main(): Promise<void> {
     process.stdout.write('\n' + JSON.stringify(measured) + '\n');
     return;
   }
-  const filter = args.find((a) => !a.startsWith('--'))?.toLowerCase();
+  const filter = filters[0]?.toLowerCase();
   const selected = filter ? cases.filter((c) => c.name.toLowerCase().includes(filter)) : cases;
+  if (selected.length === 0) {
+    console.error(`bench: no case name contains ${JSON.stringify(filters[0])}\n\n${usage()}`);
+    process.exit(2);
+  }
   await setupTfjs(); // for the machine description
   const machine = {
     cpu: os.cpus()[0]?.model, cores: os.cpus().length, os: `${os.type()} ${os.release()} ${os.arch()}`,

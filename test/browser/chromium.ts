@@ -1,8 +1,9 @@
 // Shared by the real-browser tests (test/browser/*.test.ts): the Chromium
 // launch, the skip rule, a static file server and a page watcher.
 //
-// Skip rule: without /usr/bin/chromium the browser tests skip, unless CI is
-// set, in which case they fail (CI must install Debian's chromium).
+// Chromium: $CHROMIUM_PATH when set, else Debian's /usr/bin/chromium.
+// Skip rule: without it the browser tests skip, unless CI is set, in which
+// case they fail (CI must install Debian's chromium).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -14,7 +15,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
 export const root = resolve(here, '..', '..');
-export const CHROMIUM = '/usr/bin/chromium';
+type Env = Record<string, string | undefined>;
+/** The browser the tests drive: $CHROMIUM_PATH overrides Debian's path. */
+export const chromiumPath = (env: Env = process.env): string => env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -25,19 +28,22 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-export const ci = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI.toLowerCase());
+const isCi = (env: Env) => env.CI !== undefined && !['', '0', 'false'].includes(env.CI.toLowerCase());
+export const ci = isCi(process.env);
 
 /**
  * Why the browser tests of this file should skip, or undefined when they can
  * run. Throws when they cannot run but CI is set, and when dist/ is missing.
  * Call it in beforeAll.
  */
-export function browserSkipReason(what = 'the real-browser test'): string | undefined {
-  if (!existsSync(CHROMIUM)) {
-    if (ci) {
-      throw new Error(`${CHROMIUM} not found, and CI is set: CI must install Debian's chromium (apt-get install -y chromium) for ${what}`);
+export function browserSkipReason(what = 'the real-browser test', env: Env = process.env): string | undefined {
+  const path = chromiumPath(env);
+  if (!existsSync(path)) {
+    const WHICH = env.CHROMIUM_PATH ? `$CHROMIUM_PATH (${path})` : `${path} (set CHROMIUM_PATH to use another Chromium)`;
+    if (isCi(env)) {
+      throw new Error(`${WHICH} not found, and CI is set: CI must install Debian's chromium (apt-get install -y chromium) for ${what}`);
     }
-    const reason = `${CHROMIUM} not found (apt-get install -y chromium); ${what} is skipped outside CI`;
+    const reason = `${WHICH} not found (apt-get install -y chromium); ${what} is skipped outside CI`;
     console.warn(`test/browser: ${reason}`);
     return reason;
   }
@@ -49,7 +55,7 @@ export function browserSkipReason(what = 'the real-browser test'): string | unde
 
 /** Headless Debian Chromium through playwright-core. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
 }
 
 const CONTENT_TYPES: Record<string, string> = {
