@@ -19,18 +19,18 @@ const x = torch.tensor([[1.0], [2.0], [3.0]]);
 const y = torch.tensor([[2.0], [4.0], [6.0]]);
 class Model extends nn.Module {
   constructor() { super(); this.linear = new nn.Linear(1, 1); }
-  forward(x) { return this.linear(x); }
+  forward(x) { return this.linear.forward(x); }
 }
 const model = new Model();
 const criterion = new nn.MSELoss({ reduction: 'sum' });
 const optimizer = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.5 });
 for (let epoch = 0; epoch < 500; epoch++) {
-  const loss = criterion(model(x), y);
+  const loss = criterion.forward(model.forward(x), y);
   optimizer.zero_grad();
   loss.backward();
   optimizer.step();
 }
-document.body.textContent = String(model(torch.tensor([[4.0]])).item());
+document.body.textContent = String(model.forward(torch.tensor([[4.0]])).item());
 `;
 
 const dir = mkdtempSync(join(tmpdir(), 'wasmtorch-consumer-'));
