@@ -290,6 +290,7 @@ export function releaseGrad(t: Tensor): void {
 
 /** A tensor over a fresh host array: creation never touches linear memory. */
 export function fromArray(values: Float32Array | Int32Array, shape: number[], dtype: DType): Tensor {
+  ops.checkShape(shape);
   const n = numelOf(shape);
   if (values.length !== n) throw new Error(`shape '[${shape.join(', ')}]' is invalid for input of size ${values.length}`);
   const storage = hostStorage(values.buffer.slice(values.byteOffset, values.byteOffset + n * 4) as ArrayBuffer, n);

@@ -50,12 +50,28 @@ export function storageWatermark(): number {
 // freed by the FinalizationRegistry once the event loop runs it.
 const FINALIZE_MIN_BYTES = 4096;
 
+/** The most elements one storage can have: 4-byte elements in a 32-bit (4 GiB) linear memory, less its first page. */
+const MAX_ELEMENTS = (2 ** 32 - PAGE) / 4;
+
+/**
+ * Whether a storage of `numel` elements can exist: the allocator's last line of defence (NaN or negative bytes
+ * would corrupt its free lists and bump pointer), and the size check creation runs before it fills a host array.
+ */
+export function checkStorageSize(numel: number): void {
+  if (!Number.isSafeInteger(numel) || numel < 0) throw new RangeError(`wasmtorch: invalid storage size ${numel}; nothing was allocated`);
+  if (numel > MAX_ELEMENTS) {
+    throw new RangeError(`wasmtorch: out of memory: a tensor of ${numel} elements needs ${numel * 4} bytes, more than ` +
+      `WebAssembly memory can hold (${MAX_ELEMENTS * 4} bytes)`);
+  }
+}
+
 /** Raw bytes of one tensor's elements (always 4 bytes each). */
 export class Storage {
   readonly id = ++storageCount;
   version = 0; // bumped by in-place writes; autograd checks saved tensors against it
   readonly slot: Slot;
   constructor(readonly numel: number) {
+    checkStorageSize(numel);
     this.slot = new Slot(numel * 4);
   }
   get persistent(): boolean {

@@ -50,8 +50,25 @@ export function normalizeDim(dim: number, ndim: number): number {
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
 }
 
+/**
+ * The one check every new storage's shape passes before anything is allocated: sizes are non-negative integers.
+ * Arguments are checked where they are parsed, with PyTorch's messages; a shape that fails here was computed from
+ * arguments that escaped those checks, and an allocation of NaN or negative bytes would hand out overlapping
+ * blocks to every later tensor, so it is refused here whatever the caller.
+ */
+export function checkShape(shape: Shape): void {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (!Number.isInteger(d) || d < 0) {
+      throw new RangeError(`wasmtorch: invalid tensor shape ${shapeStr(shape)}: sizes must be non-negative integers ` +
+        `(the size at pos ${i} is ${d}); nothing was allocated`);
+    }
+  }
+}
+
 /** A new contiguous resident tensor with undefined contents. */
 export function empty(shape: number[], dtype: DType = 'float32'): Tensor {
+  checkShape(shape);
   const storage = new Storage(numelOf(shape));
   allocate(storage);
   return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);

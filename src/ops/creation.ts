@@ -1,6 +1,7 @@
 // Tensor creation: from nested arrays or typed arrays, constant fills,
 // ranges and random draws. Data made in JS starts in a host array and enters
 // linear memory only when an op first reads it.
+import { checkStorageSize } from '../backend/memory.js';
 import { Tensor, fromArray, numelOf, type NestedArray } from '../tensor.js';
 import { type DType, isIntegral } from '../dtype.js';
 import { default_generator, type Generator } from '../random.js';
@@ -23,9 +24,13 @@ export function sizeArgs(args: SizeArgs): [number[], CreateOptions] {
     else if (typeof a === 'number') dims.push(a);
     else if (a !== null && typeof a === 'object') opts = a;
   }
-  for (const d of dims) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`Trying to create tensor with negative dimension ${d}: [${dims.join(', ')}]`);
-  }
+  dims.forEach((d, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d)) {
+      throw new TypeError(`argument 'size' must be tuple of ints, but found element of type ${typeof d === 'number' ? 'float' : typeof d} at pos ${i}`);
+    }
+    if (d < 0) throw new Error(`Trying to create tensor with negative dimension ${d}: [${dims.join(', ')}]`);
+  });
+  checkStorageSize(numelOf(dims));
   return [dims, opts];
 }
 
@@ -173,6 +178,10 @@ export function eye(n: number, m?: number | CreateOptions, opts: CreateOptions =
   let cols = n;
   if (typeof m === 'number') cols = m;
   else if (m !== undefined) opts = m;
+  for (const [name, v] of [['n', n], ['m', cols]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`eye(): argument '${name}' must be int, not ${typeof v === 'number' ? 'float' : typeof v}`);
+    if (v < 0) throw new Error(`${name} must be greater or equal to 0, got ${v}`);
+  }
   const dtype = opts.dtype ?? 'float32';
   const values = typedFor(dtype, n * cols);
   for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = 1;
