@@ -7,6 +7,7 @@
 import { describe, it, expect } from 'vitest';
 import * as torch from '../src/index.js';
 import { Storage } from '../src/backend/memory.js';
+import { empty } from '../src/ops/core.js';
 
 const F = torch.nn.functional;
 
@@ -87,10 +88,13 @@ describe('the shape and size checks say what is wrong', () => {
     expectIntact();
   });
 
-  it('an op that computes a bad output shape is refused before allocating', () => {
-    // what the misread pooling call above used to compute
-    expect(() => F.max_pool2d(torch.ones(1, 1, 6, 6), { kernel_size: 3, stride: 2 } as never))
+  it('a bad output shape an op computes is refused before allocating', () => {
+    // what the misread pooling call above used to compute, now read as PyTorch reads it
+    expect(F.max_pool2d(torch.ones(1, 1, 6, 6), { kernel_size: 3, stride: 2 } as never).shape).toEqual([1, 1, 2, 2]);
+    expect(() => empty([1, NaN]))
       .toThrow('wasmtorch: invalid tensor shape [1, NaN]: sizes must be non-negative integers (the size at pos 1 is NaN); nothing was allocated');
+    expect(() => empty([2, -3])).toThrow('wasmtorch: invalid tensor shape [2, -3]');
+    expectIntact();
   });
 
   it('the storage itself refuses a size that is not a non-negative integer', () => {

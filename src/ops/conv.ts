@@ -9,9 +9,10 @@ import { zeros, tensor } from './creation.js';
 import { matmul } from './matmul.js';
 import { gather } from './indexing.js';
 import { stack } from './shape.js';
+import { op } from '../signature.js';
 
 type Pair = number | [number, number];
-const pair = (v: Pair): [number, number] => (Array.isArray(v) ? [v[0], v[1]] : [v, v]);
+const pair = (v: Pair | number[]): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v, v]);
 
 /** Window geometry over [C, H, W] planes, as the kernels read it. */
 interface Geometry {
@@ -52,9 +53,9 @@ function outSize(size: number, k: number, s: number, p: number, d: number, ceil 
 }
 
 export interface ConvOptions {
-  stride?: Pair;
-  padding?: Pair | 'valid' | 'same';
-  dilation?: Pair;
+  stride?: Pair | number[];
+  padding?: Pair | number[] | 'valid' | 'same';
+  dilation?: Pair | number[];
   groups?: number;
 }
 
@@ -105,21 +106,26 @@ function conv(x: Tensor, w: Tensor, b: Tensor | null | undefined, o: ConvOptions
   });
 }
 
-/** F.conv2d(input [N, C, H, W], weight [Cout, C/groups, kh, kw], bias?, { stride, padding, dilation, groups }). */
-export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
-  return conv(input, weight, bias, options, 'conv2d', 2);
-}
+type IntArg = number | number[];
+type ConvCall = (input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, stride?: IntArg | ConvOptions,
+  padding?: IntArg | 'valid' | 'same' | ConvOptions, dilation?: IntArg | ConvOptions, groups?: number | ConvOptions, options?: ConvOptions) => Tensor;
 
-/** F.conv1d(input [N, C, L], weight [Cout, C/groups, k], bias?, options): conv2d over a height of 1. */
-export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
-  if (input.dim() !== 2 && input.dim() !== 3) {
-    throw new Error(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: ${shapeStr(input.shape)}`);
-  }
-  const one = (v: number | number[] | undefined, d: number): [number, number] => [d, Array.isArray(v) ? v[0] : v ?? d];
-  const padding = typeof options.padding === 'string' ? options.padding : one(options.padding as number, 0);
-  const o: ConvOptions = { groups: options.groups, stride: one(options.stride as number, 1), dilation: one(options.dilation as number, 1), padding };
-  return composite(() => conv(input.unsqueeze(-2), weight.unsqueeze(2), bias, o, 'conv1d', 1).squeeze(-2));
-}
+/** F.conv2d(input [N, C, H, W], weight [Cout, C/groups, kh, kw], bias?, stride, padding, dilation, groups). */
+export const conv2d = op<ConvCall>(
+  'conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2]|str padding=0, int[2] dilation=1, int groups=1) -> Tensor',
+  (input: Tensor, weight: Tensor, bias: Tensor | null, stride: [number, number], padding: [number, number] | 'valid' | 'same',
+    dilation: [number, number], groups: number) => conv(input, weight, bias, { stride, padding, dilation, groups }, 'conv2d', 2));
+
+/** F.conv1d(input [N, C, L], weight [Cout, C/groups, k], bias?, stride, padding, dilation, groups): conv2d over a height of 1. */
+export const conv1d = op<ConvCall>(
+  'conv1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1]|str padding=0, int[1] dilation=1, int groups=1) -> Tensor',
+  (input: Tensor, weight: Tensor, bias: Tensor | null, stride: number[], padding: number[] | 'valid' | 'same', dilation: number[], groups: number) => {
+    if (input.dim() !== 2 && input.dim() !== 3) {
+      throw new Error(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: ${shapeStr(input.shape)}`);
+    }
+    const o: ConvOptions = { groups, stride: [1, stride[0]], dilation: [1, dilation[0]], padding: typeof padding === 'string' ? padding : [0, padding[0]] };
+    return composite(() => conv(input.unsqueeze(-2), weight.unsqueeze(2), bias, o, 'conv1d', 1).squeeze(-2));
+  });
 
 /** F.unfold(input [N, C, H, W], kernel_size, { dilation, padding, stride }) -> [N, C*kh*kw, L]. */
 export function unfold(input: Tensor, kernel_size: Pair, options: { dilation?: Pair; padding?: Pair; stride?: Pair } = {}): Tensor {
@@ -132,9 +138,9 @@ export function unfold(input: Tensor, kernel_size: Pair, options: { dilation?: P
 }
 
 export interface PoolOptions {
-  stride?: Pair | null;
-  padding?: Pair;
-  dilation?: Pair;
+  stride?: Pair | number[] | null;
+  padding?: Pair | number[];
+  dilation?: Pair | number[];
   ceil_mode?: boolean;
 }
 
@@ -152,8 +158,19 @@ function poolGeometry(x: Tensor, kernel: Pair, o: PoolOptions, name: string): Ge
   return { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
 }
 
-/** F.max_pool2d(input, kernel_size, { stride, padding, dilation, ceil_mode, return_indices }). */
-export function max_pool2d(input: Tensor, kernel_size: Pair, options: PoolOptions & { return_indices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+type PoolCall<O, R> = (input: Tensor, kernel_size: IntArg | O, ...rest: (IntArg | boolean | null | O)[]) => R;
+/** The keyword arguments of the pooling functions, as users may write them. */
+interface PoolKeywords { kernel_size?: IntArg; stride?: IntArg | null; padding?: IntArg; dilation?: IntArg; ceil_mode?: boolean }
+type MaxPoolOptions = PoolKeywords & { return_indices?: boolean };
+
+/** F.max_pool2d(input, kernel_size, stride=kernel_size, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
+export const max_pool2d = op<PoolCall<MaxPoolOptions, Tensor | [Tensor, Tensor]>>(
+  'max_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, bool return_indices=False) -> Tensor',
+  (input: Tensor, kernel_size: [number, number], stride: [number, number] | null, padding: [number, number], dilation: [number, number],
+    ceil_mode: boolean, return_indices: boolean) => maxPool2d(input, kernel_size, { stride, padding, dilation, ceil_mode }, return_indices));
+
+/** Max pooling of checked arguments (the modules and adaptive_max_pool2d call it directly). */
+export function maxPool2d(input: Tensor, kernel_size: Pair, options: PoolOptions, return_indices = false): Tensor | [Tensor, Tensor] {
   checkFloat(input, 'max_pool2d');
   const g = poolGeometry(input, kernel_size, options, 'max_pool2d');
   const [N, C] = input.shape;
@@ -164,10 +181,9 @@ export function max_pool2d(input: Tensor, kernel_size: Pair, options: PoolOption
   if (idx.numel() > 0) K.max_pool2d(ptr(src), ptr(out), ptr(idx), N * C, geoPtr(g));
   // the gradient goes back to each window's argmax
   record(out, 'MaxPool2DWithIndicesBackward0', [input], (grad) => [scatterToArgmax(grad, idx, input.shape)], [idx]);
-  return options.return_indices ? [out, idx.view(N, C, g.oh, g.ow)] : out;
+  return return_indices ? [out, idx.view(N, C, g.oh, g.ow)] : out;
 }
 
-/** F.avg_pool2d(input, kernel_size, { stride, padding, ceil_mode, count_include_pad, divisor_override }). */
 /** zeros(shape) with grad [N, C, oh, ow] added at the flat per-plane positions idx [N*C, oh*ow]. */
 function scatterToArgmax(grad: Tensor, idx: Tensor, shape: number[]): Tensor {
   const [N, C, H, W] = shape;
@@ -180,9 +196,19 @@ function scatterToArgmax(grad: Tensor, idx: Tensor, shape: number[]): Tensor {
     [gather(gg.reshape(N * C, H * W), 1, idx).reshape(grad.shape)], [idx]);
 }
 
-export function avg_pool2d(input: Tensor, kernel_size: Pair,
+type AvgPoolOptions = Omit<PoolKeywords, 'dilation'> & { count_include_pad?: boolean; divisor_override?: number | null };
+
+export const avg_pool2d = op<PoolCall<AvgPoolOptions, Tensor>>(
+  'avg_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor',
+  (input: Tensor, kernel_size: [number, number], stride: [number, number] | null, padding: [number, number], ceil_mode: boolean,
+    count_include_pad: boolean, divisor_override: number | null) =>
+    avgPool2d(input, kernel_size, { stride, padding, ceil_mode, count_include_pad, divisor_override }));
+
+/** Average pooling of checked arguments. */
+export function avgPool2d(input: Tensor, kernel_size: Pair,
   options: PoolOptions & { count_include_pad?: boolean; divisor_override?: number | null } = {}): Tensor {
   checkFloat(input, 'avg_pool2d');
+  if (options.divisor_override === 0) throw new Error('divisor must be not zero');
   const g = poolGeometry(input, kernel_size, { ...options, dilation: 1 }, 'avg_pool2d');
   const [N, C] = input.shape;
   // PyTorch's divisor per window: the window clipped to the padded input, or to the input itself
@@ -227,30 +253,52 @@ function adaptiveAvgAdjoint(g: Tensor, H: number, W: number): Tensor {
   return record(out, 'AdaptiveAvgPool2DBackwardBackward0', [g], (gg) => [adaptiveAvg(gg, oh, ow)]);
 }
 
-export function adaptive_avg_pool2d(input: Tensor, output_size: Pair | [number | null, number | null]): Tensor {
+export const adaptive_avg_pool2d = op<(input: Tensor, output_size: IntArg | { output_size: IntArg }) => Tensor>(
+  'adaptive_avg_pool2d(Tensor input, int[2] output_size) -> Tensor', adaptiveAvgPool2d);
+
+function adaptiveAvgPool2d(input: Tensor, output_size: Pair | [number | null, number | null]): Tensor {
   checkFloat(input, 'adaptive_avg_pool2d');
   const [oh, ow] = adaptiveSize(input, output_size, 'adaptive_avg_pool2d');
-  if (input.dim() === 3) return adaptive_avg_pool2d(input.unsqueeze(0), [oh, ow]).squeeze(0);
+  if (input.dim() === 3) return adaptiveAvgPool2d(input.unsqueeze(0), [oh, ow]).squeeze(0);
   return adaptiveAvg(input, oh, ow);
 }
 
-export function adaptive_max_pool2d(input: Tensor, output_size: Pair | [number | null, number | null]): Tensor {
+export const adaptive_max_pool2d = op<(input: Tensor, output_size: IntArg | { output_size?: IntArg; return_indices?: boolean },
+  options?: { return_indices?: boolean }) => Tensor | [Tensor, Tensor]>(
+  'adaptive_max_pool2d(Tensor input, int[2] output_size, bool return_indices=False) -> Tensor', adaptiveMaxPool2d);
+
+function adaptiveMaxPool2d(input: Tensor, output_size: Pair, return_indices = false): Tensor | [Tensor, Tensor] {
   checkFloat(input, 'adaptive_max_pool2d');
   const [oh, ow] = adaptiveSize(input, output_size, 'adaptive_max_pool2d');
-  if (input.dim() === 3) return adaptive_max_pool2d(input.unsqueeze(0), [oh, ow]).squeeze(0);
+  if (input.dim() === 3) {
+    const r = adaptiveMaxPool2d(input.unsqueeze(0), [oh, ow], return_indices);
+    return Array.isArray(r) ? [r[0].squeeze(0), r[1].squeeze(0)] : r.squeeze(0);
+  }
   const [H, W] = input.shape.slice(-2);
-  if (H % oh === 0 && W % ow === 0) return max_pool2d(input, [H / oh, W / ow]) as Tensor;
-  return composite(() => {
+  if (H % oh === 0 && W % ow === 0) return maxPool2d(input, [H / oh, W / ow], {}, return_indices);
+  const [N, C] = input.shape;
+  // each window of PyTorch's adaptive grid: its max, and where in the plane (H*W) that max is
+  const indices = new Int32Array(N * C * oh * ow);
+  const values = composite(() => {
     const rows: Tensor[] = [];
     for (let i = 0; i < oh; i++) {
       const y0 = Math.floor((i * H) / oh), y1 = Math.ceil(((i + 1) * H) / oh);
       const cells: Tensor[] = [];
       for (let j = 0; j < ow; j++) {
         const x0 = Math.floor((j * W) / ow), x1 = Math.ceil(((j + 1) * W) / ow);
-        cells.push(input.narrow(2, y0, y1 - y0).narrow(3, x0, x1 - x0).amax([2, 3]));
+        const window = input.narrow(2, y0, y1 - y0).narrow(3, x0, x1 - x0);
+        cells.push(window.amax([2, 3]));
+        if (return_indices) {
+          const at = window.reshape(N, C, -1).argmax(2).tolist() as number[][];
+          const w = x1 - x0;
+          at.forEach((row, n) => row.forEach((k, c) => {
+            indices[((n * C + c) * oh + i) * ow + j] = (y0 + Math.floor(k / w)) * W + x0 + (k % w);
+          }));
+        }
       }
       rows.push(stack(cells, -1));
     }
     return stack(rows, -2);
   });
+  return return_indices ? [values, tensor(indices, { dtype: 'int64' }).reshape(N, C, oh, ow)] : values;
 }

@@ -1,0 +1,257 @@
+// PyTorch's calling convention, declared once per callable as a schema line
+// (`conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, ...)`)
+// and applied by one parser: every parameter before `*` may come by position
+// or in a trailing options object, and every argument is checked against its
+// type with PyTorch's messages before the callable does anything.
+//
+// Types: Tensor, Tensor?, Tensor[], int, int[], int[N] (one int is repeated,
+// as is a list of one), float, bool, str, ScalarType, Generator, Any; `?`
+// makes a type nullable (None/null/undefined), `|` joins alternatives
+// (`int[2]|str padding=0`).
+import { Tensor } from './tensor.js';
+
+interface Param {
+  name: string;
+  /** the alternatives of its type, each without `?` */
+  types: string[];
+  nullable: boolean;
+  required: boolean;
+  default: unknown;
+  keywordOnly: boolean;
+}
+
+export interface Signature {
+  /** the callable's name as PyTorch's messages give it */
+  name: string;
+  params: Param[];
+  /** how many parameters may come by position */
+  positional: number;
+  /** how many of those must */
+  required: number;
+  /** the schema line it was read from */
+  schema: string;
+  byName: Map<string, number>;
+}
+
+function parseDefault(text: string): unknown {
+  if (text === 'None') return null;
+  if (text === 'True') return true;
+  if (text === 'False') return false;
+  if (/^['"].*['"]$/.test(text)) return text.slice(1, -1);
+  if (/^\[.*\]$/.test(text)) return text.slice(1, -1).split(',').filter((s) => s.trim() !== '').map((s) => parseDefault(s.trim()));
+  const n = Number(text);
+  if (!Number.isNaN(n) || text === 'nan') return n;
+  throw new Error(`wasmtorch: bad default ${text} in a signature`);
+}
+
+/** Splits at top-level commas (not inside brackets or quotes). */
+function splitTop(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0, quote = '', start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) { if (c === quote) quote = ''; continue; }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '(') depth++;
+    else if (c === ']' || c === ')') depth--;
+    else if (c === ',' && depth === 0) { parts.push(text.slice(start, i)); start = i + 1; }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim()).filter((p) => p !== '');
+}
+
+/** Reads one schema line. */
+export function signature(schema: string): Signature {
+  const m = /^([\w.]+)\((.*)\)\s*(->.*)?$/.exec(schema.trim());
+  if (!m) throw new Error(`wasmtorch: bad signature ${schema}`);
+  const params: Param[] = [];
+  let keywordOnly = false;
+  for (const part of splitTop(m[2])) {
+    if (part === '*') { keywordOnly = true; continue; }
+    const p = /^(\S+)\s+(\w+)(?:\s*=\s*(.+))?$/.exec(part);
+    if (!p) throw new Error(`wasmtorch: bad parameter ${part} in ${schema}`);
+    const nullable = p[1].endsWith('?');
+    const types = (nullable ? p[1].slice(0, -1) : p[1]).split('|');
+    params.push({ name: p[2], types, nullable, required: p[3] === undefined, default: p[3] === undefined ? undefined : parseDefault(p[3]), keywordOnly });
+  }
+  const positional = params.filter((p) => !p.keywordOnly).length;
+  let required = 0;
+  while (required < positional && params[required].required) required++;
+  return { name: m[1], params, positional, required, schema, byName: new Map(params.map((p, i) => [p.name, i])) };
+}
+
+/** Python's name for the type of a JS value, as PyTorch's messages say it. */
+export function pyType(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (v instanceof Tensor) return 'Tensor';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'bigint') return 'int';
+  if (Array.isArray(v)) return 'list';
+  if (typeof v === 'function') return 'function';
+  return typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype ? 'dict' : (v as object).constructor?.name ?? 'object';
+}
+
+const isOptions = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+
+/** Converts one argument to its parameter's type, or returns the message saying why it cannot. */
+function convert(sig: Signature, p: Param, v: unknown): unknown {
+  if (v === undefined || v === null) {
+    if (p.nullable || p.types.includes('Any')) return null;
+    throw new TypeError(`${sig.name}(): argument '${p.name}' must be ${typeWord(p.types[0])}, not NoneType`);
+  }
+  let firstError: string | undefined;
+  for (const t of p.types) {
+    const r = convertTo(t, v);
+    if (r.ok) return r.value;
+    firstError ??= r.why;
+  }
+  throw new TypeError(`${sig.name}(): argument '${p.name}' ${firstError}`);
+}
+
+function typeWord(t: string): string {
+  if (t.startsWith('int[')) return 'tuple of ints';
+  return { Tensor: 'Tensor', 'Tensor[]': 'tuple of Tensors', int: 'int', float: 'float', bool: 'bool', str: 'str', ScalarType: 'torch.dtype', Generator: 'torch.Generator' }[t] ?? t;
+}
+
+type Converted = { ok: true; value: unknown } | { ok: false; why: string };
+const fail = (why: string): Converted => ({ ok: false, why });
+
+function convertTo(t: string, v: unknown): Converted {
+  switch (t) {
+    case 'Any':
+      return { ok: true, value: v };
+    case 'Tensor':
+      return v instanceof Tensor ? { ok: true, value: v } : fail(`must be Tensor, not ${pyType(v)}`);
+    case 'Tensor[]':
+      if (!Array.isArray(v)) return fail(`must be tuple of Tensors, not ${pyType(v)}`);
+      for (let i = 0; i < v.length; i++) if (!(v[i] instanceof Tensor)) return fail(`must be tuple of Tensors, but found element of type ${pyType(v[i])} at pos ${i}`);
+      return { ok: true, value: v };
+    case 'int':
+      if (typeof v === 'number' && Number.isInteger(v)) return { ok: true, value: v };
+      if (v instanceof Tensor && v.dim() === 0 && (v.dtype === 'int64' || v.dtype === 'int32')) return { ok: true, value: v.item() };
+      return fail(`must be int, not ${pyType(v)}`);
+    case 'float':
+      if (typeof v === 'number') return { ok: true, value: v };
+      if (v instanceof Tensor && v.dim() === 0) return { ok: true, value: Number(v.item()) };
+      return fail(`must be float, not ${pyType(v)}`);
+    case 'bool':
+      return typeof v === 'boolean' ? { ok: true, value: v } : fail(`must be bool, not ${pyType(v)}`);
+    case 'str':
+      return typeof v === 'string' ? { ok: true, value: v } : fail(`must be str, not ${pyType(v)}`);
+    case 'ScalarType':
+    case 'Generator':
+      return { ok: true, value: v }; // checked by what reads them (parseDType, the generator's draws)
+    default: {
+      const list = /^int\[(\d*)\]$/.exec(t);
+      if (!list) throw new Error(`wasmtorch: unknown type ${t} in a signature`);
+      const n = list[1] === '' ? 0 : Number(list[1]);
+      if (typeof v === 'number') {
+        if (!Number.isInteger(v)) return fail('must be tuple of ints, but found element of type float at pos 0');
+        return { ok: true, value: n > 0 ? new Array<number>(n).fill(v) : [v] };
+      }
+      if (!Array.isArray(v)) return fail(`must be tuple of ints, not ${pyType(v)}`);
+      for (let i = 0; i < v.length; i++) {
+        if (typeof v[i] !== 'number' || !Number.isInteger(v[i])) return fail(`must be tuple of ints, but found element of type ${pyType(v[i])} at pos ${i}`);
+      }
+      if (n > 0 && v.length === 1) return { ok: true, value: new Array<number>(n).fill(v[0]) };
+      if (n > 0 && v.length !== n) return fail(`must be tuple of ${n} ints, but got ${v.length} of them`);
+      return { ok: true, value: v.slice() };
+    }
+  }
+}
+
+/**
+ * Binds a call's arguments to the signature: positional ones first, then a trailing plain object of keyword
+ * arguments (a plain object in the place of a parameter of type Any is that argument). Returns the values in
+ * parameter order, defaults filled in and every value converted; throws PyTorch's TypeError otherwise, having
+ * done nothing else.
+ */
+export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
+  let n = args.length;
+  let kw: Record<string, unknown> | null = null;
+  if (n > 0 && isOptions(args[n - 1])) {
+    // a plain object is the keyword arguments, unless it fills a required parameter of type Any (a state dict)
+    const p = sig.params[n - 1];
+    if (!(p !== undefined && n - 1 < sig.required && p.types.includes('Any'))) {
+      kw = args[n - 1] as Record<string, unknown>;
+      n--;
+    }
+  }
+  // trailing undefined positional arguments are absent ones (f(x, undefined) is f(x))
+  while (n > 0 && args[n - 1] === undefined) n--;
+  if (n > sig.positional) {
+    const range = sig.required === sig.positional ? `${sig.positional}` : `from ${sig.required} to ${sig.positional}`;
+    throw new TypeError(`${sig.name}() takes ${range} positional argument${sig.positional === 1 ? '' : 's'} but ${n} ${n === 1 ? 'was' : 'were'} given`);
+  }
+  const raw = new Array<unknown>(sig.params.length);
+  const given = new Array<boolean>(sig.params.length).fill(false);
+  for (let i = 0; i < n; i++) {
+    raw[i] = args[i];
+    given[i] = args[i] !== undefined;
+  }
+  if (kw !== null) {
+    for (const key of Object.keys(kw)) {
+      const i = sig.byName.get(key);
+      if (i === undefined) throw new TypeError(`${sig.name}() got an unexpected keyword argument '${key}'`);
+      if (kw[key] === undefined) continue;
+      if (given[i]) throw new TypeError(`${sig.name}() got multiple values for argument '${key}'`);
+      raw[i] = kw[key];
+      given[i] = true;
+    }
+  }
+  const out = new Array<unknown>(sig.params.length);
+  for (let i = 0; i < sig.params.length; i++) {
+    const p = sig.params[i];
+    if (!given[i]) {
+      if (p.required) {
+        throw new TypeError(`${sig.name}() missing required argument '${p.name}' (pos ${i + 1})`);
+      }
+      const d = p.default;
+      out[i] = Array.isArray(d) ? d.slice() : d;
+      // an int[N] default given as one int is N of them
+      if (typeof d === 'number') {
+        const list = p.types.map((t) => /^int\[(\d+)\]$/.exec(t)).find((x) => x);
+        if (list) out[i] = new Array<number>(Number(list[1])).fill(d);
+      }
+      continue;
+    }
+    out[i] = convert(sig, p, raw[i]);
+  }
+  return out;
+}
+
+/** bind() into an object keyed by parameter name. */
+export function bindNamed(sig: Signature, args: ArrayLike<unknown>): Record<string, unknown> {
+  const values = bind(sig, args);
+  const out: Record<string, unknown> = {};
+  sig.params.forEach((p, i) => (out[p.name] = values[i]));
+  return out;
+}
+
+/** Every callable declared with `op`, by schema name: what the API reference is made from. */
+export const REGISTRY = new Map<string, Signature>();
+
+/**
+ * A public callable from its schema line and its implementation, which receives the checked values in the
+ * schema's parameter order. `T` is the TypeScript type users see.
+ */
+export function op<T extends (...args: never[]) => unknown>(schema: string, impl: (...values: never[]) => unknown): T & { signature: Signature } {
+  const sig = signature(schema);
+  REGISTRY.set(sig.schema, sig);
+  const f = function (...args: unknown[]) {
+    return (impl as (...v: unknown[]) => unknown)(...bind(sig, args));
+  };
+  Object.defineProperty(f, 'name', { value: sig.name.split('.').pop() });
+  return Object.assign(f, { signature: sig }) as unknown as T & { signature: Signature };
+}
+
+/**
+ * A class constructor's arguments checked against its schema line (module, optimizer and scheduler constructors
+ * call it first thing): the values in parameter order.
+ */
+export function constructorArgs(sig: Signature, args: ArrayLike<unknown>): unknown[] {
+  return bind(sig, args);
+}

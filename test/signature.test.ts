@@ -1,0 +1,134 @@
+// The one parser of PyTorch's calling convention (src/signature.ts): each callable's schema line decides what
+// may come by position or by name, and every bad call is refused with PyTorch's words before anything runs.
+import { describe, it, expect } from 'vitest';
+import * as torch from '../src/index.js';
+import { signature, bind, pyType } from '../src/signature.js';
+
+const { nn } = torch;
+const F = nn.functional;
+const CONV = signature('conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2]|str padding=0, int[2] dilation=1, int groups=1) -> Tensor');
+const x = () => torch.ones(1, 1, 5, 5);
+const w = () => torch.ones(1, 1, 3, 3);
+
+describe('signature lines', () => {
+  it('read names, order, defaults, nullability and the keyword-only marker', () => {
+    const s = signature('f(Tensor input, int[2] k, float? p=None, *, bool flag=False, str mode="x", int[] dims=[0, 1])');
+    expect(s.name).toBe('f');
+    expect(s.params.map((p) => p.name)).toEqual(['input', 'k', 'p', 'flag', 'mode', 'dims']);
+    expect(s.positional).toBe(3);
+    expect(s.required).toBe(2);
+    expect(s.params.map((p) => p.default)).toEqual([undefined, undefined, null, false, 'x', [0, 1]]);
+    expect(s.params[2].nullable).toBe(true);
+    expect(s.params[3].keywordOnly).toBe(true);
+  });
+
+  it("name JS values as Python's types in messages", () => {
+    expect([1, 1.5, 'a', true, null, undefined, [1], {}, torch.ones(1)].map(pyType))
+      .toEqual(['int', 'float', 'str', 'bool', 'NoneType', 'NoneType', 'list', 'dict', 'Tensor']);
+  });
+});
+
+describe('bind: positional, by name, or both', () => {
+  it('every parameter before * may come by position or by name, with the same values', () => {
+    const [a, b] = [x(), w()];
+    const byPosition = bind(CONV, [a, b, null, 2, 1, 1, 1]);
+    const byName = bind(CONV, [a, b, { stride: 2, padding: 1 }]);
+    const mixed = bind(CONV, [a, b, null, 2, { padding: [1, 1] }]);
+    expect(byPosition).toEqual([a, b, null, [2, 2], [1, 1], [1, 1], 1]);
+    expect(byName).toEqual(byPosition);
+    expect(mixed).toEqual(byPosition);
+    expect(bind(CONV, [{ input: a, weight: b, groups: 1 }])).toEqual([a, b, null, [1, 1], [0, 0], [1, 1], 1]);
+  });
+
+  it('int[N] takes one int, a list of one, or N ints; a union takes its other type', () => {
+    expect(bind(CONV, [x(), w(), null, [3], [1, 2]]).slice(3, 5)).toEqual([[3, 3], [1, 2]]);
+    expect(bind(CONV, [x(), w(), { padding: 'same' }])[4]).toBe('same');
+  });
+
+  it("keyword-only parameters cannot come by position", () => {
+    const s = signature('f(Tensor input, *, int k=1)');
+    expect(() => bind(s, [x(), 2])).toThrow(new TypeError('f() takes 1 positional argument but 2 were given'));
+    expect(bind(s, [x(), { k: 2 }])[1]).toBe(2);
+  });
+});
+
+describe("bad calls: PyTorch's TypeError, before anything runs", () => {
+  it('an unknown keyword', () => {
+    expect(() => F.conv2d(x(), w(), null, { strides: 2 } as never)).toThrow(new TypeError("conv2d() got an unexpected keyword argument 'strides'"));
+  });
+  it('too many positional arguments', () => {
+    expect(() => F.conv2d(x(), w(), null, 1, 0, 1, 1, 5 as never)).toThrow(new TypeError('conv2d() takes from 2 to 7 positional arguments but 8 were given'));
+  });
+  it('the same parameter twice', () => {
+    expect(() => F.conv2d(x(), w(), null, 2, { stride: 2 })).toThrow(new TypeError("conv2d() got multiple values for argument 'stride'"));
+  });
+  it('a missing required argument', () => {
+    expect(() => (F.conv2d as (...a: unknown[]) => unknown)(x())).toThrow(new TypeError("conv2d() missing required argument 'weight' (pos 2)"));
+  });
+  it('a float where an int or ints are due', () => {
+    expect(() => F.max_pool2d(x(), 1.5)).toThrow(new TypeError("max_pool2d(): argument 'kernel_size' must be tuple of ints, but found element of type float at pos 0"));
+    expect(() => F.max_pool2d(x(), [2, 2.5])).toThrow("argument 'kernel_size' must be tuple of ints, but found element of type float at pos 1");
+    expect(() => F.conv2d(x(), w(), null, { groups: 1.5 })).toThrow(new TypeError("conv2d(): argument 'groups' must be int, not float"));
+  });
+  it('a wrong type', () => {
+    expect(() => F.conv2d([[1]] as never, w())).toThrow(new TypeError("conv2d(): argument 'input' must be Tensor, not list"));
+    expect(() => F.max_pool2d(x(), 2, { ceil_mode: 1 as never })).toThrow(new TypeError("max_pool2d(): argument 'ceil_mode' must be bool, not int"));
+    expect(() => F.max_pool2d(x(), 'a' as never)).toThrow("max_pool2d(): argument 'kernel_size' must be tuple of ints, not str");
+  });
+  it('a list of the wrong length', () => {
+    expect(() => F.max_pool2d(x(), [2, 2, 2])).toThrow(new TypeError("max_pool2d(): argument 'kernel_size' must be tuple of 2 ints, but got 3 of them"));
+  });
+  it('None where a value is due', () => {
+    expect(() => F.max_pool2d(x(), null as never)).toThrow(new TypeError("max_pool2d(): argument 'kernel_size' must be tuple of ints, not NoneType"));
+  });
+  it('module constructors too', () => {
+    expect(() => new nn.Conv2d(1, 2, 3, { strides: 2 } as never)).toThrow(new TypeError("Conv2d() got an unexpected keyword argument 'strides'"));
+    expect(() => new nn.Conv2d(1, 2)).toThrow(new TypeError("Conv2d() missing required argument 'kernel_size' (pos 3)"));
+    expect(() => new nn.MaxPool2d(2.5)).toThrow("MaxPool2d(): argument 'kernel_size' must be tuple of ints, but found element of type float at pos 0");
+    expect(() => new nn.Conv2d(1, 2, 3, { padding: 'full' })).toThrow("Invalid padding string 'full', should be one of ['valid', 'same']");
+  });
+});
+
+describe('the calls that were silently misread now read as PyTorch reads them', () => {
+  it('nn.Conv2d(1, 32, 3, 2) has stride 2; nn.Conv2d(1, 4, 3, 1, 1) has padding 1', () => {
+    const c = new nn.Conv2d(1, 32, 3, 2);
+    expect(c.stride).toEqual([2, 2]);
+    expect(c.forward(torch.ones(1, 1, 9, 9)).shape).toEqual([1, 32, 4, 4]);
+    const p = new nn.Conv2d(1, 4, 3, 1, 1);
+    expect(p.padding).toEqual([1, 1]);
+    expect(p.forward(torch.ones(1, 1, 9, 9)).shape).toEqual([1, 4, 9, 9]);
+    expect(String(p)).toBe('Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))');
+  });
+
+  it('new nn.Conv2d(1, 10, { kernel_size: 5 }) and every argument by name', () => {
+    expect(new nn.Conv2d(1, 10, { kernel_size: 5 }).weight.shape).toEqual([10, 1, 5, 5]);
+    const c = new nn.Conv2d({ in_channels: 2, out_channels: 4, kernel_size: [3, 1], groups: 2, bias: false });
+    expect(c.weight.shape).toEqual([4, 1, 3, 1]);
+    expect(c.bias).toBe(null);
+  });
+
+  it('nn.MaxPool2d(2, 1) and F.max_pool2d(x, 2, 1) have stride 1; nn.MaxPool2d keeps PyTorch\'s order (return_indices before ceil_mode)', () => {
+    const input = torch.arange(25, { dtype: torch.float32 }).reshape(1, 1, 5, 5);
+    expect(new nn.MaxPool2d(2, 1).forward(input).shape).toEqual([1, 1, 4, 4]);
+    expect((F.max_pool2d(input, 2, 1) as torch.Tensor).shape).toEqual([1, 1, 4, 4]);
+    const m = new nn.MaxPool2d(2, 2, 0, 1, true);
+    expect(m.return_indices).toBe(true);
+    expect(Array.isArray(m.forward(input))).toBe(true);
+    expect(String(new nn.MaxPool2d(2))).toBe('MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)');
+  });
+
+  it('F.conv2d(x, w, b, 2) and F.avg_pool2d(x, 3, 1, 1) keep their strides', () => {
+    expect(F.conv2d(torch.ones(1, 1, 9, 9), torch.ones(1, 1, 3, 3), null, 2).shape).toEqual([1, 1, 4, 4]);
+    expect(F.avg_pool2d(torch.ones(1, 1, 5, 5), 3, 1, 1).shape).toEqual([1, 1, 5, 5]);
+  });
+
+  it('F.adaptive_max_pool2d(x, size, { return_indices: true }) returns the values and the indices', () => {
+    const r = F.adaptive_max_pool2d(torch.arange(35, { dtype: torch.float32 }).reshape(1, 1, 5, 7), [2, 3], { return_indices: true });
+    expect(Array.isArray(r)).toBe(true);
+    const [values, indices] = r as [torch.Tensor, torch.Tensor];
+    // the maximum of each window of an increasing ramp is its last element
+    expect(indices.tolist()).toEqual([[[[16, 18, 20], [30, 32, 34]]]]);
+    expect(values.tolist()).toEqual([[[[16, 18, 20], [30, 32, 34]]]]);
+    expect(indices.dtype).toBe('int64');
+  });
+});
