@@ -171,6 +171,8 @@ function convertTo(t: string, v: unknown): Converted {
  */
 export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
   let n = args.length;
+  // trailing undefined arguments are absent ones (f(x, undefined) is f(x)), also before the options object
+  while (n > 0 && args[n - 1] === undefined) n--;
   let kw: Record<string, unknown> | null = null;
   if (n > 0 && isOptions(args[n - 1])) {
     // a plain object is the keyword arguments, unless it fills a required parameter of type Any (a state dict)
@@ -180,7 +182,6 @@ export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
       n--;
     }
   }
-  // trailing undefined positional arguments are absent ones (f(x, undefined) is f(x))
   while (n > 0 && args[n - 1] === undefined) n--;
   if (n > sig.positional) {
     const range = sig.required === sig.positional ? `${sig.positional}` : `from ${sig.required} to ${sig.positional}`;
@@ -254,4 +255,11 @@ export function op<T extends (...args: never[]) => unknown>(schema: string, impl
  */
 export function constructorArgs(sig: Signature, args: ArrayLike<unknown>): unknown[] {
   return bind(sig, args);
+}
+
+/** One int argument of a hot op that checks its own arguments (select, narrow): the value, or PyTorch's TypeError. */
+export function intArg(fn: string, name: string, v: unknown): number {
+  const r = convertTo('int', v);
+  if (!r.ok) throw new TypeError(`${fn}(): argument '${name}' ${r.why}`);
+  return r.value as number;
 }

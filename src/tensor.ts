@@ -174,7 +174,7 @@ export class Tensor {
   add(other: TensorOrScalar, options?: { alpha?: number }): Tensor { return ops.add(this, other, options); }
   sub(other: TensorOrScalar, options?: { alpha?: number }): Tensor { return ops.sub(this, other, options); }
   mul(other: TensorOrScalar): Tensor { return ops.mul(this, other); }
-  div(other: TensorOrScalar): Tensor { return ops.div(this, other); }
+  div(other: TensorOrScalar, options?: { rounding_mode?: 'trunc' | 'floor' | null }): Tensor { return ops.div(this, other, options); }
   pow(exponent: TensorOrScalar): Tensor { return ops.pow(this, exponent); }
   rsub(other: TensorOrScalar): Tensor { return ops.sub(other, this); }
   maximum(other: Tensor): Tensor { return ops.maximum(this, other); }
@@ -194,10 +194,12 @@ export class Tensor {
   square(): Tensor { return ops.square(this); }
   sign(): Tensor { return ops.sign(this); }
   log1p(): Tensor { return ops.log1p(this); }
-  clamp(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor {
+  clamp(min?: number | Tensor | null | { min?: number | Tensor | null; max?: number | Tensor | null }, max?: number | Tensor | null): Tensor {
     return ops.clamp(this, min, max);
   }
-  clip(min?: number | null, max?: number | null): Tensor { return ops.clamp(this, min, max); }
+  clip(min?: number | Tensor | null | { min?: number | Tensor | null; max?: number | Tensor | null }, max?: number | Tensor | null): Tensor {
+    return ops.clamp(this, min, max);
+  }
   eq(other: TensorOrScalar): Tensor { return ops.eq(this, other); }
   ne(other: TensorOrScalar): Tensor { return ops.ne(this, other); }
   gt(other: TensorOrScalar): Tensor { return ops.gt(this, other); }
@@ -231,8 +233,8 @@ export class Tensor {
   logsumexp(dim: number | number[] | DimOptions, keepdim?: boolean): Tensor { return ops.logsumexp(this, dim, keepdim); }
   softmax(dim: number | { dim: number }): Tensor { return ops.softmax(this, dim); }
   log_softmax(dim: number | { dim: number }): Tensor { return ops.log_softmax(this, dim); }
-  var(dim?: number | number[] | ops.VarOptions | null, options?: ops.VarOptions | boolean, keepdim?: boolean): Tensor { return ops.var_(this, dim, options, keepdim); }
-  std(dim?: number | number[] | ops.VarOptions | null, options?: ops.VarOptions | boolean, keepdim?: boolean): Tensor { return ops.std(this, dim, options, keepdim); }
+  var(dim?: number | number[] | boolean | ops.VarOptions | null, options?: ops.VarOptions | boolean, keepdim?: boolean): Tensor { return ops.var_(this, dim, options, keepdim); }
+  std(dim?: number | number[] | boolean | ops.VarOptions | null, options?: ops.VarOptions | boolean, keepdim?: boolean): Tensor { return ops.std(this, dim, options, keepdim); }
 
   // ---- linear algebra -------------------------------------------------------------
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
@@ -251,15 +253,15 @@ export class Tensor {
   permute(...dims: (number | number[])[]): Tensor { return ops.permute(this, ...dims); }
   unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
   squeeze(dim?: number): Tensor { return ops.squeeze(this, dim); }
-  flatten(start_dim = 0, end_dim = -1): Tensor { return ops.flatten(this, start_dim, end_dim); }
+  flatten(start_dim?: number | { start_dim?: number; end_dim?: number }, end_dim?: number): Tensor { return ops.flatten(this, start_dim, end_dim); }
   expand(...sizes: (number | number[])[]): Tensor { return ops.expand(this, ...sizes); }
   expand_as(other: Tensor): Tensor { return ops.expand(this, other.shape); }
-  narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
-  select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
+  narrow(dim: number, start: number | Tensor, length: number): Tensor { return ops.narrow(this, dim, start, length); }
+  select(dim: number, index: number | Tensor): Tensor { return ops.select(this, dim, index); }
   index_select(dim: number, index: Tensor): Tensor { return ops.index_select(this, dim, index); }
   gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
-  index_put(indices: Tensor[], values: Tensor | number, accumulate = false): Tensor { return ops.index_put(this, indices, values, accumulate); }
-  index_put_(indices: Tensor[], values: Tensor | number, accumulate = false): this { ops.index_put_(this, indices, values, accumulate); return this; }
+  index_put(indices: Tensor[], values: Tensor | number, accumulate: boolean | { accumulate?: boolean } = false): Tensor { return ops.index_put(this, indices, values, accumulate); }
+  index_put_(indices: Tensor[], values: Tensor | number, accumulate: boolean | { accumulate?: boolean } = false): this { ops.index_put_(this, indices, values, accumulate); return this; }
   index_copy(dim: number, index: Tensor, source: Tensor): Tensor { return ops.index_copy(this, dim, index, source); }
   index_copy_(dim: number, index: Tensor, source: Tensor): this { ops.index_copy_(this, dim, index, source); return this; }
   index_add(dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }): Tensor { return ops.index_add(this, dim, index, source, options); }

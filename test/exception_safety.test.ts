@@ -90,7 +90,7 @@ describe('the shape and size checks say what is wrong', () => {
 
   it('a bad output shape an op computes is refused before allocating', () => {
     // what the misread pooling call above used to compute, now read as PyTorch reads it
-    expect(F.max_pool2d(torch.ones(1, 1, 6, 6), { kernel_size: 3, stride: 2 } as never).shape).toEqual([1, 1, 2, 2]);
+    expect((F.max_pool2d(torch.ones(1, 1, 6, 6), { kernel_size: 3, stride: 2 } as never) as torch.Tensor).shape).toEqual([1, 1, 2, 2]);
     expect(() => empty([1, NaN]))
       .toThrow('wasmtorch: invalid tensor shape [1, NaN]: sizes must be non-negative integers (the size at pos 1 is NaN); nothing was allocated');
     expect(() => empty([2, -3])).toThrow('wasmtorch: invalid tensor shape [2, -3]');

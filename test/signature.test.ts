@@ -85,7 +85,7 @@ describe("bad calls: PyTorch's TypeError, before anything runs", () => {
     expect(() => new nn.Conv2d(1, 2, 3, { strides: 2 } as never)).toThrow(new TypeError("Conv2d() got an unexpected keyword argument 'strides'"));
     expect(() => new nn.Conv2d(1, 2)).toThrow(new TypeError("Conv2d() missing required argument 'kernel_size' (pos 3)"));
     expect(() => new nn.MaxPool2d(2.5)).toThrow("MaxPool2d(): argument 'kernel_size' must be tuple of ints, but found element of type float at pos 0");
-    expect(() => new nn.Conv2d(1, 2, 3, { padding: 'full' })).toThrow("Invalid padding string 'full', should be one of ['valid', 'same']");
+    expect(() => new nn.Conv2d(1, 2, 3, { padding: 'full' as never })).toThrow("Invalid padding string 'full', should be one of ['valid', 'same']");
   });
 });
 
@@ -109,7 +109,7 @@ describe('the calls that were silently misread now read as PyTorch reads them', 
 
   it('nn.MaxPool2d(2, 1) and F.max_pool2d(x, 2, 1) have stride 1; nn.MaxPool2d keeps PyTorch\'s order (return_indices before ceil_mode)', () => {
     const input = torch.arange(25, { dtype: torch.float32 }).reshape(1, 1, 5, 5);
-    expect(new nn.MaxPool2d(2, 1).forward(input).shape).toEqual([1, 1, 4, 4]);
+    expect((new nn.MaxPool2d(2, 1).forward(input) as torch.Tensor).shape).toEqual([1, 1, 4, 4]);
     expect((F.max_pool2d(input, 2, 1) as torch.Tensor).shape).toEqual([1, 1, 4, 4]);
     const m = new nn.MaxPool2d(2, 2, 0, 1, true);
     expect(m.return_indices).toBe(true);
@@ -130,5 +130,72 @@ describe('the calls that were silently misread now read as PyTorch reads them', 
     expect(indices.tolist()).toEqual([[[[16, 18, 20], [30, 32, 34]]]]);
     expect(values.tolist()).toEqual([[[[16, 18, 20], [30, 32, 34]]]]);
     expect(indices.dtype).toBe('int64');
+  });
+});
+
+describe('more calls PyTorch takes, read as PyTorch reads them', () => {
+  it('index_put(x, idx, v, { accumulate: false }) replaces; accumulate: true adds', () => {
+    const x = torch.zeros(4);
+    const idx = [torch.tensor([1, 1, 3], { dtype: torch.long })];
+    const v = torch.tensor([1, 2, 5]);
+    // with repeated indices, replacing keeps one of the values written; adding sums them
+    expect(torch.index_put(x, idx, torch.tensor([2, 2, 5]), { accumulate: false }).tolist()).toEqual([0, 2, 0, 5]);
+    expect(torch.index_put(x, idx, v, { accumulate: true }).tolist()).toEqual([0, 3, 0, 5]);
+    expect(torch.index_put(x, idx, v, true).tolist()).toEqual([0, 3, 0, 5]);
+    expect(x.clone().index_put_(idx, torch.tensor([2, 2, 5]), { accumulate: false }).tolist()).toEqual([0, 2, 0, 5]);
+    expect(() => torch.index_put(x, idx, v, { accumulate: 1 } as never)).toThrow(new TypeError("index_put(): argument 'accumulate' must be bool, not int"));
+  });
+
+  it("x.div(y, { rounding_mode: 'floor' }) rounds, has a zero gradient, and a bad mode is PyTorch's error", () => {
+    const x = torch.tensor([5, -7], { requires_grad: true });
+    const y = x.div(torch.tensor([2, 2]), { rounding_mode: 'floor' });
+    expect(y.tolist()).toEqual([2, -4]);
+    expect(x.div(2, { rounding_mode: 'trunc' }).tolist()).toEqual([2, -3]);
+    y.sum().backward();
+    expect(x.grad!.tolist()).toEqual([0, 0]);
+    expect(() => x.div(2, { rounding_mode: 'round' as never })).toThrow("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found 'round'");
+    expect(() => x.div(2, { rounding: 'floor' } as never)).toThrow(new TypeError("div() got an unexpected keyword argument 'rounding'"));
+  });
+
+  it('torch.clamp(x, minTensor, maxTensor) uses the tensor bounds', () => {
+    expect(torch.clamp(torch.tensor([-2, 0.5, 3]), torch.tensor([-1, 1, 1]), torch.tensor([0, 2, 2])).tolist()).toEqual([-1, 1, 2]);
+    expect(torch.tensor([-2, 0.5, 3]).clamp({ max: torch.tensor(1) }).tolist()).toEqual([-2, 0.5, 1]);
+  });
+
+  it('torch.std(x, true) is the unbiased overload; torch.flatten(x, { start_dim: 1 }); F.one_hot(x, { num_classes: 3 })', () => {
+    const x = torch.tensor([[1, 2, 3], [4, 5, 6]]);
+    // sample standard deviation of 1..6: sqrt(17.5 / 5)
+    expect(torch.std(x, true).item()).toBeCloseTo(Math.sqrt(3.5), 6);
+    expect(torch.std(x, false).item()).toBeCloseTo(Math.sqrt(17.5 / 6), 6);
+    expect(torch.flatten(torch.ones(2, 3, 4), { start_dim: 1 }).shape).toEqual([2, 12]);
+    expect(torch.ones(2, 3, 4).flatten({ end_dim: 1 }).shape).toEqual([6, 4]);
+    expect(F.one_hot(torch.tensor([0, 2], { dtype: torch.long }), { num_classes: 3 }).tolist()).toEqual([[1, 0, 0], [0, 0, 1]]);
+  });
+
+  it('new nn.RNN({ input_size, hidden_size, batch_first }) and PyTorch\'s positional order', () => {
+    const rnn = new nn.RNN({ input_size: 5, hidden_size: 4, batch_first: true });
+    expect(rnn.batch_first).toBe(true);
+    expect((rnn.forward(torch.ones(2, 3, 5))[0] as torch.Tensor).shape).toEqual([2, 3, 4]);
+    const gru = new nn.GRU(5, 4, 2, true, true);
+    expect([gru.num_layers, gru.bias, gru.batch_first]).toEqual([2, true, true]);
+    const relu = new nn.RNN(3, 2, 1, 'relu');
+    expect(relu.mode).toBe('RNN_RELU');
+    expect(() => new nn.LSTM(3, 2, { num_layer: 2 } as never)).toThrow(new TypeError("LSTM() got an unexpected keyword argument 'num_layer'"));
+    expect(() => new nn.RNN(3, 2, 1, 'sigmoid')).toThrow("Unknown nonlinearity 'sigmoid'. Select from 'tanh' or 'relu'.");
+  });
+
+  it('nn.Embedding(5, 3, 0) has padding_idx 0 (its row zero, and no gradient there)', () => {
+    const e = new nn.Embedding(5, 3, 0);
+    expect(e.padding_idx).toBe(0);
+    expect(e.weight.select(0, 0).tolist()).toEqual([0, 0, 0]);
+    expect(new nn.Embedding({ num_embeddings: 4, embedding_dim: 2, padding_idx: -1 }).padding_idx).toBe(3);
+  });
+
+  it('select and narrow take ints (or 0-dim integer tensors), never garbage', () => {
+    const x = torch.arange(12, { dtype: torch.float32 }).reshape(3, 4);
+    expect(() => x.select(0, [0, 1] as never)).toThrow(new TypeError("select(): argument 'index' must be int, not list"));
+    expect(() => x.narrow(0, 0.5, 1)).toThrow(new TypeError("narrow(): argument 'start' must be int, not float"));
+    expect(x.narrow(0, torch.tensor(1, { dtype: torch.long }), 2).tolist()).toEqual([[4, 5, 6, 7], [8, 9, 10, 11]]);
+    expect(x.select(1, torch.tensor(2, { dtype: torch.long })).tolist()).toEqual([2, 6, 10]);
   });
 });

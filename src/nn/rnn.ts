@@ -3,6 +3,7 @@
 // o; GRU r, z, n), shapes and initialisation, and their cells. The input
 // projection of all time steps is one GEMM per layer and direction; the
 // recurrence, every step of it, is one fused op (ops/recurrence.ts).
+import { signature, bindNamed } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
 import { empty_, zeros, tensor as torch_tensor } from '../ops/creation.js';
@@ -150,32 +151,47 @@ export class RNNBase<S extends Tensor | [Tensor, Tensor] = Tensor | [Tensor, Ten
   }
 }
 
-/**
- * PyTorch's positional order: (input_size, hidden_size, num_layers?, options?),
- * or every keyword in the options: (input_size, hidden_size, { num_layers, ... }).
- */
-function layerOptions<O extends RNNOptions>(layers: number | O | undefined, options: O | undefined, name: string): O {
-  if (typeof layers === 'number') return { ...(options ?? {} as O), num_layers: layers };
-  if (layers !== undefined && (typeof layers !== 'object' || layers === null)) {
-    throw new Error(`${name}(): argument 'num_layers' must be int, not ${layers === null ? 'NoneType' : typeof layers}`);
+type RNNArgs = (number | string | boolean | null | RNNOptions & { input_size?: number; hidden_size?: number; proj_size?: number })[];
+const RNN_SIG = signature("RNN(int input_size, int hidden_size, int num_layers=1, str nonlinearity='tanh', bool bias=True, " +
+  'bool batch_first=False, float dropout=0.0, bool bidirectional=False, Any device=None, Any dtype=None)');
+const LSTM_SIG = signature('LSTM(int input_size, int hidden_size, int num_layers=1, bool bias=True, bool batch_first=False, ' +
+  'float dropout=0.0, bool bidirectional=False, int proj_size=0, Any device=None, Any dtype=None)');
+const GRU_SIG = signature('GRU(int input_size, int hidden_size, int num_layers=1, bool bias=True, bool batch_first=False, ' +
+  'float dropout=0.0, bool bidirectional=False, Any device=None, Any dtype=None)');
+
+/** The layer options of a recurrent module's checked arguments (after input_size, hidden_size). */
+function recurrentOptions(sig: typeof RNN_SIG, args: RNNArgs): [number, number, RNNOptions] {
+  const v = bindNamed(sig, args) as Record<string, unknown>;
+  if (((v.proj_size as number | undefined) ?? 0) !== 0) throw new Error('LSTM: proj_size > 0 is not supported');
+  if (v.num_layers as number < 1) throw new Error('num_layers must be greater than or equal to 1');
+  const o: RNNOptions = { num_layers: v.num_layers as number, bias: v.bias as boolean, batch_first: v.batch_first as boolean,
+    dropout: v.dropout as number, bidirectional: v.bidirectional as boolean };
+  if (v.nonlinearity !== undefined) {
+    if (v.nonlinearity !== 'tanh' && v.nonlinearity !== 'relu') throw new Error(`Unknown nonlinearity '${v.nonlinearity}'. Select from 'tanh' or 'relu'.`);
+    o.nonlinearity = v.nonlinearity;
   }
-  return { ...(layers ?? {} as O), ...(options ?? {}) };
+  return [v.input_size as number, v.hidden_size as number, o];
 }
 
+/** nn.RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False, dropout=0, bidirectional=False). */
 export class RNN extends RNNBase<Tensor> {
-  constructor(input_size: number, hidden_size: number, num_layers?: number | RNNOptions, options?: RNNOptions) {
-    const o = layerOptions(num_layers, options, 'RNN');
-    super((o.nonlinearity ?? 'tanh') === 'relu' ? 'RNN_RELU' : 'RNN_TANH', input_size, hidden_size, o);
+  constructor(...args: RNNArgs) {
+    const [input_size, hidden_size, o] = recurrentOptions(RNN_SIG, args);
+    super(o.nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH', input_size, hidden_size, o);
   }
 }
+/** nn.LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0, bidirectional=False, proj_size=0). */
 export class LSTM extends RNNBase<[Tensor, Tensor]> {
-  constructor(input_size: number, hidden_size: number, num_layers?: number | RNNOptions, options?: RNNOptions) {
-    super('LSTM', input_size, hidden_size, layerOptions(num_layers, options, 'LSTM'));
+  constructor(...args: RNNArgs) {
+    const [input_size, hidden_size, o] = recurrentOptions(LSTM_SIG, args);
+    super('LSTM', input_size, hidden_size, o);
   }
 }
+/** nn.GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0, bidirectional=False). */
 export class GRU extends RNNBase<Tensor> {
-  constructor(input_size: number, hidden_size: number, num_layers?: number | RNNOptions, options?: RNNOptions) {
-    super('GRU', input_size, hidden_size, layerOptions(num_layers, options, 'GRU'));
+  constructor(...args: RNNArgs) {
+    const [input_size, hidden_size, o] = recurrentOptions(GRU_SIG, args);
+    super('GRU', input_size, hidden_size, o);
   }
 }
 
@@ -246,14 +262,24 @@ export class LSTMCell extends CellBase {
  * padding_idx's row starts at zero and gets no gradient; max_norm renormalises
  * the rows looked up.
  */
+const EMBEDDING = signature('Embedding(int num_embeddings, int embedding_dim, int? padding_idx=None, float? max_norm=None, ' +
+  'float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False, Tensor? _weight=None, bool _freeze=False, Any device=None, Any dtype=None)');
+
 export class Embedding extends Module {
   weight: Parameter;
   readonly padding_idx: number | null;
   readonly max_norm: number | null;
   readonly norm_type: number;
-  constructor(readonly num_embeddings: number, readonly embedding_dim: number,
-    options: ops.EmbeddingOptions & { _weight?: Tensor | null; _freeze?: boolean } = {}) {
+  readonly num_embeddings: number;
+  readonly embedding_dim: number;
+  constructor(...args: (number | boolean | Tensor | null | ops.EmbeddingOptions & { num_embeddings?: number; embedding_dim?: number;
+    _weight?: Tensor | null; _freeze?: boolean })[]) {
     super();
+    const v = bindNamed(EMBEDDING, args);
+    const num_embeddings = v.num_embeddings as number, embedding_dim = v.embedding_dim as number;
+    this.num_embeddings = num_embeddings;
+    this.embedding_dim = embedding_dim;
+    const options = v as ops.EmbeddingOptions & { _weight?: Tensor | null; _freeze?: boolean };
     let pad = options.padding_idx ?? null;
     if (pad !== null) {
       if (pad >= num_embeddings || pad < -num_embeddings) throw new Error('Padding_idx must be within num_embeddings');
@@ -277,7 +303,8 @@ export class Embedding extends Module {
   static from_pretrained(embeddings: Tensor, options: ops.EmbeddingOptions & { freeze?: boolean } = {}): Embedding {
     if (embeddings.dim() !== 2) throw new Error('Embeddings parameter is expected to be 2-dimensional');
     const [rows, cols] = embeddings.shape;
-    return new Embedding(rows, cols, { ...options, _weight: embeddings, _freeze: options.freeze ?? true });
+    const { freeze, ...rest } = options;
+    return new Embedding(rows, cols, { ...rest, _weight: embeddings, _freeze: freeze ?? true });
   }
   forward(input: Tensor): Tensor {
     return ops.embedding(input, this.weight, { padding_idx: this.padding_idx, max_norm: this.max_norm, norm_type: this.norm_type });

@@ -1,9 +1,10 @@
 // Elementwise ops: each one's forward kernel call, graph edge and local
 // derivative together, micrograd style. Derivatives are written with ops, so
 // they are differentiable again.
+import { signature, bind } from '../signature.js';
 import { Tensor, type TensorOrScalar } from '../tensor.js';
 import { type DType, promoteTypes, isIntegral, scalarTypeName } from '../dtype.js';
-import { record } from '../autograd/engine.js';
+import { record, no_grad } from '../autograd/engine.js';
 import {
   K, codes, tick, empty, ptr, writeMeta, rowMeta, scalarPtr, broadcastShapes, broadcastStrides, collapse,
   asFloat, dense, fromFloat, shapeStr, composite, sameShape,
@@ -91,13 +92,11 @@ export const softplus = (x: Tensor, options: { beta?: number; threshold?: number
     return [g.mul(where(x.mul(beta).gt(threshold), 1, z.div(z.add(1))))];
   }, [x]);
 };
-export function clamp(
-  x: Tensor,
-  min?: number | null | { min?: number | null; max?: number | null },
-  max?: number | null,
-): Tensor {
-  let lo = min, hi = max;
-  if (lo !== null && typeof lo === 'object') ({ min: lo, max: hi } = lo);
+type Bound = number | Tensor | null;
+const CLAMP = signature('clamp(Tensor input, float|Tensor? min=None, float|Tensor? max=None) -> Tensor');
+export function clamp(x: Tensor, min?: Bound | { min?: Bound; max?: Bound }, max?: Bound): Tensor {
+  const [, lo, hi] = bind(CLAMP, [x, min, max]) as [Tensor, Bound, Bound];
+  if (lo instanceof Tensor || hi instanceof Tensor) return clampByTensors(x, lo, hi);
   if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
     throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
   }
@@ -109,6 +108,14 @@ export function clamp(
     if (hi !== null && hi !== undefined) mask = mask.mul(x.le(hi));
     return [g.mul(mask)];
   }, [x]);
+}
+/** clamp with tensor bounds (broadcast): max(min(x, hi), lo) as PyTorch orders it; x's gradient where it is inside. */
+function clampByTensors(x: Tensor, lo: Bound, hi: Bound): Tensor {
+  if (lo === null && hi === null) throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
+  let y = x;
+  if (lo !== null) y = where(lt(y, lo), lo, y);
+  if (hi !== null) y = where(gt(y, hi), hi, y);
+  return y;
 }
 function ones_mask(x: Tensor): Tensor {
   return x.eq(x).logical_not().logical_not(); // 1 where x is a number (NaN gets 0, as PyTorch)
@@ -200,17 +207,28 @@ export function mul(a: Operand, b: Operand): Tensor {
     (g, needs) => [needs[0] ? mul(g, b) : null, needs[1] ? mul(g, a) : null],
     (needs) => [needs[0] ? asT(b) : null, needs[1] ? asT(a) : null]);
 }
+const DIV = signature("div(Tensor|float input, Tensor|float other, *, str? rounding_mode=None) -> Tensor");
 export function div(a: Operand, b: Operand, options?: { rounding_mode?: 'trunc' | 'floor' | null }): Tensor {
-  let y = binaryKernel(codes.B_DIV, a, b, 'float32');
-  const mode = options?.rounding_mode ?? null;
-  if (mode !== null) {
-    y = mode === 'floor' ? floor(y) : y.sign().mul(floor(abs(y)));
-    return fromFloat(y, resultDtype(a, b));
+  if (options !== undefined) {
+    const mode = bind(DIV, [a, b, options])[2] as string | null;
+    if (mode !== null) return roundedDiv(a, b, mode);
   }
+  const y = binaryKernel(codes.B_DIV, a, b, 'float32');
   return record(y, 'DivBackward0', [asT(a), asT(b)], (g, needs) => [
     needs[0] ? div(g, b) : null,
     needs[1] ? neg(mul(g, a)).div(mul(b, b)) : null,
   ], (needs) => [asT(b), needs[1] ? asT(a) : null]);
+}
+/** div with rounding_mode 'trunc' or 'floor': integral results keep an integer dtype; the gradient is zero, as PyTorch's. */
+function roundedDiv(a: Operand, b: Operand, mode: string): Tensor {
+  if (mode !== 'trunc' && mode !== 'floor') {
+    throw new Error(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode}'`);
+  }
+  const q = no_grad(() => {
+    const y = binaryKernel(codes.B_DIV, a, b, 'float32');
+    return fromFloat(mode === 'floor' ? floor(y) : y.sign().mul(floor(abs(y))), resultDtype(a, b));
+  });
+  return record(q, 'DivBackward1', [asT(a), asT(b)], (g) => [g.mul(0), g.mul(0)]);
 }
 export function pow(a: Operand, b: Operand): Tensor {
   const y = binaryKernel(codes.B_POW, a, b, resultDtype(a, b));

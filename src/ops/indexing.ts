@@ -1,5 +1,6 @@
 // Selection by integer index tensors. Indices are checked in the kernel
 // (it returns the first bad position) and reported in PyTorch's words.
+import { op } from '../signature.js';
 import { Tensor, numelOf } from '../tensor.js';
 import { record, no_grad } from '../autograd/engine.js';
 import { where } from './elementwise.js';
@@ -202,7 +203,10 @@ export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor,
  * indices being integer (or boolean mask) tensors for x's leading dims,
  * broadcast together, as PyTorch's advanced indexing.
  */
-export function index_put(x: Tensor, indices: Tensor[], values: Tensor | number, accumulate = false): Tensor {
+type IndexPutCall = (input: Tensor, indices: Tensor[], values: Tensor | number, accumulate?: boolean | { accumulate?: boolean }) => Tensor;
+export const index_put = op<IndexPutCall>('index_put(Tensor input, Tensor[] indices, Tensor|float values, bool accumulate=False) -> Tensor', indexPut);
+
+function indexPut(x: Tensor, indices: Tensor[], values: Tensor | number, accumulate = false): Tensor {
   const ints = indices.flatMap((t) => (t.dtype === 'bool' ? maskToIndices(t) : [t]));
   if (ints.length > x.dim()) throw new Error(`too many indices for tensor of dimension ${x.dim()} (got ${ints.length})`);
   for (const t of ints) checkIndex(t, 'index_put');

@@ -1,6 +1,7 @@
 // In-place ops write into the tensor's own storage and bump its version, so
 // autograd can tell when a saved tensor was changed. They are allowed on
 // leaves that require grad only under no_grad (as optimizer updates are).
+import { signature, bind } from '../signature.js';
 import { Tensor, type TensorOrScalar } from '../tensor.js';
 import { type DType, isIntegral } from '../dtype.js';
 import { is_grad_enabled, no_grad, record } from '../autograd/engine.js';
@@ -157,7 +158,9 @@ export function copy_(t: Tensor, src: Tensor): void {
   update(t, (old) => overwrite(old, 'CopyBackwards', src.expand(old.shape), src), [src], () => write(t, src));
 }
 
-export function index_put_(t: Tensor, indices: Tensor[], values: Tensor | number, accumulate = false): void {
+const INDEX_PUT_ = signature('index_put_(Tensor input, Tensor[] indices, Tensor|float values, bool accumulate=False) -> Tensor');
+export function index_put_(t: Tensor, indices: Tensor[], values: Tensor | number, accumulate: boolean | { accumulate?: boolean } = false): void {
+  [t, indices, values, accumulate] = bind(INDEX_PUT_, [t, indices, values, accumulate]) as [Tensor, Tensor[], Tensor | number, boolean];
   update(t, (old) => index_put(old, indices, values, accumulate), [values instanceof Tensor ? values : null]);
 }
 export function index_copy_(t: Tensor, dim: number, index: Tensor, source: Tensor): void {

@@ -232,8 +232,10 @@ export interface VarOptions {
 }
 
 /** var/std arguments: (dim, { unbiased | correction, keepdim }), (dim, unbiased, keepdim) or ({ dim, ... }). */
-function varArgs(dim: number | number[] | VarOptions | null | undefined, options: VarOptions | boolean | undefined, keepdim?: boolean): VarOptions {
+function varArgs(dim: number | number[] | boolean | VarOptions | null | undefined, options: VarOptions | boolean | undefined, keepdim?: boolean): VarOptions {
   let o: VarOptions = {};
+  // PyTorch's std(input, unbiased) overload: a bool in dim's place
+  if (typeof dim === 'boolean') return varArgs(null, { unbiased: dim, ...(typeof options === 'object' ? options : {}) }, keepdim);
   if (dim !== null && typeof dim === 'object' && !Array.isArray(dim)) o = { ...dim };
   else o.dim = dim ?? null;
   if (typeof options === 'boolean') o.unbiased = options;
@@ -243,7 +245,7 @@ function varArgs(dim: number | number[] | VarOptions | null | undefined, options
 }
 
 /** torch.var: composed from mean and sum, so it needs no gradient code. */
-export function var_(x: Tensor, dim?: number | number[] | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor {
+export function var_(x: Tensor, dim?: number | number[] | boolean | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor {
   const o = varArgs(dim, options, keepdim);
   checkFloat(x, 'var');
   const dims = reductionDims(o.dim ?? null, x.shape.length);
@@ -255,7 +257,7 @@ export function var_(x: Tensor, dim?: number | number[] | VarOptions | null, opt
   });
 }
 
-export function std(x: Tensor, dim?: number | number[] | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor {
+export function std(x: Tensor, dim?: number | number[] | boolean | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor {
   return composite(() => var_(x, dim, options, keepdim).sqrt());
 }
 

@@ -1,5 +1,6 @@
 // Views share storage (new shape/strides/offset, no copy); their backward
 // maps the gradient back to the input's shape. cat/stack copy.
+import { op, intArg } from '../signature.js';
 import { Tensor, contiguousStrides, numelOf, type Shape } from '../tensor.js';
 import { promoteTypes } from '../dtype.js';
 import { record } from '../autograd/engine.js';
@@ -143,7 +144,10 @@ export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
   return record(y, 'SqueezeBackward0', [x], (g) => [reshape(g, x.shape)]);
 }
 
-export function flatten(x: Tensor, start_dim = 0, end_dim = -1): Tensor {
+export const flatten = op<(input: Tensor, start_dim?: number | { start_dim?: number; end_dim?: number }, end_dim?: number) => Tensor>(
+  'flatten(Tensor input, int start_dim=0, int end_dim=-1) -> Tensor', flattenImpl);
+
+function flattenImpl(x: Tensor, start_dim: number, end_dim: number): Tensor {
   if (x.shape.length === 0) return reshape(x, [1]);
   const s = normalizeDim(start_dim, x.shape.length), e = normalizeDim(end_dim, x.shape.length);
   if (s > e) throw new Error('flatten() has invalid args: start_dim cannot come after end_dim');
@@ -180,7 +184,10 @@ export function expand(x: Tensor, ...args: (number | readonly number[])[]): Tens
   return record(y, 'ExpandBackward0', [x], (g) => [g]); // the engine sums g back to x's shape
 }
 
-export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+export function narrow(x: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
+  dim = intArg('narrow', 'dim', dim);
+  start = intArg('narrow', 'start', start);
+  length = intArg('narrow', 'length', length);
   const d = normalizeDim(dim, x.shape.length);
   const size = x.shape[d];
   if (start < 0) start += size;
@@ -201,7 +208,9 @@ function padNarrow(g: Tensor, shape: Shape, dim: number, start: number): Tensor 
   return record(out, 'NarrowBackwardBackward', [g], (gg) => [narrow(gg, dim, start, g.shape[dim])]);
 }
 
-export function select(x: Tensor, dim: number, index: number): Tensor {
+export function select(x: Tensor, dim: number, index: number | Tensor): Tensor {
+  dim = intArg('select', 'dim', dim);
+  index = intArg('select', 'index', index);
   const d = normalizeDim(dim, x.shape.length);
   const size = x.shape[d];
   if (index < -size || index >= size) {

@@ -1,6 +1,7 @@
 // sort, argsort, topk, one_hot, multinomial. The orders are decided in JS on
 // the values (these are not hot loops); the values that carry gradients are
 // then picked with gather, so autograd needs nothing new.
+import { op } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { normalizeDim, shapeStr } from './core.js';
 import { tensor, zeros } from './creation.js';
@@ -60,7 +61,10 @@ export function topk(x: Tensor, k: number, dim: number | { dim?: number; largest
 }
 
 /** F.one_hot(tensor, num_classes = max + 1): int64 of shape [..., num_classes]. */
-export function one_hot(t: Tensor, num_classes = -1): Tensor {
+export const one_hot = op<(tensor: Tensor, num_classes?: number | { num_classes?: number }) => Tensor>(
+  'one_hot(Tensor tensor, int num_classes=-1) -> Tensor', oneHot);
+
+function oneHot(t: Tensor, num_classes: number): Tensor {
   if (!isIntegral(t.dtype)) throw new Error('one_hot is only applicable to index tensor of type LongTensor.');
   const values = Array.from(t.dataSync());
   if (values.some((v) => v < 0)) throw new Error('Class values must be non-negative.');
