@@ -30,7 +30,7 @@ export {
 } from './ops/creation.js';
 // elementwise
 export {
-  add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, rsqrt, abs, sigmoid, tanh, relu, sin, cos,
+  add, sub, rsub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, rsqrt, abs, sigmoid, tanh, relu, sin, cos,
   reciprocal, square, sign, erf, log1p, expm1, floor, ceil, round, clamp, leaky_relu, gelu, softplus, silu,
   gt, lt, ge, le, eq, ne, logical_and, logical_or, logical_not, where, masked_fill,
 } from './ops/elementwise.js';

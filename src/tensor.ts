@@ -103,6 +103,16 @@ export class Tensor {
   }
 
   toString(): string { return formatTensor(this); }
+  /**
+   * JS operators would turn a tensor into NaN or a string (`x ** 2`, `a + b`, `b -= lr * g`, `Number(t)`): they
+   * throw instead, naming the methods to call. Template strings (`${t}`) still print it, as Python's f-strings do.
+   */
+  [Symbol.toPrimitive](hint: string): string {
+    if (hint === 'string') return this.toString();
+    throw new TypeError('JS operators do not apply to tensors: use the methods, x.add(y) for x + y, x.sub(y) for x - y, ' +
+      'x.mul(y) for x * y, x.div(y) for x / y, x.pow(2) for x ** 2, x.neg() for -x, x.sub_(y) for x -= y, x.eq(y) ' +
+      'for x == y; x.item() gives the number of a one-element tensor');
+  }
   [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
 
   // ---- autograd -------------------------------------------------------------
@@ -176,7 +186,6 @@ export class Tensor {
   mul(other: TensorOrScalar): Tensor { return ops.mul(this, other); }
   div(other: TensorOrScalar, options?: { rounding_mode?: 'trunc' | 'floor' | null }): Tensor { return ops.div(this, other, options); }
   pow(exponent: TensorOrScalar): Tensor { return ops.pow(this, exponent); }
-  rsub(other: TensorOrScalar): Tensor { return ops.sub(other, this); }
   maximum(other: Tensor): Tensor { return ops.maximum(this, other); }
   minimum(other: Tensor): Tensor { return ops.minimum(this, other); }
   neg(): Tensor { return ops.neg(this); }
@@ -194,6 +203,17 @@ export class Tensor {
   square(): Tensor { return ops.square(this); }
   sign(): Tensor { return ops.sign(this); }
   log1p(): Tensor { return ops.log1p(this); }
+  expm1(): Tensor { return ops.expm1(this); }
+  erf(): Tensor { return ops.erf(this); }
+  floor(): Tensor { return ops.floor(this); }
+  ceil(): Tensor { return ops.ceil(this); }
+  round(): Tensor { return ops.round(this); }
+  where(condition: Tensor, other: TensorOrScalar): Tensor { return ops.where(condition, this, other); }
+  unbind(dim = 0): Tensor[] { return ops.unbind(this, dim); }
+  unflatten(dim: number, sizes: number[]): Tensor { return ops.unflatten(this, dim, sizes); }
+  multinomial(num_samples: number, replacement: Parameters<typeof ops.multinomial>[2] = false): Tensor { return ops.multinomial(this, num_samples, replacement); }
+  uniform_(from = 0, to = 1, options?: { generator?: import('./random.js').Generator }): this { ops.uniform_(this, from, to, options); return this; }
+  normal_(mean = 0, std = 1, options?: { generator?: import('./random.js').Generator }): this { ops.normal_(this, mean, std, options); return this; }
   clamp(min?: number | Tensor | null | { min?: number | Tensor | null; max?: number | Tensor | null }, max?: number | Tensor | null): Tensor {
     return ops.clamp(this, min, max);
   }

@@ -7,7 +7,7 @@ const y = torch.tensor([[2.0], [4.0], [6.0]]);
 class Model extends nn.Module {
   linear = new nn.Linear(1, 1); // registered by assignment: state-dict key "linear.weight"
   forward(x: torch.Tensor): torch.Tensor {
-    return this.linear.forward(x);
+    return this.linear(x);
   }
 }
 const model = new Model();
@@ -15,9 +15,9 @@ const criterion = new nn.MSELoss({ reduction: 'sum' });
 const optimizer = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.5 });
 
 for (let epoch = 0; epoch < 500; epoch++) {
-  const loss = criterion.forward(model.forward(x), y);
+  const loss = criterion(model(x), y);
   optimizer.zero_grad();
   loss.backward();
   optimizer.step();
 }
-console.log(model.forward(torch.tensor([[4.0]])).item()); // about 8
+console.log(model(torch.tensor([[4.0]])).item()); // about 8

@@ -1,7 +1,7 @@
 // torch.nn.init: in-place initialisers drawing from the default generator.
 import { Tensor } from '../tensor.js';
 import { no_grad } from '../autograd/engine.js';
-import { full, uniformFloats, tensor } from '../ops/creation.js';
+import { full, uniform_, normal_ } from '../ops/creation.js';
 import { default_generator, type Generator } from '../random.js';
 
 function fans(t: Tensor): [number, number] {
@@ -29,14 +29,7 @@ function set(t: Tensor, values: Tensor): Tensor {
   return t;
 }
 
-// Drawn as PyTorch's Tensor.uniform_ / normal_ draw them, so seeded
-// initialisation gives PyTorch's initial weights.
-export function uniform_(t: Tensor, a = 0, b = 1, generator?: Generator): Tensor {
-  return set(t, tensor(uniformFloats(generator ?? default_generator, t.numel(), a, b)).reshape(t.shape));
-}
-export function normal_(t: Tensor, mean = 0, std = 1, generator?: Generator): Tensor {
-  return set(t, tensor((generator ?? default_generator).normalFloats(t.numel(), mean, std)).reshape(t.shape));
-}
+export { uniform_, normal_ };
 export function constant_(t: Tensor, val: number): Tensor {
   return set(t, full(t.shape, val));
 }

@@ -19,10 +19,29 @@ export class Parameter extends Tensor {
 
 export type StateDict = Record<string, Tensor>;
 
+/** A module is callable, as in PyTorch: `model(x)` is `model.forward(x)`. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Module {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  (...args: any[]): any;
+}
+
 export class Module {
-  training = true;
+  declare training: boolean;
   /** Tensors that are state but not parameters (BatchNorm's running stats). */
-  _buffers: Map<string, Tensor | null> = new Map();
+  declare _buffers: Map<string, Tensor | null>;
+
+  constructor() {
+    // The instance is a function whose prototype is the class's, so `model(x)` calls forward; subclass fields
+    // (`l1 = new nn.Linear(...)`) are then defined on it in assignment order, as on any object.
+    const self = ((...args: unknown[]) => self.forward(...args)) as unknown as Module;
+    delete (self as unknown as { name?: string }).name;
+    delete (self as unknown as { length?: number }).length;
+    Object.setPrototypeOf(self, new.target.prototype);
+    self.training = true;
+    self._buffers = new Map();
+    return self;
+  }
 
   forward(..._args: unknown[]): unknown {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);

@@ -201,6 +201,10 @@ export function sub(a: Operand, b: Operand, options?: { alpha?: number }): Tenso
   const y = binaryKernel(codes.B_SUB, a, b, resultDtype(a, b));
   return record(y, 'SubBackward0', [asT(a), asT(b)], (g, needs) => [g, needs[1] ? neg(g) : null]);
 }
+/** torch.rsub(input, other, alpha=1) = other - alpha * input (a function only: Tensor has no rsub method in PyTorch). */
+export function rsub(input: Operand, other: Operand, options?: { alpha?: number }): Tensor {
+  return sub(other, input, options);
+}
 export function mul(a: Operand, b: Operand): Tensor {
   const y = binaryKernel(codes.B_MUL, a, b, resultDtype(a, b));
   return record(y, 'MulBackward0', [asT(a), asT(b)],

@@ -1,0 +1,100 @@
+// What PyTorch users write and the library takes: callable modules, method
+// variants exactly where PyTorch has them, and JS operators on tensors refused
+// with the method to call instead of NaN or a string.
+import { describe, it, expect } from 'vitest';
+import * as torch from '../src/index.js';
+
+const { nn } = torch;
+
+describe('modules are callable: model(x) is model.forward(x)', () => {
+  class Model extends nn.Module {
+    l1 = new nn.Linear(2, 3);
+    l2 = new nn.Linear(3, 1);
+    forward(x: torch.Tensor): torch.Tensor {
+      return this.l2(this.l1(x).relu());
+    }
+  }
+
+  it('a subclass with fields registered by assignment, called as in PyTorch', () => {
+    torch.manual_seed(0);
+    const m = new Model();
+    const x = torch.tensor([[1, -2]]);
+    expect(m(x).tolist()).toEqual(m.forward(x).tolist());
+    expect(Object.keys(m.state_dict())).toEqual(['l1.weight', 'l1.bias', 'l2.weight', 'l2.bias']);
+    expect(m instanceof nn.Module && m instanceof Model).toBe(true);
+    expect(m.parameters()).toHaveLength(4);
+  });
+
+  it('losses and containers too: criterion(pred, y), nn.Sequential(...)(x)', () => {
+    expect(new nn.MSELoss()(torch.tensor([1, 3]), torch.tensor([0, 0])).item()).toBe(5);
+    const seq = new nn.Sequential(new nn.Linear(2, 2), new nn.ReLU());
+    expect(seq(torch.ones(1, 2)).shape).toEqual([1, 2]);
+  });
+
+  it('a module may have fields named like a function\'s own properties (name, length)', () => {
+    class Named extends nn.Module {
+      name = 'encoder';
+      length = 3;
+      forward(): number { return this.length; }
+    }
+    const n = new Named();
+    expect([n.name, n.length, n()]).toEqual(['encoder', 3, 3]);
+  });
+
+  it('a module without forward says so when called', () => {
+    expect(() => new nn.Module()()).toThrow('Module [Module] is missing the required "forward" function');
+  });
+});
+
+describe('JS operators on tensors throw a TypeError naming the method', () => {
+  const x = torch.tensor([1, 2]);
+  const message = 'JS operators do not apply to tensors: use the methods, x.add(y) for x + y';
+  it('arithmetic, unary minus, compound assignment, Number()', () => {
+    expect(() => (x as unknown as number) ** 2).toThrow(TypeError);
+    expect(() => (x as unknown as number) ** 2).toThrow('x.pow(2) for x ** 2');
+    expect(() => (x as unknown as number) + (x as unknown as number)).toThrow(message);
+    expect(() => -(x as unknown as number)).toThrow(message);
+    let b = x as unknown as number;
+    expect(() => { b -= 0.1; }).toThrow(message);
+    expect(() => Number(x)).toThrow(message);
+  });
+  it('a template string still prints it', () => {
+    expect(`${torch.tensor([1, 2])}`).toBe('tensor([1., 2.])');
+  });
+});
+
+describe('method variants exactly where PyTorch has them', () => {
+  const x = torch.tensor([[-1.5, 0.25], [2.5, -0.75]]);
+  it('round, floor, ceil, erf, expm1 as methods', () => {
+    expect(x.round().tolist()).toEqual([[-2, 0], [2, -1]]); // round half to even, as PyTorch
+    expect(x.floor().tolist()).toEqual([[-2, 0], [2, -1]]);
+    expect(x.ceil().tolist()).toEqual([[-1, 1], [3, -0]]);
+    expect(torch.tensor([0]).erf().item()).toBe(0);
+    expect(torch.tensor([0]).expm1().item()).toBe(0);
+  });
+  it('x.where(condition, y), unbind, unflatten', () => {
+    expect(x.where(x.gt(0), 0).tolist()).toEqual([[0, 0.25], [2.5, 0]]);
+    expect(x.unbind(1).map((t) => t.tolist())).toEqual([[-1.5, 2.5], [0.25, -0.75]]);
+    expect(torch.arange(6).unflatten(0, [2, 3]).shape).toEqual([2, 3]);
+  });
+  it('normal_ and uniform_ draw what nn.init draws after the same seed', () => {
+    torch.manual_seed(3);
+    const a = torch.empty(5).normal_(1, 2);
+    torch.manual_seed(3);
+    const b = nn.init.normal_(torch.empty(5), 1, 2);
+    expect(a.tolist()).toEqual(b.tolist());
+    torch.manual_seed(4);
+    const u = torch.empty(1000).uniform_(-2, -1);
+    expect(u.min().item()).toBeGreaterThanOrEqual(-2);
+    expect(u.max().item()).toBeLessThan(-1);
+  });
+  it('multinomial as a method', () => {
+    torch.manual_seed(0);
+    expect(torch.tensor([0, 0, 1]).multinomial(2, true).tolist()).toEqual([2, 2]);
+  });
+  it('torch.rsub(input, other) = other - input; Tensor has no rsub, as in PyTorch', () => {
+    expect(torch.rsub(torch.tensor([1, 2]), 10).tolist()).toEqual([9, 8]);
+    expect(torch.rsub(torch.tensor([1, 2]), torch.tensor([5, 5]), { alpha: 2 }).tolist()).toEqual([3, 1]);
+    expect((torch.tensor([1]) as unknown as Record<string, unknown>).rsub).toBeUndefined();
+  });
+});
