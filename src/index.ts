@@ -13,6 +13,7 @@ export { manual_seed, initial_seed, Generator, default_generator } from './rando
 export { set_num_threads, get_num_threads } from './backend/threads.js';
 export { use_deterministic_algorithms, are_deterministic_algorithms_enabled } from './backend/wasm.js';
 export * as backends from './backends.js';
+export { device, cuda, get_default_device } from './device.js';
 export { tidy, keep } from './tidy.js';
 export { no_grad, enable_grad, is_grad_enabled, set_grad_enabled } from './autograd/engine.js';
 export * as nn from './nn/index.js';

@@ -6,6 +6,7 @@ import type { Node } from './autograd/node.js';
 import * as ops from './ops/index.js';
 import * as autograd from './autograd/engine.js';
 import { formatTensor } from './format.js';
+import { Device, checkDevice } from './device.js';
 
 export type Shape = readonly number[];
 export type Scalar = number | boolean;
@@ -87,7 +88,10 @@ export class Tensor {
     if (this.numel() !== 1) {
       throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
-    return readElement(this.storage, this.offset, isIntegral(this.dtype));
+    const v = readElement(this.storage, this.offset, isIntegral(this.dtype));
+    // a bool tensor's item is a boolean, as in PyTorch (typed number for the many callers that do arithmetic on it)
+    if (this.dtype === 'bool') return (v !== 0) as unknown as number;
+    return v;
   }
 
   tolist(): NestedArray {
@@ -158,7 +162,13 @@ export class Tensor {
 
   // ---- conversions ------------------------------------------------------------
   /** to(dtype), to('cpu') (a no-op: there is no other device), to({ dtype }). */
-  to(dtype: DType | string | { dtype?: DType; device?: string }): Tensor {
+  to(dtype: DType | string | Device | { dtype?: DType; device?: string | Device }): Tensor {
+    if (dtype instanceof Device) {
+      checkDevice(dtype);
+      return this;
+    }
+    if (typeof dtype === 'object' && dtype !== null && dtype.device !== undefined) checkDevice(dtype.device);
+    if (typeof dtype === 'object' && dtype !== null && dtype.device !== undefined && dtype.dtype === undefined) return this;
     const arg = typeof dtype === 'object' && dtype !== null ? dtype.dtype ?? dtype.device ?? 'cpu' : dtype;
     const d = parseDType(arg);
     return d === null ? this : ops.toDtype(this, d);

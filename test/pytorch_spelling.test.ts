@@ -98,3 +98,55 @@ describe('method variants exactly where PyTorch has them', () => {
     expect((torch.tensor([1]) as unknown as Record<string, unknown>).rsub).toBeUndefined();
   });
 });
+
+describe('the one device', () => {
+  it("model.to('cpu'), model.to(torch.device('cpu')), tensor.to(device) are no-ops that return their object", () => {
+    const m = new nn.Linear(2, 1);
+    expect(m.to('cpu')).toBe(m);
+    expect(m.to(torch.device('cpu'))).toBe(m);
+    expect(m.to({ device: 'cpu', dtype: torch.float32 })).toBe(m);
+    expect(m.cpu()).toBe(m);
+    const x = torch.ones(2);
+    expect(x.to(torch.device('cpu'))).toBe(x);
+    expect(String(torch.device('cpu'))).toBe('cpu');
+    expect(String(torch.device('cuda', 1))).toBe('cuda:1');
+    expect(torch.device('cpu') instanceof torch.device).toBe(true);
+    expect(torch.cuda.is_available()).toBe(false);
+    expect(String(torch.get_default_device())).toBe('cpu');
+  });
+
+  it('any other device is a clear error, never a silent no-op', () => {
+    const cuda = 'Torch not compiled with CUDA enabled (wasmtorch runs on the CPU only: torch.cuda.is_available() is false)';
+    expect(() => new nn.Linear(2, 1).to('cuda')).toThrow(cuda);
+    expect(() => torch.ones(1).to(torch.device('cuda:0'))).toThrow(cuda);
+    expect(() => new nn.Linear(2, 1).to('mps')).toThrow("wasmtorch runs on the CPU only: device 'mps' is not available");
+    expect(() => torch.device('banana')).toThrow('device type at start of device string: banana');
+  });
+});
+
+describe('smaller PyTorch behaviours', () => {
+  it('a registered buffer is an attribute (and stays out of the parameters)', () => {
+    class Masked extends nn.Module {
+      constructor() {
+        super();
+        this.register_buffer('tril', torch.tensor([[1, 0, 0], [1, 1, 0], [1, 1, 1]]));
+      }
+      forward(x: torch.Tensor): torch.Tensor {
+        return x.mul((this as unknown as { tril: torch.Tensor }).tril);
+      }
+    }
+    const m = new Masked();
+    expect((m as unknown as { tril: torch.Tensor }).tril.shape).toEqual([3, 3]);
+    expect(m.parameters()).toHaveLength(0);
+    expect(Object.keys(m.state_dict())).toEqual(['tril']);
+    (m as unknown as { tril: torch.Tensor }).tril = torch.zeros(3, 3);
+    expect(m.state_dict().tril.sum().item()).toBe(0);
+  });
+
+  it('item() of a bool tensor is a boolean; linspace(a, b, 1) is [a]', () => {
+    expect(torch.tensor([true]).item()).toBe(true);
+    expect(torch.tensor([1, 2]).gt(1).select(0, 1).item()).toBe(true);
+    expect(torch.tensor([false]).item()).toBe(false);
+    expect(torch.linspace(2, 5, 1).tolist()).toEqual([2]);
+  });
+});

@@ -5,6 +5,8 @@
 import { Tensor, releaseGrad } from '../tensor.js';
 import { no_grad } from '../autograd/engine.js';
 import { shapeStr } from '../ops/core.js';
+import { isDeviceSpec, checkDevice } from '../device.js';
+import { parseDType } from '../dtype.js';
 
 export class Parameter extends Tensor {
   constructor(data: Tensor, requires_grad = true) {
@@ -52,9 +54,21 @@ export class Module {
     return this.forward(...args);
   }
 
-  register_buffer(name: string, tensor: Tensor | null): void {
+  /** A registered buffer is an attribute too: `this.register_buffer('tril', t)`, then `this.tril` (and `this.tril = u`). */
+  register_buffer(name: string, tensor: Tensor | null, _options: { persistent?: boolean } = {}): void {
     if (tensor) tensor.storage.persistent = true;
     this._buffers.set(name, tensor);
+    if (!Object.getOwnPropertyDescriptor(this, name)?.get) {
+      Object.defineProperty(this, name, {
+        configurable: true,
+        enumerable: false, // not a parameter or child: _entries() walks enumerable own properties
+        get: () => this._buffers.get(name) ?? null,
+        set: (v: Tensor | null) => {
+          if (v) v.storage.persistent = true;
+          this._buffers.set(name, v);
+        },
+      });
+    }
   }
 
   register_parameter(name: string, param: Parameter | null): void {
@@ -116,6 +130,22 @@ export class Module {
   buffers(): Tensor[] {
     return this.named_buffers().map(([, b]) => b);
   }
+
+  /**
+   * model.to('cpu'), model.to(torch.device('cpu')), model.to(torch.float32), model.to({ device, dtype }): the one
+   * device and the one floating dtype, so a no-op that returns the module; any other device or dtype is an error.
+   */
+  to(...args: unknown[]): this {
+    for (const a of args) {
+      if (a === undefined || a === null) continue;
+      if (isDeviceSpec(a)) checkDevice(a);
+      else if (typeof a === 'object' && !(a instanceof Tensor)) this.to(...Object.values(a as Record<string, unknown>));
+      else if (a instanceof Tensor) this.to(a.dtype);
+      else if (parseDType(a) !== 'float32') throw new Error(`wasmtorch modules hold float32 parameters: to(${String(a)}) is not supported`);
+    }
+    return this;
+  }
+  cpu(): this { return this; }
 
   train(mode = true): this {
     for (const m of this.modules()) m.training = mode;

@@ -168,6 +168,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   if (steps < 0) throw new Error('number of steps must be non-negative');
   const values = new Float32Array(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  if (steps === 1) return finish(fromArray(new Float32Array([start]), [1], opts.dtype ?? 'float32'), opts);
   // PyTorch fills the second half from the end, so the last value is exactly `end`
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
