@@ -9,6 +9,7 @@
 // makes a type nullable (None/null/undefined), `|` joins alternatives
 // (`int[2]|str padding=0`).
 import { Tensor } from './tensor.js';
+import { rollbackOnError } from './backend/memory.js';
 
 interface Param {
   name: string;
@@ -243,7 +244,8 @@ export function op<T extends (...args: never[]) => unknown>(schema: string, impl
   const sig = signature(schema);
   REGISTRY.set(sig.schema, sig);
   const f = function (...args: unknown[]) {
-    return (impl as (...v: unknown[]) => unknown)(...bind(sig, args));
+    const values = bind(sig, args);
+    return rollbackOnError(() => (impl as (...v: unknown[]) => unknown)(...values));
   };
   Object.defineProperty(f, 'name', { value: sig.name.split('.').pop() });
   return Object.assign(f, { signature: sig }) as unknown as T & { signature: Signature };

@@ -8,6 +8,7 @@ import { describe, it, expect } from 'vitest';
 import * as torch from '../src/index.js';
 import { Storage } from '../src/backend/memory.js';
 import { empty } from '../src/ops/core.js';
+import { op } from '../src/signature.js';
 
 const F = torch.nn.functional;
 
@@ -100,5 +101,32 @@ describe('the shape and size checks say what is wrong', () => {
   it('the storage itself refuses a size that is not a non-negative integer', () => {
     for (const n of [NaN, -4, 2.5, Infinity]) expect(() => new Storage(n)).toThrow(`wasmtorch: invalid storage size ${n}; nothing was allocated`);
     expectIntact();
+  });
+});
+
+describe('a public call that fails after allocating frees what it made', () => {
+  // a callable declared like every op, whose implementation allocates temporaries and then fails
+  const failing = op<(x: torch.Tensor) => torch.Tensor>('failing(Tensor input) -> Tensor', (x: torch.Tensor) => {
+    const a = x.mul(2), b = a.add(1).exp();
+    if (b.numel() > 0) throw new Error('failing: as designed');
+    return b;
+  });
+
+  it('resident blocks and bytes are as they were, after many failures', () => {
+    const x = torch.ones(1000).add(0); // resident
+    expect(() => failing(x)).toThrow('failing: as designed');
+    const before = torch.memory();
+    for (let i = 0; i < 200; i++) expect(() => failing(x)).toThrow('failing: as designed');
+    const after = torch.memory();
+    expect(after.resident_blocks).toBe(before.resident_blocks);
+    expect(after.resident_bytes).toBe(before.resident_bytes);
+    expectIntact();
+  });
+
+  it('a failed argument check allocates nothing at all', () => {
+    const x = torch.ones(1, 1, 6, 6).add(0);
+    const before = torch.memory();
+    for (let i = 0; i < 100; i++) expect(() => F.max_pool2d(x, 2.5)).toThrow(TypeError);
+    expect(torch.memory().resident_blocks).toBe(before.resident_blocks);
   });
 });

@@ -433,6 +433,23 @@ const scopes: Slot[][] = [];
  * Runs fn; frees every block made while it ran except those `keep` returns
  * (given the result and the slots made here) and persistent ones.
  */
+/**
+ * Runs one public call so that a failure leaves no trace in the allocator: what it made and did not hand to an
+ * owner (persistent: parameters, optimizer state) is freed before the error goes on. On success nothing is done.
+ */
+export function rollbackOnError<T>(fn: () => T): T {
+  const scope: Slot[] = [];
+  scopes.push(scope);
+  try {
+    return fn();
+  } catch (error) {
+    for (const slot of scope) if (!slot.persistent && !slot.exposed) disposeSlot(slot);
+    throw error;
+  } finally {
+    scopes.splice(scopes.lastIndexOf(scope), 1);
+  }
+}
+
 export function withScope<T>(fn: () => T, keep: (result: T, made: Slot[]) => Set<Slot>): T {
   const scope: Slot[] = [];
   scopes.push(scope);
