@@ -99,7 +99,7 @@ export async function runMnist({ name, model, optimizer, loss, epochs, batch_siz
   }
   console.log(`Total Time: ${((performance.now() - since) / 1000).toFixed(1)}s\nModel was trained on cpu (WebAssembly)!`);
   mkdirSync('out', { recursive: true });
-  await torch.save(model.state_dict(), `out/${name}.safetensors`);
+  torch.save(model.state_dict(), `out/${name}.safetensors`);
   console.log(`Saved the model to out/${name}.safetensors (final test accuracy ${accuracy.toFixed(1)}%)`);
   return accuracy;
 }

@@ -91,7 +91,7 @@ describe('examples', () => {
     delete process.env.EPOCHS;
     expect(lines.some((l) => /^Test set: Average loss: \d+\.\d{4}, Accuracy: \d+\/2000 \(\d+%\)$/.test(l))).toBe(true);
     expect(lines.some((l) => /^Train Epoch: 1 \[=+\] 100% 125\/125 \| Loss: /.test(l))).toBe(true);
-    const sd = await torch.load('out/09_2_softmax_mnist.safetensors');
+    const sd = torch.load('out/09_2_softmax_mnist.safetensors');
     expect(Object.keys(sd).sort()).toEqual(['l1.bias', 'l1.weight', 'l2.bias', 'l2.weight', 'l3.bias', 'l3.weight', 'l4.bias', 'l4.weight', 'l5.bias', 'l5.weight']);
     expect(sd['l1.weight'].shape).toEqual([520, 784]);
   });
@@ -102,7 +102,7 @@ describe('examples', () => {
       const lines = (await run(name)).join('\n').split('\n');
       delete process.env.EPOCHS;
       expect(lines.some((l) => /^Test set: Average loss: \d+\.\d{4}, Accuracy: \d+\/2000 \(\d+%\)$/.test(l))).toBe(true);
-      const sd = await torch.load(`out/${name}.safetensors`);
+      const sd = torch.load(`out/${name}.safetensors`);
       expect(Object.keys(sd)).toContain('conv1.weight');
       expect(sd['fc.weight'].shape[0]).toBe(10);
     });

@@ -48,7 +48,7 @@ describe('npm pack', () => {
   it('sets license, engines, repository and sideEffects', () => {
     expect(pkg.license).toBe('MIT');
     expect(readFileSync(join(repoRoot, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
-    expect(pkg.engines.node).toBe('>=20');
+    expect(pkg.engines.node).toBe('>=20.16');
     expect(pkg.repository.type).toBe('git');
     // the modules with import-time effects (the wasm instance and its memory, static blocks, the default generator)
     expect(pkg.sideEffects).toContain('./dist/src/backend/*.js');

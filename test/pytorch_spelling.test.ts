@@ -150,3 +150,27 @@ describe('smaller PyTorch behaviours', () => {
     expect(torch.linspace(2, 5, 1).tolist()).toEqual([2]);
   });
 });
+
+describe('torch.save / torch.load with a path are synchronous (Node), and load_state_dict says what it got', () => {
+  it("model.load_state_dict(torch.load('m.safetensors')) as in PyTorch", async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const path = join(mkdtempSync(join(tmpdir(), 'wasmtorch-')), 'm.safetensors');
+    const a = new nn.Linear(3, 2), b = new nn.Linear(3, 2);
+    const bytes = torch.save(a.state_dict(), path);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    b.load_state_dict(torch.load(path));
+    expect(b.weight.tolist()).toEqual(a.weight.tolist());
+  });
+
+  it('a Promise, null, a tensor or wrong values are refused with what they are', () => {
+    const m = new nn.Linear(1, 1);
+    expect(() => m.load_state_dict(Promise.resolve({}) as never)).toThrow(new TypeError(
+      'Expected state_dict to be dict-like (name -> Tensor), got a Promise (torch.load is synchronous: pass its result, not a Promise).'));
+    expect(() => m.load_state_dict(null as never)).toThrow('Expected state_dict to be dict-like (name -> Tensor), got null.');
+    expect(() => m.load_state_dict(torch.ones(1) as never)).toThrow('got a Tensor.');
+    expect(() => m.load_state_dict(new Map([['weight', 3]]) as never)).toThrow("Expected state_dict['weight'] to be a Tensor, got number.");
+    expect(() => m.load_state_dict({ weight: [[1]] } as never)).toThrow("Expected state_dict['weight'] to be a Tensor, got an array.");
+  });
+});

@@ -2,8 +2,8 @@
 //
 //   const bytes = torch.save(model.state_dict());          // Uint8Array
 //   model.load_state_dict(torch.load(bytes));
-//   await torch.save(model.state_dict(), 'model.safetensors');   // Node: also writes the file
-//   model.load_state_dict(await torch.load('model.safetensors'));
+//   torch.save(model.state_dict(), 'model.safetensors');   // Node: also writes the file (synchronously)
+//   model.load_state_dict(torch.load('model.safetensors'));
 //   opt.load_state_dict(torch.load(torch.save(opt.state_dict())));
 //   torch.save(sd, undefined, { metadata: { epoch: '3' } });
 //   const { state_dict, metadata } = torch.load(bytes, { with_metadata: true });
@@ -48,10 +48,8 @@ function finiteJSON(value: unknown): string {
   });
 }
 
-/** The safetensors bytes of a state dict; with a path (Node), also writes the file and returns a Promise. */
-export function save(obj: Saveable, path?: undefined | null, options?: SaveOptions): Uint8Array;
-export function save(obj: Saveable, path: string, options?: SaveOptions): Promise<Uint8Array>;
-export function save(obj: Saveable, path?: string | null, options: SaveOptions = {}): Uint8Array | Promise<Uint8Array> {
+/** The safetensors bytes of a state dict; with a path (Node), also writes the file, synchronously as PyTorch does. */
+export function save(obj: Saveable, path?: string | null, options: SaveOptions = {}): Uint8Array {
   const user = options.metadata ?? null;
   if (user && OPTIMIZER_KEY in user) throw new Error(`torch.save: metadata key '${OPTIMIZER_KEY}' is reserved`);
   let tensors: StateDict | Map<string, Tensor>;
@@ -77,10 +75,8 @@ export function save(obj: Saveable, path?: string | null, options: SaveOptions =
   }
   const bytes = encodeSafetensors(tensors, metadata);
   if (path == null) return bytes;
-  return nodeFs().then((fs) => {
-    fs.writeFileSync(path, bytes);
-    return bytes;
-  });
+  nodeFs().writeFileSync(path, bytes);
+  return bytes;
 }
 
 function restore(bytes: Uint8Array | ArrayBuffer): Loaded<Saveable> {
@@ -104,29 +100,25 @@ function restore(bytes: Uint8Array | ArrayBuffer): Loaded<Saveable> {
 }
 
 /**
- * A state dict from safetensors bytes, or (Node) from a file path, then as a
- * Promise. T is inferred from where the result goes (module or optimizer
- * load_state_dict); with { with_metadata: true } returns { state_dict, metadata }.
+ * A state dict from safetensors bytes, or (Node) from a file path, synchronously as PyTorch's torch.load, so
+ * `model.load_state_dict(torch.load('m.safetensors'))` works. T is inferred from where the result goes (module or
+ * optimizer load_state_dict); with { with_metadata: true } returns { state_dict, metadata }.
  */
-export function load<T extends Saveable = StateDict>(src: Uint8Array | ArrayBuffer, options?: { with_metadata?: false }): T;
-export function load<T extends Saveable = StateDict>(src: Uint8Array | ArrayBuffer, options: { with_metadata: true }): Loaded<T>;
-export function load<T extends Saveable = StateDict>(src: string, options?: { with_metadata?: false }): Promise<T>;
-export function load<T extends Saveable = StateDict>(src: string, options: { with_metadata: true }): Promise<Loaded<T>>;
+export function load<T extends Saveable = StateDict>(src: Uint8Array | ArrayBuffer | string, options?: { with_metadata?: false }): T;
+export function load<T extends Saveable = StateDict>(src: Uint8Array | ArrayBuffer | string, options: { with_metadata: true }): Loaded<T>;
 export function load(src: Uint8Array | ArrayBuffer | string, options: LoadOptions = {}): unknown {
   const finish = (bytes: Uint8Array | ArrayBuffer) => {
     const loaded = restore(bytes);
     return options.with_metadata ? loaded : loaded.state_dict;
   };
   if (typeof src !== 'string') return finish(src);
-  return nodeFs().then((fs) => finish(fs.readFileSync(src)));
+  return finish(nodeFs().readFileSync(src));
 }
 
-/** node:fs, imported on first use; the specifier is hidden from bundlers so browser builds never see it. */
-async function nodeFs(): Promise<typeof import('node:fs')> {
-  const specifier = 'node:fs';
-  try {
-    return await import(/* @vite-ignore */ specifier);
-  } catch {
-    throw new Error('torch.save/torch.load with a file path need Node (node:fs); in a browser, pass or keep the bytes');
-  }
+/** node:fs, synchronously (Node 20.16+: process.getBuiltinModule); bundlers never see an import of it. */
+function nodeFs(): typeof import('node:fs') {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const fs = proc?.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined;
+  if (!fs) throw new Error('torch.save/torch.load with a file path need Node 20.16 or later (node:fs); in a browser, pass or keep the bytes');
+  return fs;
 }

@@ -21,6 +21,19 @@ export class Parameter extends Tensor {
 
 export type StateDict = Record<string, Tensor>;
 
+/** What load_state_dict was given, when it is not a state dict (name -> Tensor, as an object or a Map). */
+function checkStateDict(sd: unknown): void {
+  const what = sd === null ? 'null' : sd === undefined ? 'undefined'
+    : typeof (sd as { then?: unknown }).then === 'function' ? 'a Promise (torch.load is synchronous: pass its result, not a Promise)'
+      : sd instanceof Tensor ? 'a Tensor' : Array.isArray(sd) ? 'an array' : typeof sd !== 'object' ? `a ${typeof sd}` : null;
+  if (what !== null) throw new TypeError(`Expected state_dict to be dict-like (name -> Tensor), got ${what}.`);
+  const entries = sd instanceof Map ? [...sd.entries()] : Object.entries(sd as object);
+  for (const [k, v] of entries) {
+    if (typeof k !== 'string') throw new TypeError(`Expected state_dict keys to be strings, got ${typeof k}.`);
+    if (!(v instanceof Tensor)) throw new TypeError(`Expected state_dict['${k}'] to be a Tensor, got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}.`);
+  }
+}
+
 /** A module is callable, as in PyTorch: `model(x)` is `model.forward(x)`. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Module {
@@ -186,6 +199,7 @@ export class Module {
   }
 
   load_state_dict(state_dict: StateDict | Map<string, Tensor>, strict = true): { missing_keys: string[]; unexpected_keys: string[] } {
+    checkStateDict(state_dict);
     const given = state_dict instanceof Map ? Object.fromEntries(state_dict) : state_dict;
     const own = this.state_dict();
     const missing = Object.keys(own).filter((k) => !(k in given));
