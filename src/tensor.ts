@@ -217,7 +217,7 @@ export class Tensor {
   erf(): Tensor { return ops.erf(this); }
   floor(): Tensor { return ops.floor(this); }
   ceil(): Tensor { return ops.ceil(this); }
-  round(): Tensor { return ops.round(this); }
+  round(options?: { decimals?: number }): Tensor { return ops.round(this, options); }
   where(condition: Tensor, other: TensorOrScalar): Tensor { return ops.where(condition, this, other); }
   unbind(dim = 0): Tensor[] { return ops.unbind(this, dim); }
   unflatten(dim: number, sizes: number[]): Tensor { return ops.unflatten(this, dim, sizes); }
@@ -239,7 +239,7 @@ export class Tensor {
   logical_not(): Tensor { return ops.logical_not(this); }
   logical_and(other: Tensor): Tensor { return ops.logical_and(this, other); }
   logical_or(other: Tensor): Tensor { return ops.logical_or(this, other); }
-  masked_fill(mask: Tensor, value: number): Tensor { return ops.masked_fill(this, mask, value); }
+  masked_fill(mask: Tensor, value: number | Tensor): Tensor { return ops.masked_fill(this, mask, value); }
 
   // ---- reductions -------------------------------------------------------------
   sum(dim?: number | number[] | DimOptions | null, keepdim?: boolean): Tensor { return ops.sum(this, dim, keepdim); }

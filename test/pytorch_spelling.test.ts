@@ -174,3 +174,18 @@ describe('torch.save / torch.load with a path are synchronous (Node), and load_s
     expect(() => m.load_state_dict({ weight: [[1]] } as never)).toThrow("Expected state_dict['weight'] to be a Tensor, got an array.");
   });
 });
+
+describe('torch.normal with tensor mean and std', () => {
+  it('draws standard normals of the result shape, then std * z + mean, as PyTorch (so seeded values equal its own)', () => {
+    torch.manual_seed(0);
+    const z = torch.randn(2).tolist() as number[]; // PyTorch's manual_seed(0) randn: 1.5410, -0.2934 (tensor.test.ts)
+    torch.manual_seed(0);
+    const n = torch.normal(torch.tensor([0, 10]), torch.tensor([1, 2])).tolist() as number[];
+    expect(n[0]).toBeCloseTo(z[0], 6);
+    expect(n[1]).toBeCloseTo(10 + 2 * z[1], 5);
+    expect(n[0]).toBeCloseTo(1.541, 3);
+    torch.manual_seed(0);
+    expect(torch.normal(5, torch.tensor([1, 1, 1])).shape).toEqual([3]);
+    expect(() => torch.normal(torch.zeros(2), -1)).toThrow('normal expects std >= 0.0, but found std -1');
+  });
+});

@@ -145,7 +145,7 @@ export interface PoolOptions {
 }
 
 function poolGeometry(x: Tensor, kernel: Pair, o: PoolOptions, name: string): Geometry {
-  if (x.dim() !== 4) throw new Error(`${name}: Expected 4D input (batched), got input of size: ${shapeStr(x.shape)}`);
+  if (x.dim() !== 4) throw new Error(`${name}: non-empty 3D or 4D (batch mode) tensor expected for input, got input of size: ${shapeStr(x.shape)}`);
   const [, C, H, W] = x.shape;
   const [kh, kw] = pair(kernel), [sh, sw] = pair(o.stride ?? kernel), [ph, pw] = pair(o.padding ?? 0), [dh, dw] = pair(o.dilation ?? 1);
   if (ph > Math.floor((dh * (kh - 1) + 1) / 2) || pw > Math.floor((dw * (kw - 1) + 1) / 2)) {
@@ -172,6 +172,10 @@ export const max_pool2d = op<PoolCall<MaxPoolOptions, Tensor | [Tensor, Tensor]>
 /** Max pooling of checked arguments (the modules and adaptive_max_pool2d call it directly). */
 export function maxPool2d(input: Tensor, kernel_size: Pair, options: PoolOptions, return_indices = false): Tensor | [Tensor, Tensor] {
   checkFloat(input, 'max_pool2d');
+  if (input.dim() === 3) { // unbatched [C, H, W]
+    const r = maxPool2d(input.unsqueeze(0), kernel_size, options, return_indices);
+    return Array.isArray(r) ? [r[0].squeeze(0), r[1].squeeze(0)] : r.squeeze(0);
+  }
   const g = poolGeometry(input, kernel_size, options, 'max_pool2d');
   const [N, C] = input.shape;
   const src = dense(input);
@@ -209,6 +213,7 @@ export function avgPool2d(input: Tensor, kernel_size: Pair,
   options: PoolOptions & { count_include_pad?: boolean; divisor_override?: number | null } = {}): Tensor {
   checkFloat(input, 'avg_pool2d');
   if (options.divisor_override === 0) throw new Error('divisor must be not zero');
+  if (input.dim() === 3) return avgPool2d(input.unsqueeze(0), kernel_size, options).squeeze(0); // unbatched [C, H, W]
   const g = poolGeometry(input, kernel_size, { ...options, dilation: 1 }, 'avg_pool2d');
   const [N, C] = input.shape;
   // PyTorch's divisor per window: the window clipped to the padded input, or to the input itself

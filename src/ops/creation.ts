@@ -6,7 +6,7 @@ import { Tensor, fromArray, numelOf, type NestedArray } from '../tensor.js';
 import { type DType, isIntegral } from '../dtype.js';
 import { default_generator, type Generator } from '../random.js';
 import { setRequiresGrad, no_grad } from '../autograd/engine.js';
-import { K, tick, empty, ptr } from './core.js';
+import { K, tick, empty, ptr, broadcastShapes } from './core.js';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -229,8 +229,24 @@ export function randint(a: number, b: number | number[], c?: number[] | CreateOp
 }
 
 /** torch.normal(mean, std, size). */
-export function normal(mean: number, std: number, size: number[], opts: CreateOptions = {}): Tensor {
-  return randomTensor([size, opts], (g, n) => g.normalFloats(n, mean, std));
+/**
+ * torch.normal(mean, std, size) with numbers, or with tensors for mean and/or std (broadcast): PyTorch draws
+ * standard normals of the result's shape, then scales by std and adds mean, so seeded results equal its own.
+ */
+export function normal(mean: number | Tensor, std: number | Tensor, size?: number[] | CreateOptions, opts: CreateOptions = {}): Tensor {
+  if (!(mean instanceof Tensor) && !(std instanceof Tensor)) {
+    if (!Array.isArray(size)) throw new TypeError("normal(): argument 'size' must be tuple of ints when mean and std are numbers");
+    return randomTensor([size, opts], (g, n) => g.normalFloats(n, mean, std));
+  }
+  const o = Array.isArray(size) ? opts : size ?? opts;
+  if (typeof std === 'number' && !(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${std}`);
+  const shape = mean instanceof Tensor && std instanceof Tensor ? broadcastShapes(mean.shape, std.shape)
+    : (mean instanceof Tensor ? mean : std as Tensor).shape.slice();
+  const g = o.generator ?? default_generator;
+  return no_grad(() => {
+    const z = fromArray(g.normalFloats(numelOf(shape), 0, 1), shape, 'float32');
+    return z.mul(std).add(mean);
+  });
 }
 
 /** torch.randperm(n): ATen's CPU shuffle (forward Fisher-Yates, z = random() % (n - i)). */

@@ -59,7 +59,19 @@ export const log1p = unaryOp('U_LOG1P', 'Log1PBackward0', 'x', (x, _y, g) => g.d
 export const expm1 = unaryOp('U_EXPM1', 'Expm1Backward0', 'y', (_x, y, g) => g.mul(y.add(1)));
 export const floor = unaryOp('U_FLOOR', 'FloorBackward0', '', (_x, _y, g) => g.mul(0));
 export const ceil = unaryOp('U_CEIL', 'CeilBackward0', '', (_x, _y, g) => g.mul(0));
-export const round = unaryOp('U_ROUND', 'RoundBackward0', '', (_x, _y, g) => g.mul(0));
+const roundHalfEven = unaryOp('U_ROUND', 'RoundBackward0', '', (_x, _y, g) => g.mul(0));
+/** torch.round(input, *, decimals=0): half to even; with decimals, round(x * 10^d) / 10^d as PyTorch computes it. */
+export function round(x: Tensor, options?: { decimals?: number }): Tensor {
+  const d = options?.decimals ?? 0;
+  if (options !== undefined) {
+    const unknown = Object.keys(options).find((k) => k !== 'decimals');
+    if (unknown) throw new TypeError(`round() got an unexpected keyword argument '${unknown}'`);
+    if (!Number.isInteger(d)) throw new TypeError(`round(): argument 'decimals' must be int, not ${typeof d === 'number' ? 'float' : typeof d}`);
+  }
+  if (d === 0) return roundHalfEven(x);
+  const scale = 10 ** Math.abs(d);
+  return d > 0 ? roundHalfEven(x.mul(scale)).div(scale) : roundHalfEven(x.div(scale)).mul(scale);
+}
 export const rsqrt = (x: Tensor): Tensor => composite(() => reciprocal(sqrt(x)));
 export const silu = unaryOp('U_SILU', 'SiluBackward0', 'x', (x, _y, g) => {
   const s = sigmoid(x);
@@ -308,10 +320,7 @@ export function masked_fill(x: Tensor, mask: Tensor, value: number | Tensor): Te
   if (mask.dtype !== 'bool') {
     throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype === 'int64' ? 'long int' : mask.dtype}`);
   }
-  const shape = broadcastShapes(x.shape, mask.shape);
-  if (shape.length !== x.shape.length || shape.some((d, i) => d !== x.shape[i])) {
-    throw new Error(`The size of tensor a (${x.shape[x.shape.length - 1]}) must match the size of tensor b (${mask.shape[mask.shape.length - 1]}) at non-singleton dimension ${x.shape.length - 1}; mask ${shapeStr(mask.shape)} does not broadcast to input ${shapeStr(x.shape)}`);
-  }
+  broadcastShapes(x.shape, mask.shape); // PyTorch's message when they do not broadcast; the result has their shape
   const y = where(mask, value, x);
   return y.dtype === x.dtype ? y : y.to(x.dtype); // the value is cast to the input's dtype, as in PyTorch
 }

@@ -27,6 +27,12 @@ function badIndex(idx: Tensor, at: number, size: number): never {
 export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex(index, 'index_select');
   if (index.shape.length > 1) throw new Error('index_select(): Index is supposed to be a vector');
+  // a 0-dim input is a vector of one along dim 0 or -1; the result keeps its 0-dim shape for one index
+  if (x.dim() === 0) {
+    normalizeDim(dim, 0);
+    if (index.numel() !== 1) throw new Error('index_select(): Index to scalar can have only 1 value, got ' + index.numel() + ' value(s)');
+    return index_select(x.reshape(1), 0, index.reshape(1)).reshape([]);
+  }
   const d = normalizeDim(dim, x.shape.length);
   const src = dense(asFloat(x)), idx = dense(index);
   const [outer, size, inner] = blocks(x.shape, d);
@@ -58,6 +64,12 @@ function index_add_zeros(shape: number[], d: number, idx: Tensor, g: Tensor): Te
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex(index, 'gather');
+  // 0-dim input and index: one element along dim 0 (PyTorch treats a scalar as a vector of one here)
+  if (x.dim() === 0 || index.dim() === 0) {
+    normalizeDim(dim, x.dim());
+    if (x.dim() > 1 || index.dim() > 1) throw new Error('Index tensor must have the same number of dimensions as input tensor');
+    return gather(x.reshape(-1), 0, index.reshape(-1)).reshape(index.shape);
+  }
   const d = normalizeDim(dim, x.shape.length);
   if (index.shape.length !== x.shape.length) {
     throw new Error('Index tensor must have the same number of dimensions as input tensor');

@@ -56,8 +56,18 @@ export function topk(x: Tensor, k: number, dim: number | { dim?: number; largest
   const d = normalizeDim(o.dim, x.dim());
   const size = x.dim() === 0 ? 1 : x.shape[d];
   if (!(k >= 0 && k <= size)) throw new Error('selected index k out of range');
+  if (x.dim() === 0) {
+    // a scalar's top-1 is itself at index 0 (0-dim results, as PyTorch's)
+    const at = zerosIndex(k);
+    return pairResult(gather(x.reshape(1), 0, at).reshape(k === 1 ? [] : [0]), k === 1 ? at.reshape([]) : at);
+  }
   const indices = orderAlong(x, d, o.largest, k);
   return pairResult(gather(x, d, indices), indices);
+}
+
+/** k (0 or 1) int64 zeros: the indices of a scalar's top-k. */
+function zerosIndex(k: number): Tensor {
+  return tensor(new Int32Array(k), { dtype: 'int64' });
 }
 
 /** F.one_hot(tensor, num_classes = max + 1): int64 of shape [..., num_classes]. */
