@@ -63,7 +63,7 @@ const cases: [string, () => unknown, string][] = [
   ['conv2d groups', () => F.conv2d(z(1, 4, 5, 5), z(5, 2, 3, 3), null, { groups: 2 }), 'Given groups=2, expected weight to be divisible by 2 at dimension 0, but got weight of size [5, 2, 3, 3] instead'],
   ['conv2d same strided', () => F.conv2d(z(1, 1, 5, 5), z(1, 1, 3, 3), null, { padding: 'same', stride: 2 }), "padding='same' is not supported for strided convolutions"],
   ['max_pool2d padding', () => F.max_pool2d(z(1, 1, 5, 5), 3, { padding: 2 }), 'pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and dilation=1'],
-  ['max_pool2d rank', () => F.max_pool2d(z(5, 5), 2), 'max_pool2d: Expected 4D input (batched), got input of size: [5, 5]'],
+  ['max_pool2d rank', () => F.max_pool2d(z(5, 5), 2), 'max_pool2d: non-empty 3D or 4D (batch mode) tensor expected for input, got input of size: [5, 5]'],
   ['RNN input size', () => new nn.RNN(4, 3).forward(z(5, 2, 6)), 'input.size(-1) must be equal to input_size. Expected 4, got 6'],
   ['GRU h0 shape', () => new nn.GRU(4, 3).forward(z(5, 2, 4), z(1, 3, 3)), 'Expected hidden size (1, 2, 3), got [1, 3, 3]'],
   ['RNN input size, packed', () => new nn.GRU(4, 3).forward(torch.nn.utils.rnn.pack_sequence([z(2, 6)])), 'input.size(-1) must be equal to input_size. Expected 4, got 6'],
