@@ -61,7 +61,10 @@ function splitTop(text: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
-/** Reads one schema line. */
+/** Every signature read so far, by schema line: what the API reference (docs/api.md) is made from. */
+export const REGISTRY = new Map<string, Signature>();
+
+/** Reads one schema line (and registers it). */
 export function signature(schema: string): Signature {
   const m = /^([\w.]+)\((.*)\)\s*(->.*)?$/.exec(schema.trim());
   if (!m) throw new Error(`wasmtorch: bad signature ${schema}`);
@@ -78,7 +81,19 @@ export function signature(schema: string): Signature {
   const positional = params.filter((p) => !p.keywordOnly).length;
   let required = 0;
   while (required < positional && params[required].required) required++;
-  return { name: m[1], params, positional, required, schema, byName: new Map(params.map((p, i) => [p.name, i])) };
+  const sig = { name: m[1], params, positional, required, schema, byName: new Map(params.map((p, i) => [p.name, i])) };
+  REGISTRY.set(sig.schema, sig);
+  return sig;
+}
+
+/** The API reference: every registered signature, sorted by name, as Markdown. */
+export function apiReference(): string {
+  const sigs = [...REGISTRY.values()].sort((a, b) => a.name.localeCompare(b.name) || a.schema.localeCompare(b.schema));
+  return ['# API reference', '',
+    'Generated from the signature table (`src/signature.ts` reads each line; `npm run api` writes this file and',
+    'the tests check it is current). Every parameter before `*` may be given by position or by name in a last',
+    'options object. The callables not listed here are not yet declared in the table.', '',
+    ...sigs.map((s) => `- \`${s.schema}\``), ''].join('\n');
 }
 
 /** Python's name for the type of a JS value, as PyTorch's messages say it. */
@@ -233,8 +248,6 @@ export function bindNamed(sig: Signature, args: ArrayLike<unknown>): Record<stri
   return out;
 }
 
-/** Every callable declared with `op`, by schema name: what the API reference is made from. */
-export const REGISTRY = new Map<string, Signature>();
 
 /**
  * A public callable from its schema line and its implementation, which receives the checked values in the
@@ -242,21 +255,12 @@ export const REGISTRY = new Map<string, Signature>();
  */
 export function op<T extends (...args: never[]) => unknown>(schema: string, impl: (...values: never[]) => unknown): T & { signature: Signature } {
   const sig = signature(schema);
-  REGISTRY.set(sig.schema, sig);
   const f = function (...args: unknown[]) {
     const values = bind(sig, args);
     return rollbackOnError(() => (impl as (...v: unknown[]) => unknown)(...values));
   };
   Object.defineProperty(f, 'name', { value: sig.name.split('.').pop() });
   return Object.assign(f, { signature: sig }) as unknown as T & { signature: Signature };
-}
-
-/**
- * A class constructor's arguments checked against its schema line (module, optimizer and scheduler constructors
- * call it first thing): the values in parameter order.
- */
-export function constructorArgs(sig: Signature, args: ArrayLike<unknown>): unknown[] {
-  return bind(sig, args);
 }
 
 /** One int argument of a hot op that checks its own arguments (select, narrow): the value, or PyTorch's TypeError. */

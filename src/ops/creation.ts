@@ -4,7 +4,7 @@
 import { checkStorageSize } from '../backend/memory.js';
 import { Tensor, fromArray, numelOf, type NestedArray } from '../tensor.js';
 import { type DType, isIntegral } from '../dtype.js';
-import { default_generator, type Generator } from '../random.js';
+import { default_generator, Generator } from '../random.js';
 import { setRequiresGrad, no_grad } from '../autograd/engine.js';
 import { K, tick, empty, ptr, broadcastShapes } from './core.js';
 
@@ -263,16 +263,21 @@ export function randperm(n: number, opts: CreateOptions = {}): Tensor {
   return fromArray(values, [n], opts.dtype ?? 'int64');
 }
 
+/** The generator argument of the in-place draws: a Generator (nn.init's positional form) or { generator } (Tensor's). */
+function generatorOf(arg: Generator | { generator?: Generator } | undefined): Generator | undefined {
+  return arg !== undefined && !(arg instanceof Generator) ? arg.generator : arg;
+}
+
 // Drawn as PyTorch's Tensor.uniform_ / normal_ draw them, so seeded initialisation gives PyTorch's initial weights.
 /** Tensor.uniform_(from=0, to=1, *, generator=None) and nn.init.uniform_: fills t in place, outside autograd. */
 export function uniform_(t: Tensor, a = 0, b = 1, generator?: Generator | { generator?: Generator }): Tensor {
-  const g = generator instanceof Object && !(typeof (generator as Generator).normalFloats === 'function') ? (generator as { generator?: Generator }).generator : generator as Generator | undefined;
+  const g = generatorOf(generator);
   no_grad(() => t.copy_(tensor(uniformFloats(g ?? default_generator, t.numel(), a, b)).reshape(t.shape)));
   return t;
 }
 /** Tensor.normal_(mean=0, std=1, *, generator=None) and nn.init.normal_. */
 export function normal_(t: Tensor, mean = 0, std = 1, generator?: Generator | { generator?: Generator }): Tensor {
-  const g = generator instanceof Object && !(typeof (generator as Generator).normalFloats === 'function') ? (generator as { generator?: Generator }).generator : generator as Generator | undefined;
+  const g = generatorOf(generator);
   no_grad(() => t.copy_(tensor((g ?? default_generator).normalFloats(t.numel(), mean, std)).reshape(t.shape)));
   return t;
 }
