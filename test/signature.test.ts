@@ -199,3 +199,25 @@ describe('more calls PyTorch takes, read as PyTorch reads them', () => {
     expect(x.select(1, torch.tensor(2, { dtype: torch.long })).tolist()).toEqual([2, 6, 10]);
   });
 });
+
+describe('reductions and softmax through their signature lines', () => {
+  const x = torch.tensor([[1, 2], [3, 4]]);
+  it('a misspelt keyword, an extra argument or a float dim is refused (they were silently ignored)', () => {
+    expect(() => x.sum({ dims: 1 } as never)).toThrow(new TypeError("sum() got an unexpected keyword argument 'dims'"));
+    expect(() => torch.mean(x, { keepdims: true } as never)).toThrow(new TypeError("mean() got an unexpected keyword argument 'keepdims'"));
+    expect(() => torch.sum(x, 1, true, 5 as never)).toThrow(new TypeError('sum() takes from 1 to 3 positional arguments but 4 were given'));
+    expect(() => x.sum(0.5)).toThrow(new TypeError("sum(): argument 'dim' must be tuple of ints, but found element of type float at pos 0"));
+    expect(() => x.amax({ dim: 0, keepdim: 1 } as never)).toThrow(new TypeError("amax(): argument 'keepdim' must be bool, not int"));
+    expect(() => (torch.softmax as (...a: unknown[]) => unknown)(x)).toThrow(new TypeError("softmax() missing required argument 'dim' (pos 2)"));
+    expect(() => (torch.logsumexp as (...a: unknown[]) => unknown)(x)).toThrow(new TypeError("logsumexp() missing required argument 'dim' (pos 2)"));
+  });
+  it('every form PyTorch takes gives the same values', () => {
+    expect(torch.sum(x, 1, true).tolist()).toEqual([[3], [7]]);
+    expect(torch.sum(x, { dim: 1, keepdim: true }).tolist()).toEqual([[3], [7]]);
+    expect(torch.sum(x, 1, { keepdim: true }).tolist()).toEqual([[3], [7]]);
+    expect(torch.mean(x, [0, 1], true).tolist()).toEqual([[2.5]]);
+    expect(torch.arange(4).sum({ dtype: torch.float32 }).dtype).toBe('float32');
+    expect(torch.softmax(x, { dim: 1 }).tolist()).toEqual(torch.softmax(x, 1).tolist());
+    expect(torch.log_softmax(x, 1, { dtype: torch.float32 }).tolist()).toEqual(torch.log_softmax(x, 1).tolist());
+  });
+});

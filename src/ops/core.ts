@@ -1,7 +1,8 @@
 // What every op shares: argument checks (one place each), output allocation,
 // pointers, broadcasting and the strided-meta scratch for kernels.
+import { bindNamed, type Signature } from '../signature.js';
 import { Tensor, contiguousStrides, numelOf, type Shape } from '../tensor.js';
-import { type DType, isIntegral, scalarTypeName } from '../dtype.js';
+import { type DType, isIntegral, scalarTypeName, parseDType } from '../dtype.js';
 import { Storage, allocate, ptrOf, staticBlock, tick, withScope, I32, F32, type Slot } from '../backend/memory.js';
 import { nodeWatermark, type Node } from '../autograd/node.js';
 import { K, codes } from '../backend/wasm.js';
@@ -188,15 +189,26 @@ export function checkFloat(t: Tensor, op: string): void {
   }
 }
 
-/** Reads `{ dim, keepdim }` options or positional (dim, keepdim), PyTorch style. */
+const isIntList = (v: unknown): boolean => Array.isArray(v) && v.every((d) => Number.isInteger(d));
+
+/**
+ * A reduction's (dim, keepdim, dtype) from PyTorch's calling forms, checked against its signature line
+ * (`sum(Tensor input, int[]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)`). Plain positional calls
+ * with well-typed values (the library's own, and most users') take a fast path with the same result; anything
+ * else (options, extra arguments, a wrong type, an unknown keyword) goes through the one parser.
+ */
 export function dimArgs(
+  sig: Signature, x: Tensor,
   dimOrOpts: number | number[] | { dim?: number | number[] | null; keepdim?: boolean } | null | undefined,
-  keepdim?: boolean,
-): { dim: number | number[] | null; keepdim: boolean } {
-  if (dimOrOpts !== null && typeof dimOrOpts === 'object' && !Array.isArray(dimOrOpts)) {
-    return { dim: dimOrOpts.dim ?? null, keepdim: dimOrOpts.keepdim ?? false };
+  keepdim?: boolean, extra: unknown[] = [],
+): { dim: number | number[] | null; keepdim: boolean; dtype: DType | null } {
+  if (extra.length === 0 && (dimOrOpts == null || Number.isInteger(dimOrOpts) || isIntList(dimOrOpts)) &&
+    (keepdim === undefined || typeof keepdim === 'boolean') && !(dimOrOpts == null && sig.required > 1)) {
+    return { dim: (dimOrOpts as number | number[] | null | undefined) ?? null, keepdim: keepdim ?? false, dtype: null };
   }
-  return { dim: dimOrOpts ?? null, keepdim: keepdim ?? false };
+  const v = bindNamed(sig, [x, dimOrOpts, keepdim, ...extra]);
+  const dtype = v.dtype === undefined || v.dtype === null ? null : parseDType(v.dtype);
+  return { dim: (v.dim as number[] | null) ?? null, keepdim: v.keepdim as boolean, dtype };
 }
 
 /**

@@ -1,14 +1,16 @@
 // Reductions along dims. Every kernel call reduces the middle axis of a
 // contiguous [outer, len, inner] block; several dims reduce one run at a time.
+import { signature, bind } from '../signature.js';
+import type { DType } from '../dtype.js';
 import { Tensor, numelOf, type Shape } from '../tensor.js';
-import { scalarTypeName } from '../dtype.js';
+import { scalarTypeName, parseDType } from '../dtype.js';
 import { record } from '../autograd/engine.js';
 import { K, codes, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, dimArgs, checkFloat, shapeStr, composite, contiguousCopy } from './core.js';
 import { reshape, expand } from './shape.js';
 import { eq, div, mul, sub, exp } from './elementwise.js';
 import { zeros } from './creation.js';
 
-type DimArg = number | number[] | { dim?: number | number[] | null; keepdim?: boolean } | null | undefined;
+type DimArg = number | number[] | { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType } | null | undefined;
 
 /** Sorted, unique, normalized dims (all dims for null). */
 function reductionDims(dim: number | number[] | null, ndim: number): number[] {
@@ -55,19 +57,27 @@ function finishShape(y: Tensor, x: Tensor, dims: number[], keepdim: boolean): Te
   return y.detach().view(x.shape.filter((_, i) => !dims.includes(i)));
 }
 
-export function sum(x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor {
-  const a = dimArgs(dim, keepdim);
+const SUM = signature('sum(Tensor input, int[]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor');
+const MEAN = signature('mean(Tensor input, int[]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor');
+const AMAX = signature('amax(Tensor input, int[] dim=[], bool keepdim=False) -> Tensor');
+const AMIN = signature('amin(Tensor input, int[] dim=[], bool keepdim=False) -> Tensor');
+const LOGSUMEXP = signature('logsumexp(Tensor input, int[] dim, bool keepdim=False) -> Tensor');
+
+export function sum(x: Tensor, dim?: DimArg, keepdim?: boolean, ...extra: unknown[]): Tensor {
+  const a = dimArgs(SUM, x, dim, keepdim, extra);
+  if (a.dtype !== null && a.dtype !== x.dtype) x = x.to(a.dtype);
   const dims = reductionDims(a.dim, x.shape.length);
   const y0 = reduceKeep(x, dims, codes.R_SUM);
   const y = fromFloat(finishShape(y0, x, dims, a.keepdim), x.dtype === 'float32' ? 'float32' : 'int64');
   return record(y, 'SumBackward1', [x], (g) => [expand(reshape(g, keptShape(x.shape, dims)), x.shape)]);
 }
 
-export function mean(x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor {
+export function mean(x: Tensor, dim?: DimArg, keepdim?: boolean, ...extra: unknown[]): Tensor {
+  const a = dimArgs(MEAN, x, dim, keepdim, extra);
+  if (a.dtype !== null && a.dtype !== x.dtype) x = x.to(a.dtype);
   if (x.dtype !== 'float32') {
     throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}`);
   }
-  const a = dimArgs(dim, keepdim);
   const dims = reductionDims(a.dim, x.shape.length);
   const count = dims.reduce((n, d) => n * x.shape[d], 1);
   return composite(() => div(sum(x, dims, a.keepdim), count));
@@ -81,8 +91,8 @@ function extremumBackward(x: Tensor, y: Tensor, g: Tensor, dims: number[]): Tens
   return div(mul(reshape(g, shape), mask), count);
 }
 
-function extremum(x: Tensor, dim: DimArg, keepdim: boolean | undefined, isMax: boolean): Tensor {
-  const a = dimArgs(dim, keepdim);
+function extremum(x: Tensor, dim: DimArg, keepdim: boolean | undefined, isMax: boolean, extra: unknown[]): Tensor {
+  const a = dimArgs(isMax ? AMAX : AMIN, x, dim, keepdim, extra);
   const dims = reductionDims(a.dim, x.shape.length);
   for (const d of dims) {
     if (x.shape[d] === 0) {
@@ -93,8 +103,8 @@ function extremum(x: Tensor, dim: DimArg, keepdim: boolean | undefined, isMax: b
   const y = fromFloat(finishShape(y0, x, dims, a.keepdim), x.dtype);
   return record(y, isMax ? 'AmaxBackward0' : 'AminBackward0', [x], (g) => [extremumBackward(x, y, g, dims)], [x, y]);
 }
-export const amax = (x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor => extremum(x, dim, keepdim, true);
-export const amin = (x: Tensor, dim?: DimArg, keepdim?: boolean): Tensor => extremum(x, dim, keepdim, false);
+export const amax = (x: Tensor, dim?: DimArg, keepdim?: boolean, ...extra: unknown[]): Tensor => extremum(x, dim, keepdim, true, extra);
+export const amin = (x: Tensor, dim?: DimArg, keepdim?: boolean, ...extra: unknown[]): Tensor => extremum(x, dim, keepdim, false, extra);
 
 /** (values, indices), as PyTorch's torch.return_types.max: destructurable and named. */
 export interface ValuesIndices {
@@ -129,7 +139,7 @@ function maxmin(x: Tensor, dim: number | Tensor | { dim: number; keepdim?: boole
     if (x.numel() === 0) {
       throw new Error(`${isMax ? 'max' : 'min'}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
     }
-    return extremum(x, null, false, isMax);
+    return extremum(x, null, false, isMax, []);
   }
   if (dim instanceof Tensor) return isMax ? x.maximum(dim) : x.minimum(dim);
   const a = typeof dim === 'number' ? { dim, keepdim: keepdim ?? false } : { dim: dim.dim, keepdim: dim.keepdim ?? false };
@@ -187,27 +197,39 @@ function softmaxKernel(x: Tensor, d: number, mode: number): Tensor {
   return out;
 }
 
-function softmaxDim(x: Tensor, dim: number | { dim: number } | undefined, name: string): number {
-  const raw = typeof dim === 'object' ? dim.dim : dim;
-  if (raw === undefined) throw new Error(`${name}() missing required argument 'dim'`);
-  checkFloat(x, name === 'softmax' ? 'softmax_lastdim_kernel_impl' : 'log_softmax_lastdim_kernel_impl');
-  return normalizeDim(raw, x.shape.length);
+const SOFTMAX = signature('softmax(Tensor input, int dim, ScalarType? dtype=None) -> Tensor');
+const LOG_SOFTMAX = signature('log_softmax(Tensor input, int dim, ScalarType? dtype=None) -> Tensor');
+type SoftmaxDim = number | { dim: number; dtype?: DType };
+
+/** softmax's dim (and the input cast to dtype, if given): a plain int fast, anything else through the parser. */
+function softmaxDim(x: Tensor, dim: SoftmaxDim | undefined, extra: unknown[], sig: typeof SOFTMAX): [Tensor, number] {
+  let raw = dim as number;
+  if (!(Number.isInteger(dim) && extra.length === 0)) {
+    const [, d, dtype] = bind(sig, [x, dim, ...extra]) as [Tensor, number, unknown];
+    raw = d;
+    if (dtype !== null && dtype !== undefined) {
+      const t = parseDType(dtype);
+      if (t !== null && t !== x.dtype) x = x.to(t);
+    }
+  }
+  checkFloat(x, sig === SOFTMAX ? 'softmax_lastdim_kernel_impl' : 'log_softmax_lastdim_kernel_impl');
+  return [x, normalizeDim(raw, x.shape.length)];
 }
 
-export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
-  const d = softmaxDim(x, dim, 'softmax');
+export function softmax(input: Tensor, dim: SoftmaxDim, ...extra: unknown[]): Tensor {
+  const [x, d] = softmaxDim(input, dim, extra, SOFTMAX);
   const y = softmaxKernel(x, d, codes.S_SOFTMAX);
   return record(y, 'SoftmaxBackward0', [x], (g) => [mul(y, sub(g, sum(mul(g, y), d, true)))], [y]);
 }
 
-export function log_softmax(x: Tensor, dim: number | { dim: number }): Tensor {
-  const d = softmaxDim(x, dim, 'log_softmax');
+export function log_softmax(input: Tensor, dim: SoftmaxDim, ...extra: unknown[]): Tensor {
+  const [x, d] = softmaxDim(input, dim, extra, LOG_SOFTMAX);
   const y = softmaxKernel(x, d, codes.S_LOG_SOFTMAX);
   return record(y, 'LogSoftmaxBackward0', [x], (g) => [sub(g, mul(exp(y), sum(g, d, true)))], [y]);
 }
 
-export function logsumexp(x: Tensor, dim: DimArg, keepdim?: boolean): Tensor {
-  const a = dimArgs(dim, keepdim);
+export function logsumexp(x: Tensor, dim: DimArg, keepdim?: boolean, ...extra: unknown[]): Tensor {
+  const a = dimArgs(LOGSUMEXP, x, dim, keepdim, extra);
   checkFloat(x, 'logsumexp');
   const dims = reductionDims(a.dim, x.shape.length);
   if (dims.length !== 1) {
