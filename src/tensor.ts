@@ -242,10 +242,10 @@ export class Tensor {
   masked_fill(mask: Tensor, value: number | Tensor): Tensor { return ops.masked_fill(this, mask, value); }
 
   // ---- reductions -------------------------------------------------------------
-  sum(dim?: number | number[] | DimOptions | null, keepdim?: boolean, ...extra: unknown[]): Tensor { return ops.sum(this, dim, keepdim, ...extra); }
-  mean(dim?: number | number[] | DimOptions | null, keepdim?: boolean, ...extra: unknown[]): Tensor { return ops.mean(this, dim, keepdim, ...extra); }
-  amax(dim?: number | number[] | DimOptions | null, keepdim?: boolean, ...extra: unknown[]): Tensor { return ops.amax(this, dim, keepdim, ...extra); }
-  amin(dim?: number | number[] | DimOptions | null, keepdim?: boolean, ...extra: unknown[]): Tensor { return ops.amin(this, dim, keepdim, ...extra); }
+  sum(dim?: number | number[] | DimOptions | null, keepdim?: boolean | DimOptions, ...extra: unknown[]): Tensor { return ops.sum(this, dim, keepdim, ...extra); }
+  mean(dim?: number | number[] | DimOptions | null, keepdim?: boolean | DimOptions, ...extra: unknown[]): Tensor { return ops.mean(this, dim, keepdim, ...extra); }
+  amax(dim?: number | number[] | DimOptions | null, keepdim?: boolean | DimOptions, ...extra: unknown[]): Tensor { return ops.amax(this, dim, keepdim, ...extra); }
+  amin(dim?: number | number[] | DimOptions | null, keepdim?: boolean | DimOptions, ...extra: unknown[]): Tensor { return ops.amin(this, dim, keepdim, ...extra); }
   max(): Tensor;
   max(other: Tensor): Tensor;
   max(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ops.ValuesIndices;
@@ -260,7 +260,7 @@ export class Tensor {
   }
   argmax(dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor { return ops.argmax(this, dim, keepdim); }
   argmin(dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor { return ops.argmin(this, dim, keepdim); }
-  logsumexp(dim: number | number[] | DimOptions, keepdim?: boolean, ...extra: unknown[]): Tensor { return ops.logsumexp(this, dim, keepdim, ...extra); }
+  logsumexp(dim: number | number[] | DimOptions, keepdim?: boolean | DimOptions, ...extra: unknown[]): Tensor { return ops.logsumexp(this, dim, keepdim, ...extra); }
   softmax(dim: number | { dim: number; dtype?: DType }, ...extra: unknown[]): Tensor { return ops.softmax(this, dim, ...extra); }
   log_softmax(dim: number | { dim: number; dtype?: DType }, ...extra: unknown[]): Tensor { return ops.log_softmax(this, dim, ...extra); }
   var(dim?: number | number[] | boolean | ops.VarOptions | null, options?: ops.VarOptions | boolean, keepdim?: boolean): Tensor { return ops.var_(this, dim, options, keepdim); }

@@ -200,7 +200,7 @@ const isIntList = (v: unknown): boolean => Array.isArray(v) && v.every((d) => Nu
 export function dimArgs(
   sig: Signature, x: Tensor,
   dimOrOpts: number | number[] | { dim?: number | number[] | null; keepdim?: boolean } | null | undefined,
-  keepdim?: boolean, extra: unknown[] = [],
+  keepdim?: boolean | object, extra: unknown[] = [],
 ): { dim: number | number[] | null; keepdim: boolean; dtype: DType | null } {
   if (extra.length === 0 && (dimOrOpts == null || Number.isInteger(dimOrOpts) || isIntList(dimOrOpts)) &&
     (keepdim === undefined || typeof keepdim === 'boolean') && !(dimOrOpts == null && sig.required > 1)) {

@@ -11,6 +11,8 @@ import { eq, div, mul, sub, exp } from './elementwise.js';
 import { zeros } from './creation.js';
 
 type DimArg = number | number[] | { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType } | null | undefined;
+/** keepdim, or the keyword arguments after a positional dim */
+type KeepArg = boolean | { keepdim?: boolean; dtype?: DType };
 
 /** Sorted, unique, normalized dims (all dims for null). */
 function reductionDims(dim: number | number[] | null, ndim: number): number[] {
@@ -63,7 +65,7 @@ const AMAX = signature('amax(Tensor input, int[] dim=[], bool keepdim=False) -> 
 const AMIN = signature('amin(Tensor input, int[] dim=[], bool keepdim=False) -> Tensor');
 const LOGSUMEXP = signature('logsumexp(Tensor input, int[] dim, bool keepdim=False) -> Tensor');
 
-export function sum(x: Tensor, dim?: DimArg, keepdim?: boolean, ...extra: unknown[]): Tensor {
+export function sum(x: Tensor, dim?: DimArg, keepdim?: KeepArg, ...extra: unknown[]): Tensor {
   const a = dimArgs(SUM, x, dim, keepdim, extra);
   if (a.dtype !== null && a.dtype !== x.dtype) x = x.to(a.dtype);
   const dims = reductionDims(a.dim, x.shape.length);
@@ -72,7 +74,7 @@ export function sum(x: Tensor, dim?: DimArg, keepdim?: boolean, ...extra: unknow
   return record(y, 'SumBackward1', [x], (g) => [expand(reshape(g, keptShape(x.shape, dims)), x.shape)]);
 }
 
-export function mean(x: Tensor, dim?: DimArg, keepdim?: boolean, ...extra: unknown[]): Tensor {
+export function mean(x: Tensor, dim?: DimArg, keepdim?: KeepArg, ...extra: unknown[]): Tensor {
   const a = dimArgs(MEAN, x, dim, keepdim, extra);
   if (a.dtype !== null && a.dtype !== x.dtype) x = x.to(a.dtype);
   if (x.dtype !== 'float32') {
@@ -91,7 +93,7 @@ function extremumBackward(x: Tensor, y: Tensor, g: Tensor, dims: number[]): Tens
   return div(mul(reshape(g, shape), mask), count);
 }
 
-function extremum(x: Tensor, dim: DimArg, keepdim: boolean | undefined, isMax: boolean, extra: unknown[]): Tensor {
+function extremum(x: Tensor, dim: DimArg, keepdim: KeepArg | undefined, isMax: boolean, extra: unknown[]): Tensor {
   const a = dimArgs(isMax ? AMAX : AMIN, x, dim, keepdim, extra);
   const dims = reductionDims(a.dim, x.shape.length);
   for (const d of dims) {
@@ -103,8 +105,8 @@ function extremum(x: Tensor, dim: DimArg, keepdim: boolean | undefined, isMax: b
   const y = fromFloat(finishShape(y0, x, dims, a.keepdim), x.dtype);
   return record(y, isMax ? 'AmaxBackward0' : 'AminBackward0', [x], (g) => [extremumBackward(x, y, g, dims)], [x, y]);
 }
-export const amax = (x: Tensor, dim?: DimArg, keepdim?: boolean, ...extra: unknown[]): Tensor => extremum(x, dim, keepdim, true, extra);
-export const amin = (x: Tensor, dim?: DimArg, keepdim?: boolean, ...extra: unknown[]): Tensor => extremum(x, dim, keepdim, false, extra);
+export const amax = (x: Tensor, dim?: DimArg, keepdim?: KeepArg, ...extra: unknown[]): Tensor => extremum(x, dim, keepdim, true, extra);
+export const amin = (x: Tensor, dim?: DimArg, keepdim?: KeepArg, ...extra: unknown[]): Tensor => extremum(x, dim, keepdim, false, extra);
 
 /** (values, indices), as PyTorch's torch.return_types.max: destructurable and named. */
 export interface ValuesIndices {
@@ -228,7 +230,7 @@ export function log_softmax(input: Tensor, dim: SoftmaxDim, ...extra: unknown[])
   return record(y, 'LogSoftmaxBackward0', [x], (g) => [sub(g, mul(exp(y), sum(g, d, true)))], [y]);
 }
 
-export function logsumexp(x: Tensor, dim: DimArg, keepdim?: boolean, ...extra: unknown[]): Tensor {
+export function logsumexp(x: Tensor, dim: DimArg, keepdim?: KeepArg, ...extra: unknown[]): Tensor {
   const a = dimArgs(LOGSUMEXP, x, dim, keepdim, extra);
   checkFloat(x, 'logsumexp');
   const dims = reductionDims(a.dim, x.shape.length);
