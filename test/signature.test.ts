@@ -221,3 +221,21 @@ describe('reductions and softmax through their signature lines', () => {
     expect(torch.log_softmax(x, 1, { dtype: torch.float32 }).tolist()).toEqual(torch.log_softmax(x, 1).tolist());
   });
 });
+
+describe('losses: one parameter list per loss, for F.<loss> and its module', () => {
+  const a = torch.tensor([1, 3]), b = torch.zeros(2);
+  it('a misspelt keyword is refused, in the module and in the function (it was silently the mean)', () => {
+    expect(() => new nn.MSELoss({ reductions: 'sum' } as never)).toThrow(new TypeError("MSELoss() got an unexpected keyword argument 'reductions'"));
+    expect(() => F.mse_loss(a, b, { reductio: 'sum' } as never)).toThrow(new TypeError("mse_loss() got an unexpected keyword argument 'reductio'"));
+    expect(() => new nn.CrossEntropyLoss({ ignore_index: 1.5 })).toThrow(new TypeError("CrossEntropyLoss(): argument 'ignore_index' must be int, not float"));
+  });
+  it("PyTorch's positional order works too, and gives what the keywords give", () => {
+    expect(new nn.MSELoss(null, null, 'sum')(a, b).item()).toBe(10);
+    expect(new nn.MSELoss({ reduction: 'sum' })(a, b).item()).toBe(10);
+    expect(F.mse_loss(a, b, null, null, 'sum').item()).toBe(10);
+    expect(new nn.MSELoss({ size_average: false })(a, b).item()).toBe(10);
+    expect(new nn.HuberLoss('sum', 1)(a, b).item()).toBe(0.5 + 2.5);
+    class Mine extends nn.L1Loss {}
+    expect(new Mine()(a, b).item()).toBe(2);
+  });
+});

@@ -1,5 +1,6 @@
 // torch.nn.functional: activations are the ops themselves; losses are
 // compositions of ops, so they need no gradient code.
+import { signature, bind, type Signature } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { isIntegral, scalarTypeName } from '../dtype.js';
 import * as ops from '../ops/index.js';
@@ -17,6 +18,46 @@ export interface LossOptions {
   /** legacy PyTorch argument: false means reduction 'sum' */
   size_average?: boolean;
   reduce?: boolean;
+}
+
+/**
+ * Each loss's parameters after (input, target), declared once: F.<name>(Tensor input, Tensor target, ...) and the
+ * module's constructor <Module>(...) are both read from it, with PyTorch's names, order and defaults.
+ */
+const LOSS_PARAMS: Record<string, [module: string, params: string]> = {
+  mse_loss: ['MSELoss', "bool? size_average=None, bool? reduce=None, str reduction='mean'"],
+  l1_loss: ['L1Loss', "bool? size_average=None, bool? reduce=None, str reduction='mean'"],
+  smooth_l1_loss: ['SmoothL1Loss', "bool? size_average=None, bool? reduce=None, str reduction='mean', float beta=1.0"],
+  huber_loss: ['HuberLoss', "str reduction='mean', float delta=1.0"],
+  binary_cross_entropy: ['BCELoss', "Tensor? weight=None, bool? size_average=None, bool? reduce=None, str reduction='mean'"],
+  binary_cross_entropy_with_logits: ['BCEWithLogitsLoss',
+    "Tensor? weight=None, bool? size_average=None, bool? reduce=None, str reduction='mean', Tensor? pos_weight=None"],
+  nll_loss: ['NLLLoss', "Tensor? weight=None, bool? size_average=None, int ignore_index=-100, bool? reduce=None, str reduction='mean'"],
+  cross_entropy: ['CrossEntropyLoss', 'Tensor? weight=None, bool? size_average=None, int ignore_index=-100, bool? reduce=None, ' +
+    "str reduction='mean', float label_smoothing=0.0"],
+};
+const LOSS_FUNCTIONS = new Map(Object.entries(LOSS_PARAMS).map(([name, [, params]]) =>
+  [name, signature(`${name}(Tensor input, Tensor target, ${params}) -> Tensor`)]));
+/** The constructor signatures of the loss modules, by module name. */
+export const LOSS_MODULES = new Map(Object.values(LOSS_PARAMS).map(([module, params]) => [module, signature(`${module}(${params})`)]));
+
+/** Bound values as options: what was given or defaulted, without the None ones. */
+function asOptions(sig: Signature, values: unknown[], from: number): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (let i = from; i < sig.params.length; i++) if (values[i] !== null && values[i] !== undefined) o[sig.params[i].name] = values[i];
+  return o;
+}
+
+/** A loss's options from PyTorch's calling forms (positional or by name), checked by its signature line. */
+function lossOptions<O>(name: string, input: Tensor, target: Tensor, options: unknown, rest: unknown[]): O {
+  const sig = LOSS_FUNCTIONS.get(name)!;
+  return asOptions(sig, bind(sig, [input, target, options, ...rest]), 2) as O;
+}
+
+/** A loss module's options from its constructor's arguments. */
+export function lossModuleOptions<O>(module: string, args: unknown[]): O {
+  const sig = LOSS_MODULES.get(module)!;
+  return asOptions(sig, bind(sig, args), 0) as O;
 }
 
 /** PyTorch's legacy size_average/reduce arguments mapped onto reduction. */
@@ -43,38 +84,42 @@ function checkSameSize(input: Tensor, target: Tensor, name: string): void {
   }
 }
 
-export function mse_loss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+export function mse_loss(input: Tensor, target: Tensor, options: LossOptions | boolean | null = {}, ...rest: unknown[]): Tensor {
+  const o = lossOptions<LossOptions>('mse_loss', input, target, options, rest);
   checkSameSize(input, target, 'mse_loss');
   return composite(() => {
     const d = input.sub(target);
-    return reduce(d.mul(d), reductionOf(options));
+    return reduce(d.mul(d), reductionOf(o));
   });
 }
 
-export function l1_loss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+export function l1_loss(input: Tensor, target: Tensor, options: LossOptions | boolean | null = {}, ...rest: unknown[]): Tensor {
+  const o = lossOptions<LossOptions>('l1_loss', input, target, options, rest);
   checkSameSize(input, target, 'l1_loss');
-  return composite(() => reduce(input.sub(target).abs(), reductionOf(options)));
+  return composite(() => reduce(input.sub(target).abs(), reductionOf(o)));
 }
 
-export function smooth_l1_loss(input: Tensor, target: Tensor, options: LossOptions & { beta?: number } = {}): Tensor {
+export function smooth_l1_loss(input: Tensor, target: Tensor, options: LossOptions & { beta?: number } | boolean | null = {}, ...rest: unknown[]): Tensor {
+  const o = lossOptions<LossOptions & { beta?: number }>('smooth_l1_loss', input, target, options, rest);
   checkSameSize(input, target, 'smooth_l1_loss');
-  const beta = options.beta ?? 1;
+  const beta = o.beta ?? 1;
   if (beta < 0) throw new Error('smooth_l1_loss does not support negative values for beta.');
   return composite(() => {
     const d = input.sub(target).abs();
     const loss = beta === 0 ? d : ops.where(d.lt(beta), d.mul(d).mul(0.5 / beta), d.sub(0.5 * beta));
-    return reduce(loss, reductionOf(options));
+    return reduce(loss, reductionOf(o));
   });
 }
 
-export function binary_cross_entropy(input: Tensor, target: Tensor, options: LossOptions & { weight?: Tensor | null } = {}): Tensor {
+export function binary_cross_entropy(input: Tensor, target: Tensor, options: LossOptions & { weight?: Tensor | null } | boolean | null = {}, ...rest: unknown[]): Tensor {
+  const o = lossOptions<LossOptions & { weight?: Tensor | null }>('binary_cross_entropy', input, target, options, rest);
   if (!ops.sameShape(input.shape, target.shape)) {
     throw new Error(`Using a target size (torch.Size(${shapeStr(target.shape)})) that is different to the input size (torch.Size(${shapeStr(input.shape)})) is deprecated. Please ensure they have the same size.`);
   }
   return composite(() => {
     let loss = bceElementwise(input, target);
-    if (options.weight) loss = loss.mul(options.weight);
-    return reduce(loss, reductionOf(options));
+    if (o.weight) loss = loss.mul(o.weight);
+    return reduce(loss, reductionOf(o));
   });
 }
 
@@ -96,17 +141,18 @@ function bceElementwise(input: Tensor, target: Tensor): Tensor {
 }
 
 export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
-  options: LossOptions & { weight?: Tensor | null; pos_weight?: Tensor | null } = {}): Tensor {
+  options: LossOptions & { weight?: Tensor | null; pos_weight?: Tensor | null } | Tensor | null = {}, ...rest: unknown[]): Tensor {
+  const o = lossOptions<LossOptions & { weight?: Tensor | null; pos_weight?: Tensor | null }>('binary_cross_entropy_with_logits', input, target, options, rest);
   if (!ops.sameShape(input.shape, target.shape)) {
     throw new Error(`Target size (torch.Size(${shapeStr(target.shape)})) must be the same as input size (torch.Size(${shapeStr(input.shape)}))`);
   }
   return composite(() => {
     // (1 - t) x + (1 + (pw - 1) t) softplus(-x)
     const sp = ops.softplus(input.neg());
-    const coeff = options.pos_weight ? options.pos_weight.sub(1).mul(target).add(1) : null;
+    const coeff = o.pos_weight ? o.pos_weight.sub(1).mul(target).add(1) : null;
     let loss = ops.sub(1, target).mul(input).add(coeff ? coeff.mul(sp) : sp);
-    if (options.weight) loss = loss.mul(options.weight);
-    return reduce(loss, reductionOf(options));
+    if (o.weight) loss = loss.mul(o.weight);
+    return reduce(loss, reductionOf(o));
   });
 }
 
@@ -146,10 +192,11 @@ function classBlocks(input: Tensor): [number, number, number] {
 }
 
 /** nll_loss(input [N, C, ...] log-probabilities, target [N, ...] class indices). */
-export function nll_loss(input: Tensor, target: Tensor, options: NLLOptions = {}): Tensor {
+export function nll_loss(input: Tensor, target: Tensor, options: NLLOptions | boolean | null = {}, ...rest: unknown[]): Tensor {
+  const o = lossOptions<NLLOptions>('nll_loss', input, target, options, rest);
   checkTarget(input, target, 'nll_loss');
   const classDim = input.dim() === 1 ? 0 : 1;
-  const ignore = options.ignore_index ?? -100;
+  const ignore = o.ignore_index ?? -100;
   const classes = input.shape[classDim];
   const t = target.dataSync();
   for (let i = 0; i < t.length; i++) if (t[i] !== ignore && (t[i] < 0 || t[i] >= classes)) targetOutOfBounds(t[i]);
@@ -158,9 +205,9 @@ export function nll_loss(input: Tensor, target: Tensor, options: NLLOptions = {}
     const safe = ops.where(valid, target, 0).to('int64'); // ignored targets pick class 0, then get weight 0
     const picked = ops.gather(input, classDim, safe.unsqueeze(classDim)).squeeze(classDim).neg();
     let w: Tensor = valid.float();
-    if (options.weight) w = w.mul(ops.index_select(options.weight, 0, safe.reshape([-1])).reshape(safe.shape));
+    if (o.weight) w = w.mul(ops.index_select(o.weight, 0, safe.reshape([-1])).reshape(safe.shape));
     const loss = picked.mul(w);
-    const reduction = reductionOf(options);
+    const reduction = reductionOf(o);
     if (reduction === 'mean') return loss.sum().div(w.sum());
     return reduction === 'sum' ? loss.sum() : loss;
   });
@@ -195,11 +242,12 @@ function crossEntropyIndices(input: Tensor, target: Tensor, ignore: number): { l
   return { loss, count };
 }
 
-export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntropyOptions | boolean | null = {}, ...rest: unknown[]): Tensor {
+  const o = lossOptions<CrossEntropyOptions>('cross_entropy', input, target, options, rest);
   const classDim = input.dim() === 1 ? 0 : 1;
   const classes = input.shape[classDim];
-  const reduction = reductionOf(options);
-  const smoothing = options.label_smoothing ?? 0;
+  const reduction = reductionOf(o);
+  const smoothing = o.label_smoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${smoothing}`);
   if (!isIntegral(target.dtype) && ops.sameShape(target.shape, input.shape)) {
     // class probabilities
@@ -207,14 +255,14 @@ export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntro
       const logp = ops.log_softmax(input, classDim);
       const p = smoothing > 0 ? target.mul(1 - smoothing).add(smoothing / classes) : target;
       const wShape = input.shape.map((s, i) => (i === classDim ? s : 1));
-      const terms = logp.mul(p).mul(options.weight ? options.weight.reshape(wShape) : 1).neg();
+      const terms = logp.mul(p).mul(o.weight ? o.weight.reshape(wShape) : 1).neg();
       if (reduction === 'none') return terms.sum(classDim);
       return reduction === 'sum' ? terms.sum() : terms.sum().div(input.numel() / classes);
     });
   }
   checkTarget(input, target, 'cross_entropy');
-  const ignore = options.ignore_index ?? -100;
-  if (!options.weight && smoothing === 0) {
+  const ignore = o.ignore_index ?? -100;
+  if (!o.weight && smoothing === 0) {
     return composite(() => {
       const { loss, count } = crossEntropyIndices(input, target, ignore);
       if (reduction === 'none') return loss;
@@ -223,30 +271,31 @@ export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntro
   }
   return composite(() => {
     const logp = ops.log_softmax(input, classDim);
-    const nll = nll_loss(logp, target, { weight: options.weight, ignore_index: ignore, reduction });
+    const nll = nll_loss(logp, target, { weight: o.weight, ignore_index: ignore, reduction });
     if (smoothing === 0) return nll;
     // PyTorch's label smoothing: (1 - e) nll + e / C * (-sum over classes of (weighted) logp)
     const wShape = input.shape.map((s, i) => (i === classDim ? s : 1));
     const valid = target.ne(ignore);
-    const smooth = (options.weight ? logp.mul(options.weight.reshape(wShape)) : logp).sum(classDim).neg().mul(valid);
+    const smooth = (o.weight ? logp.mul(o.weight.reshape(wShape)) : logp).sum(classDim).neg().mul(valid);
     let smoothed: Tensor;
     if (reduction === 'none') smoothed = smooth;
     else if (reduction === 'sum') smoothed = smooth.sum();
-    else if (options.weight) {
+    else if (o.weight) {
       const safe = ops.where(valid, target, 0).to('int64').reshape([-1]);
-      smoothed = smooth.sum().div(ops.index_select(options.weight, 0, safe).mul(valid.reshape([-1])).sum());
+      smoothed = smooth.sum().div(ops.index_select(o.weight, 0, safe).mul(valid.reshape([-1])).sum());
     } else smoothed = smooth.sum().div(valid.sum()); // over the targets not ignored
     return nll.mul(1 - smoothing).add(smoothed.mul(smoothing / classes));
   });
 }
 
-export function huber_loss(input: Tensor, target: Tensor, options: LossOptions & { delta?: number } = {}): Tensor {
+export function huber_loss(input: Tensor, target: Tensor, options: LossOptions & { delta?: number } | boolean | null = {}, ...rest: unknown[]): Tensor {
+  const o = lossOptions<LossOptions & { delta?: number }>('huber_loss', input, target, options, rest);
   checkSameSize(input, target, 'huber_loss');
-  const delta = options.delta ?? 1;
+  const delta = o.delta ?? 1;
   if (!(delta > 0)) throw new Error('huber_loss does not support non-positive values for delta.');
   return composite(() => {
     const d = input.sub(target).abs();
     const loss = ops.where(d.lt(delta), d.mul(d).mul(0.5), d.sub(0.5 * delta).mul(delta));
-    return reduce(loss, reductionOf(options));
+    return reduce(loss, reductionOf(o));
   });
 }

@@ -118,56 +118,77 @@ export class Flatten extends Module {
 
 class Loss<O extends F.LossOptions = F.LossOptions> extends Module {
   readonly reduction: F.Reduction;
-  constructor(readonly options: O = {} as O) {
+  readonly options: O;
+  /** PyTorch's constructor arguments, by position or by name (F.LOSS_MODULES holds each loss's signature line). */
+  constructor(...args: unknown[]) {
     super();
-    this.reduction = F.reductionOf(options);
+    this.options = F.lossModuleOptions<O>((new.target as unknown as { signatureName: string }).signatureName, args);
+    this.reduction = F.reductionOf(this.options);
   }
   private resolved: (O & { reduction: F.Reduction }) | null = null;
   /** the options with the resolved reduction, for the functional form (made again only if reduction was changed) */
   protected get opts(): O & { reduction: F.Reduction } {
     if (this.resolved === null || this.resolved.reduction !== this.reduction) {
-      this.resolved = { ...this.options, reduction: this.reduction, size_average: undefined, reduce: undefined };
+      // the legacy size_average/reduce are folded into reduction (and huber_loss has neither)
+      const { size_average: _sa, reduce: _r, ...rest } = this.options;
+      this.resolved = { ...rest, reduction: this.reduction } as O & { reduction: F.Reduction };
     }
     return this.resolved;
   }
 }
 
 export class MSELoss extends Loss {
+  /** its signature line's name (not the class's, which minifiers may rename) */
+  static readonly signatureName = 'MSELoss';
   forward(input: Tensor, target: Tensor): Tensor {
     return F.mse_loss(input, target, this.opts);
   }
 }
 export class L1Loss extends Loss {
+  /** its signature line's name (not the class's, which minifiers may rename) */
+  static readonly signatureName = 'L1Loss';
   forward(input: Tensor, target: Tensor): Tensor {
     return F.l1_loss(input, target, this.opts);
   }
 }
 export class SmoothL1Loss extends Loss<F.LossOptions & { beta?: number }> {
+  /** its signature line's name (not the class's, which minifiers may rename) */
+  static readonly signatureName = 'SmoothL1Loss';
   forward(input: Tensor, target: Tensor): Tensor {
     return F.smooth_l1_loss(input, target, this.opts);
   }
 }
 export class HuberLoss extends Loss<F.LossOptions & { delta?: number }> {
+  /** its signature line's name (not the class's, which minifiers may rename) */
+  static readonly signatureName = 'HuberLoss';
   forward(input: Tensor, target: Tensor): Tensor {
     return F.huber_loss(input, target, this.opts);
   }
 }
 export class BCELoss extends Loss<F.LossOptions & { weight?: Tensor | null }> {
+  /** its signature line's name (not the class's, which minifiers may rename) */
+  static readonly signatureName = 'BCELoss';
   forward(input: Tensor, target: Tensor): Tensor {
     return F.binary_cross_entropy(input, target, this.opts);
   }
 }
 export class BCEWithLogitsLoss extends Loss<F.LossOptions & { weight?: Tensor | null; pos_weight?: Tensor | null }> {
+  /** its signature line's name (not the class's, which minifiers may rename) */
+  static readonly signatureName = 'BCEWithLogitsLoss';
   forward(input: Tensor, target: Tensor): Tensor {
     return F.binary_cross_entropy_with_logits(input, target, this.opts);
   }
 }
 export class CrossEntropyLoss extends Loss<F.CrossEntropyOptions> {
+  /** its signature line's name (not the class's, which minifiers may rename) */
+  static readonly signatureName = 'CrossEntropyLoss';
   forward(input: Tensor, target: Tensor): Tensor {
     return F.cross_entropy(input, target, this.opts);
   }
 }
 export class NLLLoss extends Loss<F.NLLOptions> {
+  /** its signature line's name (not the class's, which minifiers may rename) */
+  static readonly signatureName = 'NLLLoss';
   forward(input: Tensor, target: Tensor): Tensor {
     return F.nll_loss(input, target, this.opts);
   }
