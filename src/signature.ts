@@ -265,6 +265,7 @@ export function op<T extends (...args: never[]) => unknown>(schema: string, impl
 
 /** One int argument of a hot op that checks its own arguments (select, narrow): the value, or PyTorch's TypeError. */
 export function intArg(fn: string, name: string, v: unknown): number {
+  if (typeof v === 'number' && Number.isInteger(v)) return v; // the common case, without a conversion record
   const r = convertTo('int', v);
   if (!r.ok) throw new TypeError(`${fn}(): argument '${name}' ${r.why}`);
   return r.value as number;

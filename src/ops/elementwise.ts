@@ -61,13 +61,9 @@ export const floor = unaryOp('U_FLOOR', 'FloorBackward0', '', (_x, _y, g) => g.m
 export const ceil = unaryOp('U_CEIL', 'CeilBackward0', '', (_x, _y, g) => g.mul(0));
 const roundHalfEven = unaryOp('U_ROUND', 'RoundBackward0', '', (_x, _y, g) => g.mul(0));
 /** torch.round(input, *, decimals=0): half to even; with decimals, round(x * 10^d) / 10^d as PyTorch computes it. */
+const ROUND = signature('round(Tensor input, *, int decimals=0) -> Tensor');
 export function round(x: Tensor, options?: { decimals?: number }): Tensor {
-  const d = options?.decimals ?? 0;
-  if (options !== undefined) {
-    const unknown = Object.keys(options).find((k) => k !== 'decimals');
-    if (unknown) throw new TypeError(`round() got an unexpected keyword argument '${unknown}'`);
-    if (!Number.isInteger(d)) throw new TypeError(`round(): argument 'decimals' must be int, not ${typeof d === 'number' ? 'float' : typeof d}`);
-  }
+  const d = options === undefined ? 0 : bind(ROUND, [x, options])[1] as number;
   if (d === 0) return roundHalfEven(x);
   const scale = 10 ** Math.abs(d);
   return d > 0 ? roundHalfEven(x.mul(scale)).div(scale) : roundHalfEven(x.div(scale)).mul(scale);

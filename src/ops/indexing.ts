@@ -218,7 +218,8 @@ export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor,
 type IndexPutCall = (input: Tensor, indices: Tensor[], values: Tensor | number, accumulate?: boolean | { accumulate?: boolean }) => Tensor;
 export const index_put = op<IndexPutCall>('index_put(Tensor input, Tensor[] indices, Tensor|float values, bool accumulate=False) -> Tensor', indexPut);
 
-function indexPut(x: Tensor, indices: Tensor[], values: Tensor | number, accumulate = false): Tensor {
+/** index_put of checked arguments (index_put_ binds its own and calls this). */
+export function indexPut(x: Tensor, indices: Tensor[], values: Tensor | number, accumulate = false): Tensor {
   const ints = indices.flatMap((t) => (t.dtype === 'bool' ? maskToIndices(t) : [t]));
   if (ints.length > x.dim()) throw new Error(`too many indices for tensor of dimension ${x.dim()} (got ${ints.length})`);
   for (const t of ints) checkIndex(t, 'index_put');

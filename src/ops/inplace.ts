@@ -9,7 +9,7 @@ import { K, codes, tick, ptr, copyInto, contiguousCopy, sameShape, broadcastShap
 import { add, sub, mul, div, binaryInPlace } from './elementwise.js';
 import { clone } from './shape.js';
 import { zeros, full } from './creation.js';
-import { index_put, index_copy, index_add } from './indexing.js';
+import { indexPut, index_copy, index_add } from './indexing.js';
 
 /** PyTorch's rules for writing into a tensor autograd may need. */
 function checkInPlace(t: Tensor): void {
@@ -161,7 +161,7 @@ export function copy_(t: Tensor, src: Tensor): void {
 const INDEX_PUT_ = signature('index_put_(Tensor input, Tensor[] indices, Tensor|float values, bool accumulate=False) -> Tensor');
 export function index_put_(t: Tensor, indices: Tensor[], values: Tensor | number, accumulate: boolean | { accumulate?: boolean } = false): void {
   [t, indices, values, accumulate] = bind(INDEX_PUT_, [t, indices, values, accumulate]) as [Tensor, Tensor[], Tensor | number, boolean];
-  update(t, (old) => index_put(old, indices, values, accumulate), [values instanceof Tensor ? values : null]);
+  update(t, (old) => indexPut(old, indices, values, accumulate as boolean), [values instanceof Tensor ? values : null]);
 }
 export function index_copy_(t: Tensor, dim: number, index: Tensor, source: Tensor): void {
   update(t, (old) => index_copy(old, dim, index, source), [source]);

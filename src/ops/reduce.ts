@@ -1,9 +1,8 @@
 // Reductions along dims. Every kernel call reduces the middle axis of a
 // contiguous [outer, len, inner] block; several dims reduce one run at a time.
 import { signature, bind } from '../signature.js';
-import type { DType } from '../dtype.js';
 import { Tensor, numelOf, type Shape } from '../tensor.js';
-import { scalarTypeName, parseDType } from '../dtype.js';
+import { scalarTypeName, parseDType, type DType } from '../dtype.js';
 import { record } from '../autograd/engine.js';
 import { K, codes, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, dimArgs, checkFloat, shapeStr, composite, contiguousCopy } from './core.js';
 import { reshape, expand } from './shape.js';
