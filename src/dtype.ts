@@ -47,18 +47,37 @@ export function typeName(dtype: DType): string {
   return TYPE_NAMES[dtype];
 }
 
+// PyTorch's other dtypes: named so that `dtype: torch.float64` reaches the check and is refused by name
+// (an undefined property would silently mean the default).
+export const float64 = 'float64', double = 'float64', float16 = 'float16', half = 'float16', bfloat16 = 'bfloat16';
+export const int16 = 'int16', short = 'int16', int8 = 'int8', uint8 = 'uint8', complex64 = 'complex64', complex128 = 'complex128';
+const UNSUPPORTED = new Set(['float64', 'double', 'float16', 'half', 'bfloat16', 'int16', 'short', 'int8', 'uint8', 'complex64',
+  'complex128', 'cfloat', 'cdouble', 'uint16', 'uint32', 'uint64', 'float8_e4m3fn', 'float8_e5m2']);
+
+/** A dtype argument read as PyTorch reads it (a dtype, its alias or legacy constructor), or why it is refused. */
+export function checkDType(x: unknown): DType | { why: string } {
+  const named = typeof x === 'function' ? x.name : x;
+  if (typeof named !== 'string') return { why: `must be torch.dtype, not ${x === null ? 'NoneType' : Array.isArray(x) ? 'list' : typeof x === 'number' ? (Number.isInteger(x) ? 'int' : 'float') : typeof x}` };
+  const name = named.startsWith('torch.') ? named.slice(6) : named;
+  if (name in TYPE_NAMES) return name as DType;
+  if (name in LEGACY) return LEGACY[name];
+  const aliases: Record<string, DType> = { float: 'float32', long: 'int64', int: 'int32' };
+  if (name in aliases) return aliases[name];
+  if (UNSUPPORTED.has(name)) return { why: `: dtype '${name}' is not supported (float32, int64, int32, bool)` };
+  return { why: `must be torch.dtype, not str ('${named}' is no dtype; wasmtorch has float32, int64, int32, bool)` };
+}
+
 /**
  * What Tensor.to()/type() were given: a dtype, a legacy constructor
  * (torch.LongTensor) or its name, or a device ('cpu' is the only one: null).
  */
 export function parseDType(x: unknown): DType | null {
   if (typeof x === 'function') x = x.name;
-  if (typeof x !== 'string') throw new Error(`to() received an invalid combination of arguments: ${String(x)}`);
+  if (typeof x !== 'string') throw new TypeError(`to() received an invalid combination of arguments - got (${x === null ? 'NoneType' : typeof x})`);
+  const d = checkDType(x);
+  if (typeof d === 'string') return d;
   const name = x.startsWith('torch.') ? x.slice(6) : x;
-  if (name in TYPE_NAMES) return name as DType;
-  if (name in LEGACY) return LEGACY[name];
-  const aliases: Record<string, DType> = { float: 'float32', long: 'int64', int: 'int32' };
-  if (name in aliases) return aliases[name];
+  if (UNSUPPORTED.has(name)) throw new TypeError(d.why.slice(2));
   if (name === 'cpu' || name.startsWith('cpu:')) return null;
   if (/^(cuda|mps|xpu|meta)(:\d+)?$/.test(name)) {
     throw new Error(`wasmtorch has no '${name}' device: tensors live in WebAssembly memory, on the CPU ('cpu')`);

@@ -5,11 +5,14 @@
 // type with PyTorch's messages before the callable does anything.
 //
 // Types: Tensor, Tensor?, Tensor[], int, int[], int[N] (one int is repeated,
-// as is a list of one), float, bool, str, ScalarType, Generator, Any; `?`
-// makes a type nullable (None/null/undefined), `|` joins alternatives
-// (`int[2]|str padding=0`).
+// as is a list of one), int... (PyTorch's `*size`: the ints themselves or one
+// list), float, float[N], bool, str, ScalarType, Generator, Any; `?` makes a
+// type nullable (None/null/undefined), `|` joins alternatives
+// (`int[2]|str padding=0`). A callable with several forms (arange(end),
+// arange(start, end, step)) is a list of schemas, bound by `overloads`.
 import { Tensor } from './tensor.js';
 import { rollbackOnError } from './backend/memory.js';
+import { checkDType } from './dtype.js';
 
 interface Param {
   name: string;
@@ -22,8 +25,12 @@ interface Param {
 }
 
 export interface Signature {
-  /** the callable's name as PyTorch's messages give it */
+  /** the callable's name */
   name: string;
+  /** how PyTorch's messages name it: `conv2d`, or `Conv2d.__init__` for a class (Python's words) */
+  label: string;
+  /** 1 for a class, whose Python messages count `self` among the positional arguments */
+  self: number;
   params: Param[];
   /** how many parameters may come by position */
   positional: number;
@@ -32,6 +39,8 @@ export interface Signature {
   /** the schema line it was read from */
   schema: string;
   byName: Map<string, number>;
+  /** the index of the `int...` parameter, or -1 */
+  varargs: number;
 }
 
 function parseDefault(text: string): unknown {
@@ -81,7 +90,9 @@ export function signature(schema: string): Signature {
   const positional = params.filter((p) => !p.keywordOnly).length;
   let required = 0;
   while (required < positional && params[required].required) required++;
-  const sig = { name: m[1], params, positional, required, schema, byName: new Map(params.map((p, i) => [p.name, i])) };
+  const varargs = params.findIndex((p) => p.types.includes('int...'));
+  const isClass = /^[A-Z]/.test(m[1].split('.').pop()!);
+  const sig = { name: m[1], label: isClass ? `${m[1]}.__init__` : m[1], self: isClass ? 1 : 0, params, positional, required, schema, byName: new Map(params.map((p, i) => [p.name, i])), varargs };
   REGISTRY.set(sig.schema, sig);
   return sig;
 }
@@ -112,11 +123,15 @@ export function pyType(v: unknown): string {
 const isOptions = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
-/** Converts one argument to its parameter's type, or returns the message saying why it cannot. */
-function convert(sig: Signature, p: Param, v: unknown): unknown {
+/**
+ * Converts one argument to its parameter's type, or throws PyTorch's TypeError saying why it cannot
+ * (`position` is the 1-based place of an argument given by position, 0 for one given by name).
+ */
+function convert(sig: Signature, p: Param, v: unknown, position: number): unknown {
+  const which = `${sig.label}(): argument '${p.name}'${position > 0 ? ` (position ${position})` : ''}`;
   if (v === undefined || v === null) {
     if (p.nullable || p.types.includes('Any')) return null;
-    throw new TypeError(`${sig.name}(): argument '${p.name}' must be ${typeWord(p.types[0])}, not NoneType`);
+    throw new TypeError(`${which} must be ${typeWord(p.types[0])}, not NoneType`);
   }
   let firstError: string | undefined;
   for (const t of p.types) {
@@ -124,11 +139,13 @@ function convert(sig: Signature, p: Param, v: unknown): unknown {
     if (r.ok) return r.value;
     firstError ??= r.why;
   }
-  throw new TypeError(`${sig.name}(): argument '${p.name}' ${firstError}`);
+  // a why that starts with ':' is a sentence of its own (a dtype PyTorch has and wasmtorch does not)
+  throw new TypeError(`${which}${firstError!.startsWith(':') ? '' : ' '}${firstError}`);
 }
 
 function typeWord(t: string): string {
-  if (t.startsWith('int[')) return 'tuple of ints';
+  if (t.startsWith('int[') || t === 'int...') return 'tuple of ints';
+  if (t.startsWith('float[')) return 'tuple of floats';
   return { Tensor: 'Tensor', 'Tensor[]': 'tuple of Tensors', int: 'int', float: 'float', bool: 'bool', str: 'str', ScalarType: 'torch.dtype', Generator: 'torch.Generator' }[t] ?? t;
 }
 
@@ -157,15 +174,22 @@ function convertTo(t: string, v: unknown): Converted {
       return typeof v === 'boolean' ? { ok: true, value: v } : fail(`must be bool, not ${pyType(v)}`);
     case 'str':
       return typeof v === 'string' ? { ok: true, value: v } : fail(`must be str, not ${pyType(v)}`);
-    case 'ScalarType':
+    case 'ScalarType': {
+      const d = checkDType(v);
+      return typeof d === 'string' ? { ok: true, value: d } : fail(d.why);
+    }
     case 'Generator':
-      return { ok: true, value: v }; // checked by what reads them (parseDType, the generator's draws)
+      return { ok: true, value: v }; // checked by the draws that read it
+    case 'int...':
+      return convertTo('int[]', v);
     default: {
+      const floats = /^float\[(\d*)\]$/.exec(t);
+      if (floats) return floatList(floats[1] === '' ? 0 : Number(floats[1]), v);
       const list = /^int\[(\d*)\]$/.exec(t);
       if (!list) throw new Error(`wasmtorch: unknown type ${t} in a signature`);
       const n = list[1] === '' ? 0 : Number(list[1]);
       if (typeof v === 'number') {
-        if (!Number.isInteger(v)) return fail('must be tuple of ints, but found element of type float at pos 0');
+        if (!Number.isInteger(v)) return fail('must be tuple of ints, not float');
         return { ok: true, value: n > 0 ? new Array<number>(n).fill(v) : [v] };
       }
       if (!Array.isArray(v)) return fail(`must be tuple of ints, not ${pyType(v)}`);
@@ -179,6 +203,16 @@ function convertTo(t: string, v: unknown): Converted {
   }
 }
 
+function floatList(n: number, v: unknown): Converted {
+  if (typeof v === 'number') return n > 0 ? { ok: true, value: new Array<number>(n).fill(v) } : { ok: true, value: [v] };
+  if (!Array.isArray(v)) return fail(`must be tuple of floats, not ${pyType(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'number') return fail(`must be tuple of floats, but found element of type ${pyType(v[i])} at pos ${i}`);
+  }
+  if (n > 0 && v.length !== n) return fail(`must be tuple of ${n} floats, but got ${v.length} of them`);
+  return { ok: true, value: v.slice() };
+}
+
 /**
  * Binds a call's arguments to the signature: positional ones first, then a trailing plain object of keyword
  * arguments (a plain object in the place of a parameter of type Any is that argument). Returns the values in
@@ -186,6 +220,7 @@ function convertTo(t: string, v: unknown): Converted {
  * done nothing else.
  */
 export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
+  if (sig.varargs >= 0) args = gatherVarargs(sig.varargs, args);
   let n = args.length;
   // trailing undefined arguments are absent ones (f(x, undefined) is f(x)), also before the options object
   while (n > 0 && args[n - 1] === undefined) n--;
@@ -200,11 +235,13 @@ export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
   }
   while (n > 0 && args[n - 1] === undefined) n--;
   if (n > sig.positional) {
-    const range = sig.required === sig.positional ? `${sig.positional}` : `from ${sig.required} to ${sig.positional}`;
-    throw new TypeError(`${sig.name}() takes ${range} positional argument${sig.positional === 1 ? '' : 's'} but ${n} ${n === 1 ? 'was' : 'were'} given`);
+    const [lo, hi, got] = [sig.required + sig.self, sig.positional + sig.self, n + sig.self];
+    const range = lo === hi ? `${hi}` : `from ${lo} to ${hi}`;
+    throw new TypeError(`${sig.label}() takes ${range} positional argument${hi === 1 ? '' : 's'} but ${got} ${got === 1 ? 'was' : 'were'} given`);
   }
   const raw = new Array<unknown>(sig.params.length);
   const given = new Array<boolean>(sig.params.length).fill(false);
+  const fromKeyword = new Array<boolean>(sig.params.length).fill(false);
   for (let i = 0; i < n; i++) {
     raw[i] = args[i];
     given[i] = args[i] !== undefined;
@@ -212,11 +249,12 @@ export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
   if (kw !== null) {
     for (const key of Object.keys(kw)) {
       const i = sig.byName.get(key);
-      if (i === undefined) throw new TypeError(`${sig.name}() got an unexpected keyword argument '${key}'`);
+      if (i === undefined) throw new TypeError(`${sig.label}() got an unexpected keyword argument '${key}'`);
       if (kw[key] === undefined) continue;
-      if (given[i]) throw new TypeError(`${sig.name}() got multiple values for argument '${key}'`);
+      if (given[i]) throw new TypeError(`${sig.label}() got multiple values for argument '${key}'`);
       raw[i] = kw[key];
       given[i] = true;
+      fromKeyword[i] = true;
     }
   }
   const out = new Array<unknown>(sig.params.length);
@@ -224,7 +262,7 @@ export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
     const p = sig.params[i];
     if (!given[i]) {
       if (p.required) {
-        throw new TypeError(`${sig.name}() missing required argument '${p.name}' (pos ${i + 1})`);
+        throw new TypeError(`${sig.label}() missing required argument '${p.name}' (pos ${i + 1})`);
       }
       const d = p.default;
       out[i] = Array.isArray(d) ? d.slice() : d;
@@ -235,9 +273,39 @@ export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
       }
       continue;
     }
-    out[i] = convert(sig, p, raw[i]);
+    out[i] = convert(sig, p, raw[i], fromKeyword[i] ? 0 : i + 1);
   }
   return out;
+}
+
+/** `zeros(2, 3)` is `zeros([2, 3])`: the positional arguments from the `int...` parameter on, before the options, as one list. */
+function gatherVarargs(at: number, args: ArrayLike<unknown>): ArrayLike<unknown> {
+  let end = args.length;
+  while (end > at && (args[end - 1] === undefined || isOptions(args[end - 1]))) end--;
+  if (end <= at + 1 && (end <= at || Array.isArray(args[at]))) return args;
+  const out = Array.prototype.slice.call(args, 0, at) as unknown[];
+  out.push(Array.prototype.slice.call(args, at, end));
+  for (let i = end; i < args.length; i++) out.push(args[i]);
+  return out;
+}
+
+/**
+ * Binds a call to the first of several forms it fits (PyTorch's overloads: arange(end), arange(start, end,
+ * step)), returning which one and its values; fitting none is PyTorch's "invalid combination" TypeError,
+ * listing the forms. A form whose only failure is a value check (a negative size) reports that error itself.
+ */
+export function overloads(sigs: Signature[], args: ArrayLike<unknown>): [number, unknown[]] {
+  for (let k = 0; k < sigs.length; k++) {
+    try {
+      return [k, bind(sigs[k], args)];
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+    }
+  }
+  const got = Array.prototype.slice.call(args).filter((a) => a !== undefined).map((a) =>
+    isOptions(a) ? Object.keys(a).map((k) => `${k}=${pyType(a[k])}`).join(', ') : pyType(a)).filter((s) => s !== '');
+  const forms = sigs.map((s) => ` * (${s.schema.slice(s.schema.indexOf('(') + 1, s.schema.lastIndexOf(')'))})`).join('\n');
+  throw new TypeError(`${sigs[0].label}() received an invalid combination of arguments - got (${got.join(', ')}), but expected one of:\n${forms}`);
 }
 
 /** bind() into an object keyed by parameter name. */
@@ -261,6 +329,17 @@ export function op<T extends (...args: never[]) => unknown>(schema: string, impl
   };
   Object.defineProperty(f, 'name', { value: sig.name.split('.').pop() });
   return Object.assign(f, { signature: sig }) as unknown as T & { signature: Signature };
+}
+
+/** A public callable with several forms: `impl` receives which form the call fits and its checked values. */
+export function overloadedOp<T extends (...args: never[]) => unknown>(schemas: string[], impl: (form: number, values: unknown[]) => unknown): T & { signatures: Signature[] } {
+  const sigs = schemas.map(signature);
+  const f = function (...args: unknown[]) {
+    const [form, values] = overloads(sigs, args);
+    return rollbackOnError(() => impl(form, values));
+  };
+  Object.defineProperty(f, 'name', { value: sigs[0].name.split('.').pop() });
+  return Object.assign(f, { signatures: sigs }) as unknown as T & { signatures: Signature[] };
 }
 
 /** One int argument of a hot op that checks its own arguments (select, narrow): the value, or PyTorch's TypeError. */
