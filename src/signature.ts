@@ -6,7 +6,7 @@
 //
 // Types: Tensor, Tensor?, Tensor[], int, int[], int[N] (one int is repeated,
 // as is a list of one), int... (PyTorch's `*size`: the ints themselves or one
-// list), float, float[N], bool, str, ScalarType, Generator, Any; `?` makes a
+// list), float, float[N], Scalar (a number or a bool: PyTorch's Number), bool, str, ScalarType, Generator, Any; `?` makes a
 // type nullable (None/null/undefined), `|` joins alternatives
 // (`int[2]|str padding=0`). A callable with several forms (arange(end),
 // arange(start, end, step)) is a list of schemas, bound by `overloads`.
@@ -18,6 +18,8 @@ interface Param {
   name: string;
   /** the alternatives of its type, each without `?` */
   types: string[];
+  /** the same, read for conversion */
+  kinds: { t: string; n: number }[];
   nullable: boolean;
   required: boolean;
   default: unknown;
@@ -70,12 +72,19 @@ function splitTop(text: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
+// `var`, not const: the ops declare their signatures while this module's importers are still loading
+// (signature.ts -> tensor.ts -> ops -> signature()), before a const here would be initialised.
+// eslint-disable-next-line no-var
+var registry: Map<string, Signature> | undefined;
 /** Every signature read so far, by schema line: what the API reference (docs/api.md) is made from. */
-export const REGISTRY = new Map<string, Signature>();
+export function registered(): Map<string, Signature> {
+  return (registry ??= new Map());
+}
 
 /** Reads one schema line (and registers it). */
 export function signature(schema: string): Signature {
-  const m = /^([\w.]+)\((.*)\)\s*(->.*)?$/.exec(schema.trim());
+  const arrow = schema.lastIndexOf('->'); // the return type may have parentheses of its own
+  const m = /^([\w.]+)\((.*)\)\s*$/.exec((arrow >= 0 ? schema.slice(0, arrow) : schema).trim());
   if (!m) throw new Error(`wasmtorch: bad signature ${schema}`);
   const params: Param[] = [];
   let keywordOnly = false;
@@ -85,21 +94,26 @@ export function signature(schema: string): Signature {
     if (!p) throw new Error(`wasmtorch: bad parameter ${part} in ${schema}`);
     const nullable = p[1].endsWith('?');
     const types = (nullable ? p[1].slice(0, -1) : p[1]).split('|');
-    params.push({ name: p[2], types, nullable, required: p[3] === undefined, default: p[3] === undefined ? undefined : parseDefault(p[3]), keywordOnly });
+    let d = p[3] === undefined ? undefined : parseDefault(p[3]);
+    // an int[N] default given as one int is N of them
+    const list = types.map((t) => /^int\[(\d+)\]$/.exec(t)).find((x) => x);
+    if (typeof d === 'number' && list) d = new Array<number>(Number(list[1])).fill(d);
+    params.push({ name: p[2], types, kinds: types.map(kindOf), nullable, required: p[3] === undefined, default: d, keywordOnly });
   }
   const positional = params.filter((p) => !p.keywordOnly).length;
   let required = 0;
   while (required < positional && params[required].required) required++;
   const varargs = params.findIndex((p) => p.types.includes('int...'));
-  const isClass = /^[A-Z]/.test(m[1].split('.').pop()!);
-  const sig = { name: m[1], label: isClass ? `${m[1]}.__init__` : m[1], self: isClass ? 1 : 0, params, positional, required, schema, byName: new Map(params.map((p, i) => [p.name, i])), varargs };
-  REGISTRY.set(sig.schema, sig);
+  // a class (Conv2d) or a method (Optimizer.zero_grad) is Python code in PyTorch: Python's messages, counting self
+  const isClass = /^[A-Z]/.test(m[1].split('.').pop()!), isMethod = m[1].includes('.');
+  const sig = { name: m[1], label: isClass ? `${m[1]}.__init__` : m[1], self: isClass || isMethod ? 1 : 0, params, positional, required, schema, byName: new Map(params.map((p, i) => [p.name, i])), varargs };
+  registered().set(sig.schema, sig);
   return sig;
 }
 
 /** The API reference: every registered signature, sorted by name, as Markdown. */
 export function apiReference(): string {
-  const sigs = [...REGISTRY.values()].sort((a, b) => a.name.localeCompare(b.name) || a.schema.localeCompare(b.schema));
+  const sigs = [...registered().values()].sort((a, b) => a.name.localeCompare(b.name) || a.schema.localeCompare(b.schema));
   return ['# API reference', '',
     'Generated from the signature table (`src/signature.ts` reads each line; `npm run api` writes this file and',
     'the tests check it is current). Every parameter before `*` may be given by position or by name in a last',
@@ -128,89 +142,104 @@ const isOptions = (v: unknown): v is Record<string, unknown> =>
  * (`position` is the 1-based place of an argument given by position, 0 for one given by name).
  */
 function convert(sig: Signature, p: Param, v: unknown, position: number): unknown {
-  const which = `${sig.label}(): argument '${p.name}'${position > 0 ? ` (position ${position})` : ''}`;
   if (v === undefined || v === null) {
     if (p.nullable || p.types.includes('Any')) return null;
-    throw new TypeError(`${which} must be ${typeWord(p.types[0])}, not NoneType`);
+    throw new TypeError(`${which(sig, p, position)} must be ${typeWord(p.types[0])}, not NoneType`);
   }
-  let firstError: string | undefined;
-  for (const t of p.types) {
-    const r = convertTo(t, v);
-    if (r.ok) return r.value;
-    firstError ??= r.why;
+  for (let k = 0; k < p.kinds.length; k++) {
+    const r = convertTo(p.kinds[k], v);
+    if (r !== NO) return r;
   }
+  const why = (convertTo(p.kinds[0], v, true) as Failed).why;
   // a why that starts with ':' is a sentence of its own (a dtype PyTorch has and wasmtorch does not)
-  throw new TypeError(`${which}${firstError!.startsWith(':') ? '' : ' '}${firstError}`);
+  throw new TypeError(`${which(sig, p, position)}${why.startsWith(':') ? '' : ' '}${why}`);
 }
+
+const which = (sig: Signature, p: Param, position: number): string =>
+  `${sig.label}(): argument '${p.name}'${position > 0 ? ` (position ${position})` : ''}`;
 
 function typeWord(t: string): string {
   if (t.startsWith('int[') || t === 'int...') return 'tuple of ints';
   if (t.startsWith('float[')) return 'tuple of floats';
-  return { Tensor: 'Tensor', 'Tensor[]': 'tuple of Tensors', int: 'int', float: 'float', bool: 'bool', str: 'str', ScalarType: 'torch.dtype', Generator: 'torch.Generator' }[t] ?? t;
+  return { Tensor: 'Tensor', 'Tensor[]': 'tuple of Tensors', int: 'int', float: 'float', Scalar: 'Number', bool: 'bool', str: 'str', ScalarType: 'torch.dtype', Generator: 'torch.Generator' }[t] ?? t;
 }
 
-type Converted = { ok: true; value: unknown } | { ok: false; why: string };
-const fail = (why: string): Converted => ({ ok: false, why });
+/** A parameter type, read once: its kind and, for lists, the length (0: any). */
+interface Kind { t: string; n: number }
+function kindOf(t: string): Kind {
+  const list = /^(int|float)\[(\d*)\]$/.exec(t);
+  if (list) return { t: `${list[1]}[]`, n: list[2] === '' ? 0 : Number(list[2]) };
+  if (t === 'int...') return { t: 'int[]', n: 0 };
+  if (!['Any', 'Tensor', 'Tensor[]', 'int', 'float', 'Scalar', 'bool', 'str', 'ScalarType', 'Generator'].includes(t)) {
+    throw new Error(`wasmtorch: unknown type ${t} in a signature`);
+  }
+  return { t, n: 0 };
+}
 
-function convertTo(t: string, v: unknown): Converted {
-  switch (t) {
+// A failed conversion: NO on the fast path, or (asked again with `explain`) the reason, in PyTorch's words.
+const NO = Symbol('no');
+interface Failed { why: string }
+const fail = (explain: boolean, why: () => string): typeof NO | Failed => (explain ? { why: why() } : NO);
+
+function convertTo(k: Kind, v: unknown, explain = false): unknown {
+  switch (k.t) {
     case 'Any':
-      return { ok: true, value: v };
+      return v;
     case 'Tensor':
-      return v instanceof Tensor ? { ok: true, value: v } : fail(`must be Tensor, not ${pyType(v)}`);
+      return v instanceof Tensor ? v : fail(explain, () => `must be Tensor, not ${pyType(v)}`);
     case 'Tensor[]':
-      if (!Array.isArray(v)) return fail(`must be tuple of Tensors, not ${pyType(v)}`);
-      for (let i = 0; i < v.length; i++) if (!(v[i] instanceof Tensor)) return fail(`must be tuple of Tensors, but found element of type ${pyType(v[i])} at pos ${i}`);
-      return { ok: true, value: v };
+      if (!Array.isArray(v)) return fail(explain, () => `must be tuple of Tensors, not ${pyType(v)}`);
+      for (let i = 0; i < v.length; i++) if (!(v[i] instanceof Tensor)) return fail(explain, () => `must be tuple of Tensors, but found element of type ${pyType(v[i])} at pos ${i}`);
+      return v;
     case 'int':
-      if (typeof v === 'number' && Number.isInteger(v)) return { ok: true, value: v };
-      if (v instanceof Tensor && v.dim() === 0 && (v.dtype === 'int64' || v.dtype === 'int32')) return { ok: true, value: v.item() };
-      return fail(`must be int, not ${pyType(v)}`);
+      if (typeof v === 'number' && Number.isInteger(v)) return v;
+      if (v instanceof Tensor && v.dim() === 0 && (v.dtype === 'int64' || v.dtype === 'int32')) return v.item();
+      return fail(explain, () => `must be int, not ${pyType(v)}`);
     case 'float':
-      if (typeof v === 'number') return { ok: true, value: v };
-      if (v instanceof Tensor && v.dim() === 0) return { ok: true, value: Number(v.item()) };
-      return fail(`must be float, not ${pyType(v)}`);
+      if (typeof v === 'number') return v;
+      if (v instanceof Tensor && v.dim() === 0) return Number(v.item());
+      return fail(explain, () => `must be float, not ${pyType(v)}`);
+    case 'Scalar':
+      if (typeof v === 'number' || typeof v === 'boolean') return v;
+      if (v instanceof Tensor && v.dim() === 0) return v.item();
+      return fail(explain, () => `must be Number, not ${pyType(v)}`);
     case 'bool':
-      return typeof v === 'boolean' ? { ok: true, value: v } : fail(`must be bool, not ${pyType(v)}`);
+      return typeof v === 'boolean' ? v : fail(explain, () => `must be bool, not ${pyType(v)}`);
     case 'str':
-      return typeof v === 'string' ? { ok: true, value: v } : fail(`must be str, not ${pyType(v)}`);
+      return typeof v === 'string' ? v : fail(explain, () => `must be str, not ${pyType(v)}`);
     case 'ScalarType': {
       const d = checkDType(v);
-      return typeof d === 'string' ? { ok: true, value: d } : fail(d.why);
+      return typeof d === 'string' ? d : explain ? d : NO;
     }
     case 'Generator':
-      return { ok: true, value: v }; // checked by the draws that read it
-    case 'int...':
-      return convertTo('int[]', v);
-    default: {
-      const floats = /^float\[(\d*)\]$/.exec(t);
-      if (floats) return floatList(floats[1] === '' ? 0 : Number(floats[1]), v);
-      const list = /^int\[(\d*)\]$/.exec(t);
-      if (!list) throw new Error(`wasmtorch: unknown type ${t} in a signature`);
-      const n = list[1] === '' ? 0 : Number(list[1]);
+      return v; // checked by the draws that read it
+    case 'float[]':
+      return floatList(k.n, v, explain);
+    default: { // int[]
+      const n = k.n;
       if (typeof v === 'number') {
-        if (!Number.isInteger(v)) return fail('must be tuple of ints, not float');
-        return { ok: true, value: n > 0 ? new Array<number>(n).fill(v) : [v] };
+        if (!Number.isInteger(v)) return fail(explain, () => 'must be tuple of ints, not float');
+        return n > 0 ? new Array<number>(n).fill(v) : [v];
       }
-      if (!Array.isArray(v)) return fail(`must be tuple of ints, not ${pyType(v)}`);
+      if (!Array.isArray(v)) return fail(explain, () => `must be tuple of ints, not ${pyType(v)}`);
       for (let i = 0; i < v.length; i++) {
-        if (typeof v[i] !== 'number' || !Number.isInteger(v[i])) return fail(`must be tuple of ints, but found element of type ${pyType(v[i])} at pos ${i}`);
+        if (typeof v[i] !== 'number' || !Number.isInteger(v[i])) return fail(explain, () => `must be tuple of ints, but found element of type ${pyType(v[i])} at pos ${i}`);
       }
-      if (n > 0 && v.length === 1) return { ok: true, value: new Array<number>(n).fill(v[0]) };
-      if (n > 0 && v.length !== n) return fail(`must be tuple of ${n} ints, but got ${v.length} of them`);
-      return { ok: true, value: v.slice() };
+      if (n > 0 && v.length === 1) return new Array<number>(n).fill(v[0]);
+      if (n > 0 && v.length !== n) return fail(explain, () => `must be tuple of ${n} ints, but got ${v.length} of them`);
+      return v.slice();
     }
   }
 }
 
-function floatList(n: number, v: unknown): Converted {
-  if (typeof v === 'number') return n > 0 ? { ok: true, value: new Array<number>(n).fill(v) } : { ok: true, value: [v] };
-  if (!Array.isArray(v)) return fail(`must be tuple of floats, not ${pyType(v)}`);
+function floatList(n: number, v: unknown, explain: boolean): unknown {
+  if (typeof v === 'number') return n > 0 ? new Array<number>(n).fill(v) : [v];
+  if (!Array.isArray(v)) return fail(explain, () => `must be tuple of floats, not ${pyType(v)}`);
   for (let i = 0; i < v.length; i++) {
-    if (typeof v[i] !== 'number') return fail(`must be tuple of floats, but found element of type ${pyType(v[i])} at pos ${i}`);
+    if (typeof v[i] !== 'number') return fail(explain, () => `must be tuple of floats, but found element of type ${pyType(v[i])} at pos ${i}`);
   }
-  if (n > 0 && v.length !== n) return fail(`must be tuple of ${n} floats, but got ${v.length} of them`);
-  return { ok: true, value: v.slice() };
+  if (n > 0 && v.length !== n) return fail(explain, () => `must be tuple of ${n} floats, but got ${v.length} of them`);
+  return v.slice();
 }
 
 /**
@@ -239,50 +268,53 @@ export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
     const range = lo === hi ? `${hi}` : `from ${lo} to ${hi}`;
     throw new TypeError(`${sig.label}() takes ${range} positional argument${hi === 1 ? '' : 's'} but ${got} ${got === 1 ? 'was' : 'were'} given`);
   }
-  const raw = new Array<unknown>(sig.params.length);
-  const given = new Array<boolean>(sig.params.length).fill(false);
-  const fromKeyword = new Array<boolean>(sig.params.length).fill(false);
-  for (let i = 0; i < n; i++) {
-    raw[i] = args[i];
-    given[i] = args[i] !== undefined;
-  }
+  const params = sig.params;
+  const out = new Array<unknown>(params.length);
+  let byKeyword = 0; // a bit per parameter given by name (messages say their position only for positional ones)
+  for (let i = 0; i < n; i++) out[i] = args[i] === undefined ? UNSET : args[i];
+  for (let i = n; i < params.length; i++) out[i] = UNSET;
   if (kw !== null) {
     for (const key of Object.keys(kw)) {
-      const i = sig.byName.get(key);
+      let i = sig.byName.get(key);
+      // PyTorch's parser also takes NumPy's names for these two
+      if (i === undefined && !sig.self && (key === 'axis' || key === 'keepdims')) i = sig.byName.get(key === 'axis' ? 'dim' : 'keepdim');
       if (i === undefined) throw new TypeError(`${sig.label}() got an unexpected keyword argument '${key}'`);
       if (kw[key] === undefined) continue;
-      if (given[i]) throw new TypeError(`${sig.label}() got multiple values for argument '${key}'`);
-      raw[i] = kw[key];
-      given[i] = true;
-      fromKeyword[i] = true;
+      if (out[i] !== UNSET) throw new TypeError(`${sig.label}() got multiple values for argument '${params[i].name}'`);
+      out[i] = kw[key];
+      if (i < 31) byKeyword |= 1 << i;
     }
   }
-  const out = new Array<unknown>(sig.params.length);
-  for (let i = 0; i < sig.params.length; i++) {
-    const p = sig.params[i];
-    if (!given[i]) {
-      if (p.required) {
-        throw new TypeError(`${sig.label}() missing required argument '${p.name}' (pos ${i + 1})`);
-      }
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    if (out[i] === UNSET) {
+      if (p.required) throw missing(sig, out);
       const d = p.default;
       out[i] = Array.isArray(d) ? d.slice() : d;
-      // an int[N] default given as one int is N of them
-      if (typeof d === 'number') {
-        const list = p.types.map((t) => /^int\[(\d+)\]$/.exec(t)).find((x) => x);
-        if (list) out[i] = new Array<number>(Number(list[1])).fill(d);
-      }
       continue;
     }
-    out[i] = convert(sig, p, raw[i], fromKeyword[i] ? 0 : i + 1);
+    out[i] = convert(sig, p, out[i], byKeyword & (1 << i) ? 0 : i + 1);
   }
   return out;
+}
+
+const UNSET = Symbol('unset');
+
+/** The error for required arguments left out: PyTorch's parser's words for an op, Python's for a class or method. */
+function missing(sig: Signature, values: unknown[]): TypeError {
+  const absent = sig.params.filter((p, i) => p.required && values[i] === UNSET);
+  if (!sig.self) return new TypeError(`${sig.label}() missing required argument '${absent[0].name}' (pos ${sig.params.indexOf(absent[0]) + 1})`);
+  const q = absent.map((p) => `'${p.name}'`);
+  const list = q.length <= 2 ? q.join(' and ') : `${q.slice(0, -1).join(', ')}, and ${q[q.length - 1]}`;
+  const kind = absent[0].keywordOnly ? 'keyword-only' : 'positional';
+  return new TypeError(`${sig.label}() missing ${absent.length} required ${kind} argument${absent.length === 1 ? '' : 's'}: ${list}`);
 }
 
 /** `zeros(2, 3)` is `zeros([2, 3])`: the positional arguments from the `int...` parameter on, before the options, as one list. */
 function gatherVarargs(at: number, args: ArrayLike<unknown>): ArrayLike<unknown> {
   let end = args.length;
   while (end > at && (args[end - 1] === undefined || isOptions(args[end - 1]))) end--;
-  if (end <= at + 1 && (end <= at || Array.isArray(args[at]))) return args;
+  if (end <= at + 1) return args; // one list, or one int (int[] takes it as a list of one)
   const out = Array.prototype.slice.call(args, 0, at) as unknown[];
   out.push(Array.prototype.slice.call(args, at, end));
   for (let i = end; i < args.length; i++) out.push(args[i]);
@@ -331,6 +363,30 @@ export function op<T extends (...args: never[]) => unknown>(schema: string, impl
   return Object.assign(f, { signature: sig }) as unknown as T & { signature: Signature };
 }
 
+/**
+ * A public callable on a hot path: a call that `plain` recognises (the common positional form, already of the
+ * right types) goes straight to `impl`, whose own defaults are the schema's; any other call is bound and checked.
+ */
+export function hotOp<T extends (...args: never[]) => unknown>(schema: string, impl: (...values: never[]) => unknown,
+  plain: (args: unknown[]) => boolean): T & { signature: Signature } {
+  const sig = signature(schema);
+  const run = impl as (...v: unknown[]) => unknown;
+  const f = function (...args: unknown[]) {
+    if (plain(args)) return run(...args);
+    const values = bind(sig, args);
+    return rollbackOnError(() => run(...values));
+  };
+  Object.defineProperty(f, 'name', { value: sig.name.split('.').pop() });
+  return Object.assign(f, { signature: sig }) as unknown as T & { signature: Signature };
+}
+
+/** hotOp's usual test: exactly `n` arguments, the first a Tensor and the rest numbers or Tensors. */
+export const plainTensors = (n: number) => (args: unknown[]): boolean => {
+  if (args.length !== n || !(args[0] instanceof Tensor)) return false;
+  for (let i = 1; i < n; i++) if (!(args[i] instanceof Tensor) && typeof args[i] !== 'number') return false;
+  return true;
+};
+
 /** A public callable with several forms: `impl` receives which form the call fits and its checked values. */
 export function overloadedOp<T extends (...args: never[]) => unknown>(schemas: string[], impl: (form: number, values: unknown[]) => unknown): T & { signatures: Signature[] } {
   const sigs = schemas.map(signature);
@@ -342,10 +398,12 @@ export function overloadedOp<T extends (...args: never[]) => unknown>(schemas: s
   return Object.assign(f, { signatures: sigs }) as unknown as T & { signatures: Signature[] };
 }
 
+const INT: Kind = { t: 'int', n: 0 };
+
 /** One int argument of a hot op that checks its own arguments (select, narrow): the value, or PyTorch's TypeError. */
 export function intArg(fn: string, name: string, v: unknown): number {
   if (typeof v === 'number' && Number.isInteger(v)) return v; // the common case, without a conversion record
-  const r = convertTo('int', v);
-  if (!r.ok) throw new TypeError(`${fn}(): argument '${name}' ${r.why}`);
-  return r.value as number;
+  const r = convertTo(INT, v);
+  if (r === NO) throw new TypeError(`${fn}(): argument '${name}' ${(convertTo(INT, v, true) as Failed).why}`);
+  return r as number;
 }

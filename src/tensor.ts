@@ -30,6 +30,9 @@ export function numelOf(shape: Shape): number {
   return n;
 }
 
+/** A method's parameters: its op's, after the tensor itself (the method variants are declared by the ops). */
+type Rest<F> = F extends (input: never, ...rest: infer R) => unknown ? R : never;
+
 export class Tensor {
   requires_grad = false;
   /** the gradient as the library holds it; `.grad` is the user's view of it */
@@ -191,13 +194,13 @@ export class Tensor {
   numpy(): Float32Array | Int32Array { return this.dataSync(); }
 
   // ---- elementwise -------------------------------------------------------------
-  add(other: TensorOrScalar, options?: { alpha?: number }): Tensor { return ops.add(this, other, options); }
-  sub(other: TensorOrScalar, options?: { alpha?: number }): Tensor { return ops.sub(this, other, options); }
-  mul(other: TensorOrScalar): Tensor { return ops.mul(this, other); }
-  div(other: TensorOrScalar, options?: { rounding_mode?: 'trunc' | 'floor' | null }): Tensor { return ops.div(this, other, options); }
-  pow(exponent: TensorOrScalar): Tensor { return ops.pow(this, exponent); }
-  maximum(other: Tensor): Tensor { return ops.maximum(this, other); }
-  minimum(other: Tensor): Tensor { return ops.minimum(this, other); }
+  add(...args: Rest<typeof ops.add>): Tensor { return ops.add(this, ...args); }
+  sub(...args: Rest<typeof ops.sub>): Tensor { return ops.sub(this, ...args); }
+  mul(...args: Rest<typeof ops.mul>): Tensor { return ops.mul(this, ...args); }
+  div(...args: Rest<typeof ops.div>): Tensor { return ops.div(this, ...args); }
+  pow(...args: Rest<typeof ops.pow>): Tensor { return ops.pow(this, ...args); }
+  maximum(...args: Rest<typeof ops.maximum>): Tensor { return ops.maximum(this, ...args); }
+  minimum(...args: Rest<typeof ops.minimum>): Tensor { return ops.minimum(this, ...args); }
   neg(): Tensor { return ops.neg(this); }
   exp(): Tensor { return ops.exp(this); }
   log(): Tensor { return ops.log(this); }
@@ -217,90 +220,86 @@ export class Tensor {
   erf(): Tensor { return ops.erf(this); }
   floor(): Tensor { return ops.floor(this); }
   ceil(): Tensor { return ops.ceil(this); }
-  round(options?: { decimals?: number }): Tensor { return ops.round(this, options); }
+  round(...args: Rest<typeof ops.round>): Tensor { return ops.round(this, ...args); }
   where(condition: Tensor, other: TensorOrScalar): Tensor { return ops.where(condition, this, other); }
-  unbind(dim = 0): Tensor[] { return ops.unbind(this, dim); }
-  unflatten(dim: number, sizes: number[]): Tensor { return ops.unflatten(this, dim, sizes); }
-  multinomial(num_samples: number, replacement: Parameters<typeof ops.multinomial>[2] = false): Tensor { return ops.multinomial(this, num_samples, replacement); }
+  unbind(...args: Rest<typeof ops.unbind>): Tensor[] { return ops.unbind(this, ...args); }
+  unflatten(...args: Rest<typeof ops.unflatten>): Tensor { return ops.unflatten(this, ...args); }
+  multinomial(...args: Rest<typeof ops.multinomial>): Tensor { return ops.multinomial(this, ...args); }
   uniform_(from = 0, to = 1, options?: { generator?: import('./random.js').Generator }): this { ops.uniform_(this, from, to, options); return this; }
   normal_(mean = 0, std = 1, options?: { generator?: import('./random.js').Generator }): this { ops.normal_(this, mean, std, options); return this; }
-  clamp(min?: number | Tensor | null | { min?: number | Tensor | null; max?: number | Tensor | null }, max?: number | Tensor | null): Tensor {
-    return ops.clamp(this, min, max);
-  }
-  clip(min?: number | Tensor | null | { min?: number | Tensor | null; max?: number | Tensor | null }, max?: number | Tensor | null): Tensor {
-    return ops.clamp(this, min, max);
-  }
-  eq(other: TensorOrScalar): Tensor { return ops.eq(this, other); }
-  ne(other: TensorOrScalar): Tensor { return ops.ne(this, other); }
-  gt(other: TensorOrScalar): Tensor { return ops.gt(this, other); }
-  lt(other: TensorOrScalar): Tensor { return ops.lt(this, other); }
-  ge(other: TensorOrScalar): Tensor { return ops.ge(this, other); }
-  le(other: TensorOrScalar): Tensor { return ops.le(this, other); }
+  clamp(...args: Rest<typeof ops.clamp>): Tensor { return ops.clamp(this, ...args); }
+  clip(...args: Rest<typeof ops.clamp>): Tensor { return ops.clamp(this, ...args); }
+  eq(...args: Rest<typeof ops.eq>): Tensor { return ops.eq(this, ...args); }
+  ne(...args: Rest<typeof ops.ne>): Tensor { return ops.ne(this, ...args); }
+  gt(...args: Rest<typeof ops.gt>): Tensor { return ops.gt(this, ...args); }
+  lt(...args: Rest<typeof ops.lt>): Tensor { return ops.lt(this, ...args); }
+  ge(...args: Rest<typeof ops.ge>): Tensor { return ops.ge(this, ...args); }
+  le(...args: Rest<typeof ops.le>): Tensor { return ops.le(this, ...args); }
   logical_not(): Tensor { return ops.logical_not(this); }
-  logical_and(other: Tensor): Tensor { return ops.logical_and(this, other); }
-  logical_or(other: Tensor): Tensor { return ops.logical_or(this, other); }
-  masked_fill(mask: Tensor, value: number | Tensor): Tensor { return ops.masked_fill(this, mask, value); }
+  logical_and(...args: Rest<typeof ops.logical_and>): Tensor { return ops.logical_and(this, ...args); }
+  logical_or(...args: Rest<typeof ops.logical_or>): Tensor { return ops.logical_or(this, ...args); }
+  masked_fill(...args: Rest<typeof ops.masked_fill>): Tensor { return ops.masked_fill(this, ...args); }
 
   // ---- reductions -------------------------------------------------------------
-  sum(dim?: number | number[] | DimOptions | null, keepdim?: boolean | DimOptions, ...extra: unknown[]): Tensor { return ops.sum(this, dim, keepdim, ...extra); }
-  mean(dim?: number | number[] | DimOptions | null, keepdim?: boolean | DimOptions, ...extra: unknown[]): Tensor { return ops.mean(this, dim, keepdim, ...extra); }
-  amax(dim?: number | number[] | DimOptions | null, keepdim?: boolean | DimOptions, ...extra: unknown[]): Tensor { return ops.amax(this, dim, keepdim, ...extra); }
-  amin(dim?: number | number[] | DimOptions | null, keepdim?: boolean | DimOptions, ...extra: unknown[]): Tensor { return ops.amin(this, dim, keepdim, ...extra); }
+  sum(...args: Rest<typeof ops.sum>): Tensor { return ops.sum(this, ...args); }
+  mean(...args: Rest<typeof ops.mean>): Tensor { return ops.mean(this, ...args); }
+  amax(...args: Rest<typeof ops.amax>): Tensor { return ops.amax(this, ...args); }
+  amin(...args: Rest<typeof ops.amin>): Tensor { return ops.amin(this, ...args); }
   max(): Tensor;
   max(other: Tensor): Tensor;
   max(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ops.ValuesIndices;
-  max(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | ops.ValuesIndices {
-    return ops.max(this, dim as number, keepdim);
+  max(...args: unknown[]): Tensor | ops.ValuesIndices {
+    return (ops.max as (...a: unknown[]) => Tensor | ops.ValuesIndices)(this, ...args);
   }
   min(): Tensor;
   min(other: Tensor): Tensor;
   min(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ops.ValuesIndices;
-  min(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | ops.ValuesIndices {
-    return ops.min(this, dim as number, keepdim);
+  min(...args: unknown[]): Tensor | ops.ValuesIndices {
+    return (ops.min as (...a: unknown[]) => Tensor | ops.ValuesIndices)(this, ...args);
   }
-  argmax(dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor { return ops.argmax(this, dim, keepdim); }
-  argmin(dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor { return ops.argmin(this, dim, keepdim); }
-  logsumexp(dim: number | number[] | DimOptions, keepdim?: boolean | DimOptions, ...extra: unknown[]): Tensor { return ops.logsumexp(this, dim, keepdim, ...extra); }
-  softmax(dim: number | { dim: number; dtype?: DType }, ...extra: unknown[]): Tensor { return ops.softmax(this, dim, ...extra); }
-  log_softmax(dim: number | { dim: number; dtype?: DType }, ...extra: unknown[]): Tensor { return ops.log_softmax(this, dim, ...extra); }
-  var(dim?: number | number[] | boolean | ops.VarOptions | null, options?: ops.VarOptions | boolean, keepdim?: boolean): Tensor { return ops.var_(this, dim, options, keepdim); }
-  std(dim?: number | number[] | boolean | ops.VarOptions | null, options?: ops.VarOptions | boolean, keepdim?: boolean): Tensor { return ops.std(this, dim, options, keepdim); }
+  argmax(...args: Rest<typeof ops.argmax>): Tensor { return ops.argmax(this, ...args); }
+  argmin(...args: Rest<typeof ops.argmin>): Tensor { return ops.argmin(this, ...args); }
+  logsumexp(...args: Rest<typeof ops.logsumexp>): Tensor { return ops.logsumexp(this, ...args); }
+  softmax(...args: Rest<typeof ops.softmax>): Tensor { return ops.softmax(this, ...args); }
+  log_softmax(...args: Rest<typeof ops.log_softmax>): Tensor { return ops.log_softmax(this, ...args); }
+  var(...args: Rest<typeof ops.var_>): Tensor { return ops.var_(this, ...args); }
+  std(...args: Rest<typeof ops.std>): Tensor { return ops.std(this, ...args); }
 
   // ---- linear algebra -------------------------------------------------------------
-  matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
-  mm(other: Tensor): Tensor { return ops.mm(this, other); }
-  bmm(other: Tensor): Tensor { return ops.bmm(this, other); }
-  dot(other: Tensor): Tensor { return ops.dot(this, other); }
+  matmul(...args: Rest<typeof ops.matmul>): Tensor { return ops.matmul(this, ...args); }
+  mm(...args: Rest<typeof ops.mm>): Tensor { return ops.mm(this, ...args); }
+  bmm(...args: Rest<typeof ops.bmm>): Tensor { return ops.bmm(this, ...args); }
+  dot(...args: Rest<typeof ops.dot>): Tensor { return ops.dot(this, ...args); }
 
   // ---- shape -------------------------------------------------------------
-  view(...shape: (number | number[])[]): Tensor { return ops.view(this, ...shape); }
+  view(...args: Rest<typeof ops.view>): Tensor { return ops.view(this, ...args); }
   view_as(other: Tensor): Tensor { return ops.view(this, other.shape); }
-  reshape(...shape: (number | number[])[]): Tensor { return ops.reshape(this, ...shape); }
+  reshape(...args: Rest<typeof ops.reshape>): Tensor { return ops.reshape(this, ...args); }
   reshape_as(other: Tensor): Tensor { return ops.reshape(this, other.shape); }
-  transpose(dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); }
+  transpose(...args: Rest<typeof ops.transpose>): Tensor { return ops.transpose(this, ...args); }
   t(): Tensor { return ops.t(this); }
   get T(): Tensor { return ops.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i)); }
-  permute(...dims: (number | number[])[]): Tensor { return ops.permute(this, ...dims); }
-  unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
-  squeeze(dim?: number): Tensor { return ops.squeeze(this, dim); }
-  flatten(start_dim?: number | { start_dim?: number; end_dim?: number }, end_dim?: number): Tensor { return ops.flatten(this, start_dim, end_dim); }
-  expand(...sizes: (number | number[])[]): Tensor { return ops.expand(this, ...sizes); }
+  permute(...args: Rest<typeof ops.permute>): Tensor { return ops.permute(this, ...args); }
+  unsqueeze(...args: Rest<typeof ops.unsqueeze>): Tensor { return ops.unsqueeze(this, ...args); }
+  squeeze(...args: Rest<typeof ops.squeeze>): Tensor { return ops.squeeze(this, ...args); }
+  flatten(...args: Rest<typeof ops.flatten>): Tensor { return ops.flatten(this, ...args); }
+  expand(...args: Rest<typeof ops.expand>): Tensor { return ops.expand(this, ...args); }
   expand_as(other: Tensor): Tensor { return ops.expand(this, other.shape); }
-  narrow(dim: number, start: number | Tensor, length: number): Tensor { return ops.narrow(this, dim, start, length); }
-  select(dim: number, index: number | Tensor): Tensor { return ops.select(this, dim, index); }
-  index_select(dim: number, index: Tensor): Tensor { return ops.index_select(this, dim, index); }
-  gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
-  index_put(indices: Tensor[], values: Tensor | number, accumulate: boolean | { accumulate?: boolean } = false): Tensor { return ops.index_put(this, indices, values, accumulate); }
-  index_put_(indices: Tensor[], values: Tensor | number, accumulate: boolean | { accumulate?: boolean } = false): this { ops.index_put_(this, indices, values, accumulate); return this; }
-  index_copy(dim: number, index: Tensor, source: Tensor): Tensor { return ops.index_copy(this, dim, index, source); }
+  narrow(...args: Rest<typeof ops.narrow>): Tensor { return ops.narrow(this, ...args); }
+  select(...args: Rest<typeof ops.select>): Tensor { return ops.select(this, ...args); }
+  index_select(...args: Rest<typeof ops.index_select>): Tensor { return ops.index_select(this, ...args); }
+  gather(...args: Rest<typeof ops.gather>): Tensor { return ops.gather(this, ...args); }
+  index_put(...args: Rest<typeof ops.index_put>): Tensor { return ops.index_put(this, ...args); }
+  index_put_(...args: Rest<typeof ops.index_put_>): this { ops.index_put_(this, ...args); return this; }
+  index_copy(...args: Rest<typeof ops.index_copy>): Tensor { return ops.index_copy(this, ...args); }
   index_copy_(dim: number, index: Tensor, source: Tensor): this { ops.index_copy_(this, dim, index, source); return this; }
-  index_add(dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }): Tensor { return ops.index_add(this, dim, index, source, options); }
+  index_add(...args: Rest<typeof ops.index_add>): Tensor { return ops.index_add(this, ...args); }
   index_add_(dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }): this { ops.index_add_(this, dim, index, source, options); return this; }
-  chunk(chunks: number, dim = 0): Tensor[] { return ops.chunk(this, chunks, dim); }
-  sort(dim: number | { dim?: number; descending?: boolean } = -1, descending = false): ops.ValuesIndices { return ops.sort(this, dim, descending); }
-  argsort(dim: number | { dim?: number; descending?: boolean } = -1, descending = false): Tensor { return ops.argsort(this, dim, descending); }
-  topk(k: number, dim: number | { dim?: number; largest?: boolean } = -1, largest = true): ops.ValuesIndices { return ops.topk(this, k, dim, largest); }
-  split(split_size: number | number[], dim = 0): Tensor[] { return ops.split(this, split_size, dim); }
+  chunk(...args: Rest<typeof ops.chunk>): Tensor[] { return ops.chunk(this, ...args); }
+  sort(...args: Rest<typeof ops.sort>): ops.ValuesIndices { return ops.sort(this, ...args); }
+  argsort(...args: Rest<typeof ops.argsort>): Tensor { return ops.argsort(this, ...args); }
+  topk(...args: Rest<typeof ops.topk>): ops.ValuesIndices { return ops.topk(this, ...args); }
+  split(...args: Rest<typeof ops.split>): Tensor[] { return ops.split(this, ...args); }
 
   // ---- in place -------------------------------------------------------------
   add_(other: TensorOrScalar, options?: { alpha?: number }): this { ops.add_(this, other, options); return this; }

@@ -63,7 +63,7 @@ describe('StepLR', () => {
     // @ts-expect-error not a StepLR argument
     expect(() => new S.StepLR(opt, 3, { gama: 0.5 })).toThrow("StepLR.__init__() got an unexpected keyword argument 'gama'");
     // @ts-expect-error not an optimizer
-    expect(() => new S.StepLR({}, 3)).toThrow('Object is not an Optimizer');
+    expect(() => new S.StepLR({}, 3)).toThrow('dict is not an Optimizer');
     expect(() => new S.StepLR(opt, 3, 0.1, 4)).toThrow("param 'initial_lr' is not specified in param_groups[0] when resuming an optimizer");
   });
 });

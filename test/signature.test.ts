@@ -83,7 +83,7 @@ describe("bad calls: PyTorch's TypeError, before anything runs", () => {
   });
   it('module constructors too', () => {
     expect(() => new nn.Conv2d(1, 2, 3, { strides: 2 } as never)).toThrow(new TypeError("Conv2d.__init__() got an unexpected keyword argument 'strides'"));
-    expect(() => new nn.Conv2d(1, 2)).toThrow(new TypeError("Conv2d.__init__() missing required argument 'kernel_size' (pos 3)"));
+    expect(() => new nn.Conv2d(1, 2)).toThrow(new TypeError("Conv2d.__init__() missing 1 required positional argument: 'kernel_size'"));
     expect(() => new nn.MaxPool2d(2.5)).toThrow("MaxPool2d.__init__(): argument 'kernel_size' (position 1) must be tuple of ints, not float");
     expect(() => new nn.Conv2d(1, 2, 3, { padding: 'full' as never })).toThrow("Invalid padding string 'full', should be one of ['valid', 'same']");
   });
@@ -193,8 +193,8 @@ describe('more calls PyTorch takes, read as PyTorch reads them', () => {
 
   it('select and narrow take ints (or 0-dim integer tensors), never garbage', () => {
     const x = torch.arange(12, { dtype: torch.float32 }).reshape(3, 4);
-    expect(() => x.select(0, [0, 1] as never)).toThrow(new TypeError("select(): argument 'index' must be int, not list"));
-    expect(() => x.narrow(0, 0.5, 1)).toThrow(new TypeError("narrow(): argument 'start' must be int, not float"));
+    expect(() => x.select(0, [0, 1] as never)).toThrow(new TypeError("select(): argument 'index' (position 3) must be int, not list"));
+    expect(() => x.narrow(0, 0.5, 1)).toThrow(new TypeError("narrow(): argument 'start' (position 3) must be int, not float"));
     expect(x.narrow(0, torch.tensor(1, { dtype: torch.long }), 2).tolist()).toEqual([[4, 5, 6, 7], [8, 9, 10, 11]]);
     expect(x.select(1, torch.tensor(2, { dtype: torch.long })).tolist()).toEqual([2, 6, 10]);
   });
@@ -204,7 +204,10 @@ describe('reductions and softmax through their signature lines', () => {
   const x = torch.tensor([[1, 2], [3, 4]]);
   it('a misspelt keyword, an extra argument or a float dim is refused (they were silently ignored)', () => {
     expect(() => x.sum({ dims: 1 } as never)).toThrow(new TypeError("sum() got an unexpected keyword argument 'dims'"));
-    expect(() => torch.mean(x, { keepdims: true } as never)).toThrow(new TypeError("mean() got an unexpected keyword argument 'keepdims'"));
+    expect(() => torch.mean(x, { keep_dim: true } as never)).toThrow(new TypeError("mean() got an unexpected keyword argument 'keep_dim'"));
+    // NumPy's names, which PyTorch's parser also takes
+    expect(torch.mean(x, { axis: 1, keepdims: true } as never).shape).toEqual(torch.mean(x, 1, true).shape);
+    expect(() => torch.mean(x, 1, { axis: 1 } as never)).toThrow(new TypeError("mean() got multiple values for argument 'dim'"));
     expect(() => torch.sum(x, 1, true, 5 as never)).toThrow(new TypeError('sum() takes from 1 to 3 positional arguments but 4 were given'));
     expect(() => x.sum(0.5)).toThrow(new TypeError("sum(): argument 'dim' (position 2) must be tuple of ints, not float"));
     expect(() => x.amax({ dim: 0, keepdim: 1 } as never)).toThrow(new TypeError("amax(): argument 'keepdim' must be bool, not int"));

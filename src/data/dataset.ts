@@ -3,6 +3,11 @@
 import { Tensor } from '../tensor.js';
 import { randperm } from '../ops/creation.js';
 import { default_generator, type Generator } from '../random.js';
+import { signature } from '../signature.js';
+import { pyBind } from '../optim/pyargs.js';
+
+/** PyTorch's default generator is torch.default_generator itself; None stands for it here. */
+const RANDOM_SPLIT = signature('random_split(Any dataset, float[] lengths, Generator? generator=None)');
 
 /**
  * What a DataLoader or Subset can index: a Dataset subclass, any object with
@@ -128,7 +133,11 @@ export class ConcatDataset<T = any> extends Dataset<T> {
  * one from the first split on). The splits are consecutive slices of
  * `randperm(sum(lengths), generator)`, so they match PyTorch's for the same seed.
  */
-export function random_split<T>(dataset: DatasetLike<T>, lengths: number[], generator: Generator = default_generator): Subset<T>[] {
+export function random_split<T>(dataset: DatasetLike<T>,
+  ...args: [lengths: number[], generator?: Generator | null] | [lengths: number[], options: { generator?: Generator | null }] |
+    [options: { lengths: number[]; generator?: Generator | null }]): Subset<T>[] {
+  const [, lengths, g] = pyBind(RANDOM_SPLIT, [dataset, ...args]) as [DatasetLike<T>, number[], Generator | null];
+  const generator = g ?? default_generator;
   const n = lengthOf(dataset);
   let sizes = lengths.slice();
   const total = sizes.reduce((a, b) => a + b, 0);

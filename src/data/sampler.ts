@@ -3,6 +3,13 @@
 import { randint, randperm } from '../ops/creation.js';
 import { Generator, default_generator } from '../random.js';
 import { lengthOf } from './dataset.js';
+import { signature } from '../signature.js';
+import { pyBind, pyBindNamed, type CallArgs } from '../optim/pyargs.js';
+
+const SEQUENTIAL = signature('SequentialSampler(Any data_source)');
+const RANDOM = signature('RandomSampler(Any data_source, bool replacement=False, int? num_samples=None, Generator? generator=None)');
+const SUBSET_RANDOM = signature('SubsetRandomSampler(Any indices, Generator? generator=None)');
+const BATCH = signature('BatchSampler(Any sampler, int batch_size, bool drop_last)');
 
 /** An iterable of indices; `len()` is needed for len(DataLoader) only. */
 export abstract class Sampler<T = number> implements Iterable<T> {
@@ -29,8 +36,11 @@ function checkPositiveInt(name: string, v: unknown): void {
 }
 
 export class SequentialSampler extends Sampler {
-  constructor(readonly data_source: unknown) {
+  static readonly signature = SEQUENTIAL;
+  readonly data_source: unknown;
+  constructor(...args: [data_source: unknown]) {
     super();
+    [this.data_source] = pyBind(SEQUENTIAL, args);
   }
   *[Symbol.iterator](): Iterator<number> {
     const n = lengthOf(this.data_source);
@@ -54,14 +64,19 @@ export interface RandomSamplerOptions {
  * len(data_source) samples (randint in blocks of 32 with replacement).
  */
 export class RandomSampler extends Sampler {
+  static readonly signature = RANDOM;
+  readonly data_source: unknown;
   readonly replacement: boolean;
   readonly generator: Generator | null;
   private readonly _num_samples: number | null;
-  constructor(readonly data_source: unknown, options: RandomSamplerOptions = {}) {
+  constructor(data_source: unknown,
+    ...args: CallArgs<[replacement: boolean, num_samples: number | null, generator: Generator | null], RandomSamplerOptions>) {
     super();
-    this.replacement = options.replacement ?? false;
-    this._num_samples = options.num_samples ?? null;
-    this.generator = options.generator ?? null;
+    const o = pyBindNamed(RANDOM, [data_source, ...args]);
+    this.data_source = o.data_source;
+    this.replacement = o.replacement as boolean;
+    this._num_samples = o.num_samples as number | null;
+    this.generator = o.generator as Generator | null;
     checkPositiveInt('num_samples', this.num_samples);
   }
   get num_samples(): number {
@@ -88,8 +103,12 @@ export class RandomSampler extends Sampler {
 
 /** torch.utils.data.SubsetRandomSampler: the given indices in randperm order. */
 export class SubsetRandomSampler extends Sampler {
-  constructor(readonly indices: number[], readonly generator: Generator | null = null) {
+  static readonly signature = SUBSET_RANDOM;
+  readonly indices: number[];
+  readonly generator: Generator | null;
+  constructor(indices: number[], ...args: CallArgs<[generator: Generator | null], { generator?: Generator | null }>) {
     super();
+    [this.indices, this.generator] = pyBind(SUBSET_RANDOM, [indices, ...args]) as [number[], Generator | null];
   }
   *[Symbol.iterator](): Iterator<number> {
     const order = randperm(this.indices.length, { generator: this.generator ?? default_generator }).tolist() as number[];
@@ -102,9 +121,15 @@ export class SubsetRandomSampler extends Sampler {
 
 /** torch.utils.data.BatchSampler: indices from `sampler` grouped into lists of batch_size. */
 export class BatchSampler extends Sampler<number[]> {
-  constructor(readonly sampler: Iterable<number>, readonly batch_size: number, readonly drop_last: boolean) {
+  static readonly signature = BATCH;
+  readonly sampler: Iterable<number>;
+  readonly batch_size: number;
+  readonly drop_last: boolean;
+  constructor(sampler: Iterable<number>,
+    ...args: CallArgs<[batch_size: number, drop_last: boolean], { batch_size?: number; drop_last?: boolean }>) {
     super();
-    checkPositiveInt('batch_size', batch_size);
+    [this.sampler, this.batch_size, this.drop_last] = pyBind(BATCH, [sampler, ...args]) as [Iterable<number>, number, boolean];
+    checkPositiveInt('batch_size', this.batch_size);
   }
   *[Symbol.iterator](): Iterator<number[]> {
     let batch: number[] = [];

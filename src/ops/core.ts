@@ -202,7 +202,7 @@ export function dimArgs(
   dimOrOpts: number | number[] | { dim?: number | number[] | null; keepdim?: boolean } | null | undefined,
   keepdim?: boolean | object, extra: unknown[] = [],
 ): { dim: number | number[] | null; keepdim: boolean; dtype: DType | null } {
-  if (extra.length === 0 && (dimOrOpts == null || Number.isInteger(dimOrOpts) || isIntList(dimOrOpts)) &&
+  if (x instanceof Tensor && extra.length === 0 && (dimOrOpts == null || Number.isInteger(dimOrOpts) || isIntList(dimOrOpts)) &&
     (keepdim === undefined || typeof keepdim === 'boolean') && !(dimOrOpts == null && sig.required > 1)) {
     return { dim: (dimOrOpts as number | number[] | null | undefined) ?? null, keepdim: keepdim ?? false, dtype: null };
   }

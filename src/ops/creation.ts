@@ -3,7 +3,9 @@
 // linear memory only when an op first reads it.
 import { checkStorageSize } from '../backend/memory.js';
 import { Tensor, fromArray, numelOf, type NestedArray } from '../tensor.js';
-import { type DType, isIntegral } from '../dtype.js';
+import { type DType, isIntegral, scalarTypeName } from '../dtype.js';
+import { op, overloadedOp, pyType } from '../signature.js';
+import { checkDevice, type Device } from '../device.js';
 import { default_generator, Generator } from '../random.js';
 import { setRequiresGrad, no_grad } from '../autograd/engine.js';
 import { K, tick, empty, ptr, broadcastShapes } from './core.js';
@@ -12,26 +14,33 @@ export interface CreateOptions {
   dtype?: DType;
   requires_grad?: boolean;
   generator?: Generator;
+  device?: string | Device;
 }
-type SizeArgs = (number | number[] | CreateOptions)[];
+type SizeArgs = (number | readonly number[] | CreateOptions)[];
 
-/** Splits PyTorch's `(*size, options)` or `(size, options)` argument forms. */
-export function sizeArgs(args: SizeArgs): [number[], CreateOptions] {
-  let opts: CreateOptions = {};
-  const dims: number[] = [];
-  for (const a of args) {
-    if (Array.isArray(a)) dims.push(...a);
-    else if (typeof a === 'number') dims.push(a);
-    else if (a !== null && typeof a === 'object') opts = a;
-  }
-  dims.forEach((d, i) => {
-    if (typeof d !== 'number' || !Number.isInteger(d)) {
-      throw new TypeError(`argument 'size' must be tuple of ints, but found element of type ${typeof d === 'number' ? 'float' : typeof d} at pos ${i}`);
-    }
-    if (d < 0) throw new Error(`Trying to create tensor with negative dimension ${d}: [${dims.join(', ')}]`);
-  });
+// PyTorch's keyword-only tail of the factories (layout and memory_format accepted as given: there is one of each)
+const FACTORY = 'ScalarType? dtype=None, Any layout=None, Any device=None, bool requires_grad=False, bool pin_memory=False';
+const LIKE = 'ScalarType? dtype=None, Any layout=None, Any device=None, bool requires_grad=False, Any memory_format=None';
+
+/** A size PyTorch would refuse: negative, or past what linear memory holds. */
+function checkSize(dims: readonly number[]): void {
+  for (const d of dims) if (d < 0) throw new Error(`Trying to create tensor with negative dimension ${d}: [${dims.join(', ')}]`);
   checkStorageSize(numelOf(dims));
-  return [dims, opts];
+}
+
+/** dtype/device/requires_grad/generator of a factory's keyword tail, checked; the device must be the CPU. */
+function options(dtype: unknown, device: unknown, requires_grad: unknown, generator?: unknown): CreateOptions {
+  if (device !== null && device !== undefined) checkDevice(device as string | Device);
+  if (generator !== null && generator !== undefined && !(generator instanceof Generator)) {
+    throw new TypeError(`argument 'generator' must be torch.Generator, not ${typeof generator}`);
+  }
+  const o: CreateOptions = { requires_grad: requires_grad as boolean };
+  if (dtype !== null) o.dtype = dtype as DType;
+  if (generator) o.generator = generator as Generator;
+  if (o.requires_grad && o.dtype !== undefined && o.dtype !== 'float32') {
+    throw new Error('Only Tensors of floating point and complex dtype can require gradients');
+  }
+  return o;
 }
 
 function finish(t: Tensor, opts: CreateOptions): Tensor {
@@ -63,20 +72,29 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-function flatten(data: NestedArray, shape: number[], depth: number, out: number[]): void {
+function flattenData(data: NestedArray, shape: number[], depth: number, out: number[]): void {
   if (depth === shape.length) {
     if (Array.isArray(data)) throw new Error(`expected a number at depth ${depth}, got a sequence`);
-    out.push(typeof data === 'boolean' ? (data ? 1 : 0) : data);
+    if (typeof data === 'boolean') out.push(data ? 1 : 0);
+    else if (typeof data === 'number') out.push(data);
+    else if ((data as unknown) instanceof Tensor && (data as unknown as Tensor).numel() === 1) out.push(Number((data as unknown as Tensor).item()));
+    else throw new TypeError(`new(): invalid data type '${pyType(data)}'`);
     return;
   }
   if (!Array.isArray(data) || data.length !== shape[depth]) {
     throw new Error(`expected sequence of length ${shape[depth]} at dim ${depth} (got ${Array.isArray(data) ? data.length : 'a number'})`);
   }
-  for (const x of data) flatten(x, shape, depth + 1, out);
+  for (const x of data) flattenData(x, shape, depth + 1, out);
 }
 
 /** torch.tensor(data, { dtype, requires_grad }): copies data; numbers are float32 unless dtype says otherwise. */
-export function tensor(data: NestedArray | Float32Array | Int32Array | Tensor, opts: CreateOptions = {}): Tensor {
+export const tensor = op<(data: NestedArray | Float32Array | Int32Array | Tensor, options?: CreateOptions & { pin_memory?: boolean }) => Tensor>(
+  'tensor(Any data, *, ScalarType? dtype=None, Any device=None, bool requires_grad=False, bool pin_memory=False) -> Tensor',
+  (data: NestedArray | Float32Array | Int32Array | Tensor, dtype: DType | null, device: unknown, requires_grad: boolean) =>
+    fromData(data, options(dtype, device, requires_grad)));
+
+/** tensor() after its arguments are checked; what the library's own code calls. */
+export function fromData(data: NestedArray | Float32Array | Int32Array | Tensor, opts: CreateOptions = {}): Tensor {
   if (data instanceof Tensor) return finish(data.detach().clone().to(opts.dtype ?? data.dtype), opts);
   if (data instanceof Float32Array || data instanceof Int32Array) {
     const dtype = opts.dtype ?? (data instanceof Int32Array ? 'int64' : 'float32');
@@ -86,7 +104,7 @@ export function tensor(data: NestedArray | Float32Array | Int32Array | Tensor, o
   }
   const shape = inferShape(data);
   const flat: number[] = [];
-  flatten(data, shape, 0, flat);
+  flattenData(data, shape, 0, flat);
   let dtype = opts.dtype;
   if (dtype === undefined) {
     const leaf = firstLeaf(data);
@@ -115,85 +133,100 @@ export function scalarTensor(v: number, dtype: DType = 'float32'): Tensor {
   return fromArray(values, [], dtype);
 }
 
-export function full(size: number[] | number, fill_value: number | boolean, opts: CreateOptions = {}): Tensor {
-  const shape = Array.isArray(size) ? size.slice() : [size];
-  sizeArgs(shape);
-  const dtype = opts.dtype ?? (typeof fill_value === 'boolean' ? 'bool' : 'float32');
+/** A tensor of `shape` filled with v: full() after its arguments are checked. */
+export function filled(shape: readonly number[], v: number | boolean, opts: CreateOptions = {}): Tensor {
+  checkSize(shape);
+  const dtype = opts.dtype ?? (typeof v === 'boolean' ? 'bool' : 'float32');
   tick();
-  const t = empty(shape, dtype);
+  const t = empty(shape.slice(), dtype);
   const n = t.numel();
-  const v = Number(fill_value);
   if (n > 0) {
-    if (isIntegral(dtype)) K.fill_i32(ptr(t), n, v);
-    else K.fill(ptr(t), n, v);
+    if (isIntegral(dtype)) K.fill_i32(ptr(t), n, Number(v));
+    else K.fill(ptr(t), n, Number(v));
   }
   return finish(t, opts);
 }
 
-export function zeros(...args: SizeArgs): Tensor {
-  const [shape, opts] = sizeArgs(args);
-  return full(shape, 0, opts);
-}
-export function ones(...args: SizeArgs): Tensor {
-  const [shape, opts] = sizeArgs(args);
-  return full(shape, 1, opts);
-}
-export function empty_(...args: SizeArgs): Tensor {
-  const [shape, opts] = sizeArgs(args);
-  return full(shape, 0, opts);
-}
-export const zeros_like = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 0, { dtype: t.dtype, ...opts });
-export const ones_like = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 1, { dtype: t.dtype, ...opts });
-export const empty_like = zeros_like;
-export const full_like = (t: Tensor, v: number, opts: CreateOptions = {}): Tensor => full(t.shape, v, { dtype: t.dtype, ...opts });
+type Factory = (...size: SizeArgs) => Tensor;
+const sized = (name: string, tail: string, make: (shape: number[], opts: CreateOptions) => Tensor): Factory =>
+  op<Factory>(`${name}(int... size, *, ${tail}) -> Tensor`, (size: number[], ...rest: unknown[]) => {
+    const generator = tail.startsWith('Generator') ? rest.shift() : undefined;
+    const [dtype, , device, requires_grad] = rest;
+    checkSize(size);
+    return make(size, options(dtype, device, requires_grad, generator));
+  });
+
+export const full = op<(size: number[] | number, fill_value: number | boolean, options?: CreateOptions) => Tensor>(
+  `full(int[] size, Scalar fill_value, *, ${FACTORY}) -> Tensor`,
+  (size: number[], v: number | boolean, dtype: DType | null, _l: unknown, device: unknown, requires_grad: boolean) =>
+    filled(size, v, options(dtype, device, requires_grad)));
+export const zeros = sized('zeros', FACTORY, (shape, o) => filled(shape, 0, o));
+export const ones = sized('ones', FACTORY, (shape, o) => filled(shape, 1, o));
+// empty() is zero-filled: the same bytes every run (PyTorch leaves them undefined)
+export const empty_ = sized('empty', `${FACTORY}, Any memory_format=None`, (shape, o) => filled(shape, 0, o));
+
+type Like = (input: Tensor, options?: CreateOptions) => Tensor;
+const like = (name: string, make: (t: Tensor, o: CreateOptions) => Tensor): Like =>
+  op<Like>(`${name}(Tensor input, *, ${LIKE}) -> Tensor`, (t: Tensor, dtype: DType | null, _l: unknown, device: unknown, requires_grad: boolean) =>
+    make(t, options(dtype ?? t.dtype, device, requires_grad)));
+export const zeros_like = like('zeros_like', (t, o) => filled(t.shape, 0, o));
+export const ones_like = like('ones_like', (t, o) => filled(t.shape, 1, o));
+export const empty_like = like('empty_like', (t, o) => filled(t.shape, 0, o));
+export const full_like = op<(input: Tensor, fill_value: number | boolean, options?: CreateOptions) => Tensor>(
+  `full_like(Tensor input, Scalar fill_value, *, ${LIKE}) -> Tensor`,
+  (t: Tensor, v: number, dtype: DType | null, _l: unknown, device: unknown, requires_grad: boolean) =>
+    filled(t.shape, v, options(dtype ?? t.dtype, device, requires_grad)));
 
 /** torch.arange(end) / (start, end) / (start, end, step). */
-export function arange(start: number, end?: number | CreateOptions, step?: number | CreateOptions, opts: CreateOptions = {}): Tensor {
-  const nums: number[] = [];
-  for (const a of [start, end, step]) {
-    if (typeof a === 'number') nums.push(a);
-    else if (a !== undefined) opts = a;
-  }
-  const [s, e, st] = nums.length === 1 ? [0, nums[0], 1] : nums.length === 2 ? [nums[0], nums[1], 1] : [nums[0], nums[1], nums[2]];
+export const arange = overloadedOp<{
+  (end: number, options?: CreateOptions): Tensor;
+  (start: number, end: number, step?: number | CreateOptions, options?: CreateOptions): Tensor;
+}>([`arange(Scalar end, *, ${FACTORY}) -> Tensor`, `arange(Scalar start, Scalar end, Scalar step=1, *, ${FACTORY}) -> Tensor`], (form, v) => {
+  const [s, e, st, dtype, , device, requires_grad] = (form === 0 ? [0, ...v.slice(0, 1), 1, ...v.slice(1)] : v) as
+    [number, number, number, DType | null, unknown, unknown, boolean];
+  if (!Number.isFinite(s) || !Number.isFinite(e)) throw new Error(`unsupported range: ${pyNumber(s)} -> ${pyNumber(e)}`);
   if (st === 0) throw new Error('step must be nonzero');
   if ((e - s) / st < 0) throw new Error('upper bound and larger bound inconsistent with step sign');
   const n = Math.ceil((e - s) / st);
-  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? 'int64' : 'float32');
-  const values = typedFor(dtype, n);
+  checkStorageSize(n);
+  const opts = options(dtype, device, requires_grad);
+  const type = opts.dtype ?? ([s, e, st].every(Number.isInteger) ? 'int64' : 'float32');
+  const values = typedFor(type, n);
   for (let i = 0; i < n; i++) values[i] = s + i * st;
-  return finish(fromArray(values, [n], dtype), opts);
-}
+  if (isIntegral(type)) checkInt64([s, s + (n - 1) * st]);
+  return finish(fromArray(values, [n], type), opts);
+});
 
-export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
-  if (steps < 0) throw new Error('number of steps must be non-negative');
-  const values = new Float32Array(steps);
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  if (steps === 1) return finish(fromArray(new Float32Array([start]), [1], opts.dtype ?? 'float32'), opts);
-  // PyTorch fills the second half from the end, so the last value is exactly `end`
-  const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
-  return finish(fromArray(values, [steps], opts.dtype ?? 'float32'), opts);
-}
+/** Python's spelling of a float in a message (inf, -inf, nan). */
+const pyNumber = (x: number): string => (Number.isNaN(x) ? 'nan' : x === Infinity ? 'inf' : x === -Infinity ? '-inf' : String(x));
 
-export function eye(n: number, m?: number | CreateOptions, opts: CreateOptions = {}): Tensor {
-  let cols = n;
-  if (typeof m === 'number') cols = m;
-  else if (m !== undefined) opts = m;
-  for (const [name, v] of [['n', n], ['m', cols]] as const) {
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`eye(): argument '${name}' must be int, not ${typeof v === 'number' ? 'float' : typeof v}`);
-    if (v < 0) throw new Error(`${name} must be greater or equal to 0, got ${v}`);
-  }
-  const dtype = opts.dtype ?? 'float32';
-  const values = typedFor(dtype, n * cols);
-  for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = 1;
-  return finish(fromArray(values, [n, cols], dtype), opts);
-}
+export const linspace = op<(start: number, end: number, steps: number, options?: CreateOptions) => Tensor>(
+  `linspace(float start, float end, int steps, *, ${FACTORY}) -> Tensor`,
+  (start: number, end: number, steps: number, dtype: DType | null, _l: unknown, device: unknown, requires_grad: boolean) => {
+    if (steps < 0) throw new Error('number of steps must be non-negative');
+    checkStorageSize(steps);
+    const opts = options(dtype, device, requires_grad);
+    const values = new Float32Array(steps);
+    const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+    // PyTorch fills the second half from the end, so the last value is exactly `end`
+    const half = Math.floor(steps / 2);
+    for (let i = 0; i < steps; i++) values[i] = steps === 1 ? start : i < half ? start + step * i : end - step * (steps - 1 - i);
+    const type = opts.dtype ?? 'float32';
+    return finish(fromArray(isIntegral(type) ? Int32Array.from(values, Math.trunc) : values, [steps], type), opts);
+  });
 
-function randomTensor(args: SizeArgs, draw: (g: Generator, n: number) => Float32Array): Tensor {
-  const [shape, opts] = sizeArgs(args);
-  const values = draw(opts.generator ?? default_generator, numelOf(shape));
-  return finish(fromArray(values, shape, opts.dtype ?? 'float32'), opts);
-}
+export const eye = op<(n: number, m?: number | null | CreateOptions, options?: CreateOptions) => Tensor>(
+  `eye(int n, int? m=None, *, ${FACTORY}) -> Tensor`,
+  (n: number, m: number | null, dtype: DType | null, _l: unknown, device: unknown, requires_grad: boolean) => {
+    const cols = m ?? n;
+    for (const [name, v] of [['n', n], ['m', cols]] as const) if (v < 0) throw new Error(`${name} must be greater or equal to 0, got ${v}`);
+    checkStorageSize(n * cols);
+    const opts = options(dtype, device, requires_grad);
+    const type = opts.dtype ?? 'float32';
+    const values = typedFor(type, n * cols);
+    for (let i = 0; i < Math.min(n, cols); i++) values[i * cols + i] = 1;
+    return finish(fromArray(values, [n, cols], type), opts);
+  });
 
 /** n float32 uniforms in [from, to) (Tensor.uniform_, torch.rand). */
 export function uniformFloats(g: Generator, n: number, from = 0, to = 1): Float32Array {
@@ -202,56 +235,83 @@ export function uniformFloats(g: Generator, n: number, from = 0, to = 1): Float3
   return values;
 }
 
-export const rand = (...args: SizeArgs): Tensor => randomTensor(args, (g, n) => uniformFloats(g, n));
-export const randn = (...args: SizeArgs): Tensor => randomTensor(args, (g, n) => g.normalFloats(n));
-export const rand_like = (t: Tensor, opts: CreateOptions = {}): Tensor => rand(t.shape, opts);
-export const randn_like = (t: Tensor, opts: CreateOptions = {}): Tensor => randn(t.shape, opts);
+function drawn(shape: number[], opts: CreateOptions, draw: (g: Generator, n: number) => Float32Array): Tensor {
+  const dtype = opts.dtype ?? 'float32';
+  if (dtype !== 'float32') throw new Error(`"${draw === drawNormal ? 'normal' : 'uniform'}_kernel_cpu" not implemented for '${scalarTypeName(dtype)}'`);
+  return finish(fromArray(draw(opts.generator ?? default_generator, numelOf(shape)), shape, dtype), opts);
+}
+const drawUniform = (g: Generator, n: number): Float32Array => uniformFloats(g, n);
+const drawNormal = (g: Generator, n: number): Float32Array => g.normalFloats(n);
+
+const RANDOM = `Generator? generator=None, ${FACTORY}`;
+export const rand = sized('rand', RANDOM, (shape, o) => drawn(shape, o, drawUniform));
+export const randn = sized('randn', RANDOM, (shape, o) => drawn(shape, o, drawNormal));
+const randomLike = (name: string, draw: (g: Generator, n: number) => Float32Array): Like =>
+  op<Like>(`${name}(Tensor input, *, Generator? generator=None, ${LIKE}) -> Tensor`,
+    (t: Tensor, generator: unknown, dtype: DType | null, _l: unknown, device: unknown, requires_grad: boolean) =>
+      drawn(t.shape.slice(), options(dtype ?? t.dtype, device, requires_grad, generator), draw));
+export const rand_like = randomLike('rand_like', drawUniform);
+export const randn_like = randomLike('randn_like', drawNormal);
 
 /** torch.randint(high, size) or (low, high, size). */
-export function randint(a: number, b: number | number[], c?: number[] | CreateOptions, opts: CreateOptions = {}): Tensor {
-  let low = 0, high: number, size: number[];
-  if (Array.isArray(b)) {
-    high = a;
-    size = b;
-    if (c !== undefined && !Array.isArray(c)) opts = c;
-  } else {
-    low = a;
-    high = b;
-    size = c as number[];
-  }
+export const randint = overloadedOp<{
+  (high: number, size: number[], options?: CreateOptions): Tensor;
+  (low: number, high: number, size: number[], options?: CreateOptions): Tensor;
+}>([`randint(int high, int[] size, *, ${RANDOM}) -> Tensor`, `randint(int low, int high, int[] size, *, ${RANDOM}) -> Tensor`], (form, v) => {
+  const [low, high, size, generator, dtype, , device, requires_grad] = (form === 0 ? [0, ...v] : v) as
+    [number, number, number[], unknown, DType | null, unknown, unknown, boolean];
   if (high <= low) throw new Error(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  checkSize(size);
+  const opts = options(dtype ?? 'int64', device, requires_grad, generator);
   const g = opts.generator ?? default_generator;
-  const dtype = opts.dtype ?? 'int64';
   const n = numelOf(size);
-  const values = typedFor(dtype, n);
+  const values = typedFor(opts.dtype!, n);
   for (let i = 0; i < n; i++) values[i] = g.nextInt(low, high);
-  return finish(fromArray(values, size.slice(), dtype), opts);
-}
+  return finish(fromArray(values, size, opts.dtype!), opts);
+});
 
-/** torch.normal(mean, std, size). */
 /**
  * torch.normal(mean, std, size) with numbers, or with tensors for mean and/or std (broadcast): PyTorch draws
  * standard normals of the result's shape, then scales by std and adds mean, so seeded results equal its own.
  */
-export function normal(mean: number | Tensor, std: number | Tensor, size?: number[] | CreateOptions, opts: CreateOptions = {}): Tensor {
-  if (!(mean instanceof Tensor) && !(std instanceof Tensor)) {
-    if (!Array.isArray(size)) throw new TypeError("normal(): argument 'size' must be tuple of ints when mean and std are numbers");
-    return randomTensor([size, opts], (g, n) => g.normalFloats(n, mean, std));
+export const normal = overloadedOp<{
+  (mean: Tensor, std?: Tensor | number, options?: { generator?: Generator }): Tensor;
+  (mean: number, std: Tensor, options?: { generator?: Generator }): Tensor;
+  (mean: number, std: number, size: number[], options?: CreateOptions): Tensor;
+}>([
+  'normal(Tensor mean, Tensor std, *, Generator? generator=None) -> Tensor',
+  'normal(Tensor mean, float std=1, *, Generator? generator=None) -> Tensor',
+  'normal(float mean, Tensor std, *, Generator? generator=None) -> Tensor',
+  `normal(float mean, float std, int[] size, *, ${RANDOM}) -> Tensor`,
+], (form, v) => {
+  if (form === 3) {
+    const [mean, std, size, generator, dtype, , device, requires_grad] = v as [number, number, number[], unknown, DType | null, unknown, unknown, boolean];
+    if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${std}`);
+    checkSize(size);
+    return drawn(size, options(dtype, device, requires_grad, generator), (g, n) => g.normalFloats(n, mean, std));
   }
-  const o = Array.isArray(size) ? opts : size ?? opts;
+  const [mean, std, generator] = v as [Tensor | number, Tensor | number, Generator | null];
   if (typeof std === 'number' && !(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${std}`);
   const shape = mean instanceof Tensor && std instanceof Tensor ? broadcastShapes(mean.shape, std.shape)
     : (mean instanceof Tensor ? mean : std as Tensor).shape.slice();
-  const g = o.generator ?? default_generator;
+  const g = generator ?? default_generator;
   return no_grad(() => {
     const z = fromArray(g.normalFloats(numelOf(shape), 0, 1), shape, 'float32');
     return z.mul(std).add(mean);
   });
-}
+});
 
 /** torch.randperm(n): ATen's CPU shuffle (forward Fisher-Yates, z = random() % (n - i)). */
-export function randperm(n: number, opts: CreateOptions = {}): Tensor {
-  const g = opts.generator ?? default_generator;
+export const randperm = op<(n: number, options?: CreateOptions) => Tensor>(
+  `randperm(int n, *, Generator? generator=None, ScalarType? dtype=None, Any layout=None, Any device=None, bool requires_grad=False, bool pin_memory=False) -> Tensor`,
+  (n: number, generator: unknown, dtype: DType | null, _l: unknown, device: unknown, requires_grad: boolean) => {
+    checkSize([n]);
+    const opts = options(dtype ?? 'int64', device, requires_grad, generator);
+    return finish(permutation(n, opts.generator ?? default_generator, opts.dtype!), opts);
+  });
+
+/** randperm() after its arguments are checked (the samplers' shuffles). */
+export function permutation(n: number, g: Generator = default_generator, dtype: DType = 'int64'): Tensor {
   const values = new Int32Array(n);
   for (let i = 0; i < n; i++) values[i] = i;
   for (let i = 0; i < n - 1; i++) {
@@ -260,7 +320,7 @@ export function randperm(n: number, opts: CreateOptions = {}): Tensor {
     values[i] = values[z];
     values[z] = t;
   }
-  return fromArray(values, [n], opts.dtype ?? 'int64');
+  return fromArray(isIntegral(dtype) ? values : Float32Array.from(values), [n], dtype);
 }
 
 /** The generator argument of the in-place draws: a Generator (nn.init's positional form) or { generator } (Tensor's). */
@@ -272,12 +332,12 @@ function generatorOf(arg: Generator | { generator?: Generator } | undefined): Ge
 /** Tensor.uniform_(from=0, to=1, *, generator=None) and nn.init.uniform_: fills t in place, outside autograd. */
 export function uniform_(t: Tensor, a = 0, b = 1, generator?: Generator | { generator?: Generator }): Tensor {
   const g = generatorOf(generator);
-  no_grad(() => t.copy_(tensor(uniformFloats(g ?? default_generator, t.numel(), a, b)).reshape(t.shape)));
+  no_grad(() => t.copy_(fromData(uniformFloats(g ?? default_generator, t.numel(), a, b)).reshape(t.shape)));
   return t;
 }
 /** Tensor.normal_(mean=0, std=1, *, generator=None) and nn.init.normal_. */
 export function normal_(t: Tensor, mean = 0, std = 1, generator?: Generator | { generator?: Generator }): Tensor {
   const g = generatorOf(generator);
-  no_grad(() => t.copy_(tensor((g ?? default_generator).normalFloats(t.numel(), mean, std)).reshape(t.shape)));
+  no_grad(() => t.copy_(fromData((g ?? default_generator).normalFloats(t.numel(), mean, std)).reshape(t.shape)));
   return t;
 }

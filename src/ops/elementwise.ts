@@ -1,7 +1,7 @@
 // Elementwise ops: each one's forward kernel call, graph edge and local
 // derivative together, micrograd style. Derivatives are written with ops, so
 // they are differentiable again.
-import { signature, bind } from '../signature.js';
+import { op, hotOp, plainTensors } from '../signature.js';
 import { Tensor, type TensorOrScalar } from '../tensor.js';
 import { type DType, promoteTypes, isIntegral, scalarTypeName } from '../dtype.js';
 import { record, no_grad } from '../autograd/engine.js';
@@ -10,6 +10,13 @@ import {
   asFloat, dense, fromFloat, shapeStr, composite, sameShape,
 } from './core.js';
 import { scalarTensor } from './creation.js';
+import { applyInPlace } from './inplace.js';
+
+const one = plainTensors(1), two = plainTensors(2), three = plainTensors(3);
+type Unary = (input: Tensor) => Tensor;
+type UnaryInPlace = (input: Tensor, inplace?: boolean | { inplace?: boolean }) => Tensor;
+/** F.relu(x, inplace) and friends: the op's result written into x when asked. */
+const maybeInPlace = (f: Unary) => (x: Tensor, inplace = false): Tensor => (inplace ? applyInPlace(x, f) : f(x));
 
 // ---- unary -------------------------------------------------------------------
 
@@ -26,28 +33,37 @@ function unaryKernel(x: Tensor, op: number, p0 = 0, p1 = 0, outDtype: DType = 'f
  * An elementwise unary op with its derivative as a function of x, y and the
  * output gradient; `reads` says which of x and y the derivative uses (saved).
  */
-function unaryOp(code: string, name: string, reads: '' | 'x' | 'y', derivative: (x: Tensor, y: Tensor, g: Tensor) => Tensor) {
+function unaryKernelOp(code: string, name: string, reads: '' | 'x' | 'y', derivative: (x: Tensor, y: Tensor, g: Tensor) => Tensor): Unary {
   const op = codes[code];
   return (x: Tensor): Tensor => {
     const y = unaryKernel(x, op);
     return record(y, name, [x], (g) => [derivative(x, y, g)], reads === 'x' ? [x] : reads === 'y' ? [y] : []);
   };
 }
+/** The public unary op `torch.<name>(input)`, declared by its signature (U_EXP is exp). */
+function unaryOp(code: string, name: string, reads: '' | 'x' | 'y', derivative: (x: Tensor, y: Tensor, g: Tensor) => Tensor): Unary {
+  return hotOp<Unary>(`${code.slice(2).toLowerCase()}(Tensor input) -> Tensor`, unaryKernelOp(code, name, reads, derivative), one);
+}
+/** The same with F's `inplace` parameter (relu, silu). */
+function unaryOpInPlace(code: string, name: string, reads: '' | 'x' | 'y', derivative: (x: Tensor, y: Tensor, g: Tensor) => Tensor): UnaryInPlace {
+  return hotOp<UnaryInPlace>(`${code.slice(2).toLowerCase()}(Tensor input, bool inplace=False) -> Tensor`,
+    maybeInPlace(unaryKernelOp(code, name, reads, derivative)), one);
+}
 
-export const neg = (x: Tensor): Tensor => {
+export const neg = hotOp<Unary>('neg(Tensor input) -> Tensor', (x: Tensor): Tensor => {
   const y = unaryKernel(x, codes.U_NEG, 0, 0, x.dtype);
   return record(y, 'NegBackward0', [x], (g) => [neg(g)]);
-};
+}, one);
 export const exp = unaryOp('U_EXP', 'ExpBackward0', 'y', (_x, y, g) => g.mul(y));
 export const log = unaryOp('U_LOG', 'LogBackward0', 'x', (x, _y, g) => g.div(x));
 export const sqrt = unaryOp('U_SQRT', 'SqrtBackward0', 'y', (_x, y, g) => g.div(y.mul(2)));
-export const abs = (x: Tensor): Tensor => {
+export const abs = hotOp<Unary>('abs(Tensor input) -> Tensor', (x: Tensor): Tensor => {
   const y = unaryKernel(x, codes.U_ABS, 0, 0, x.dtype);
   return record(y, 'AbsBackward0', [x], (g) => [g.mul(sign(x))], [x]);
-};
+}, one);
 export const sigmoid = unaryOp('U_SIGMOID', 'SigmoidBackward0', 'y', (_x, y, g) => g.mul(y.mul(sub(1, y))));
 export const tanh = unaryOp('U_TANH', 'TanhBackward0', 'y', (_x, y, g) => g.mul(sub(1, y.mul(y))));
-export const relu = unaryOp('U_RELU', 'ReluBackward0', 'y', (_x, y, g) => g.mul(y.gt(0)));
+export const relu = unaryOpInPlace('U_RELU', 'ReluBackward0', 'y', (_x, y, g) => g.mul(y.gt(0)));
 export const sin = unaryOp('U_SIN', 'SinBackward0', 'x', (x, _y, g) => g.mul(cos(x)));
 export const cos = unaryOp('U_COS', 'CosBackward0', 'x', (x, _y, g) => g.mul(neg(sin(x))));
 export const reciprocal = unaryOp('U_RECIPROCAL', 'ReciprocalBackward0', 'y', (_x, y, g) => g.mul(neg(y.mul(y))));
@@ -59,22 +75,23 @@ export const log1p = unaryOp('U_LOG1P', 'Log1PBackward0', 'x', (x, _y, g) => g.d
 export const expm1 = unaryOp('U_EXPM1', 'Expm1Backward0', 'y', (_x, y, g) => g.mul(y.add(1)));
 export const floor = unaryOp('U_FLOOR', 'FloorBackward0', '', (_x, _y, g) => g.mul(0));
 export const ceil = unaryOp('U_CEIL', 'CeilBackward0', '', (_x, _y, g) => g.mul(0));
-const roundHalfEven = unaryOp('U_ROUND', 'RoundBackward0', '', (_x, _y, g) => g.mul(0));
+const roundHalfEven = unaryKernelOp('U_ROUND', 'RoundBackward0', '', (_x, _y, g) => g.mul(0));
 /** torch.round(input, *, decimals=0): half to even; with decimals, round(x * 10^d) / 10^d as PyTorch computes it. */
-const ROUND = signature('round(Tensor input, *, int decimals=0) -> Tensor');
-export function round(x: Tensor, options?: { decimals?: number }): Tensor {
-  const d = options === undefined ? 0 : bind(ROUND, [x, options])[1] as number;
+export const round = hotOp<(input: Tensor, options?: { decimals?: number }) => Tensor>('round(Tensor input, *, int decimals=0) -> Tensor',
+  (x: Tensor, d = 0): Tensor => {
   if (d === 0) return roundHalfEven(x);
   const scale = 10 ** Math.abs(d);
   return d > 0 ? roundHalfEven(x.mul(scale)).div(scale) : roundHalfEven(x.div(scale)).mul(scale);
-}
-export const rsqrt = (x: Tensor): Tensor => composite(() => reciprocal(sqrt(x)));
-export const silu = unaryOp('U_SILU', 'SiluBackward0', 'x', (x, _y, g) => {
+}, one);
+export const rsqrt = hotOp<Unary>('rsqrt(Tensor input) -> Tensor', (x: Tensor): Tensor => composite(() => reciprocal(sqrt(x))), one);
+export const silu = unaryOpInPlace('U_SILU', 'SiluBackward0', 'x', (x, _y, g) => {
   const s = sigmoid(x);
   return g.mul(s.mul(x.mul(sub(1, s)).add(1)));
 });
-export const gelu = (x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor => {
-  if ((options.approximate ?? 'none') === 'tanh') {
+export const gelu = hotOp<(input: Tensor, approximate?: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' }) => Tensor>(
+  "gelu(Tensor input, str approximate='none') -> Tensor", (x: Tensor, approximate = 'none'): Tensor => {
+  if (approximate !== 'none' && approximate !== 'tanh') throw new Error('approximate argument must be either none or tanh.');
+  if (approximate === 'tanh') {
     return composite(() => {
       const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
       return x.mul(0.5).mul(tanh(inner).add(1));
@@ -86,24 +103,27 @@ export const gelu = (x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
     const pdf = exp(x.mul(x).mul(-0.5)).mul(1 / Math.sqrt(2 * Math.PI));
     return [g.mul(cdf.add(x.mul(pdf)))];
   }, [x]);
-};
-export const leaky_relu = (x: Tensor, negative_slope: number | { negative_slope?: number } = 0.01): Tensor => {
-  const slope = typeof negative_slope === 'number' ? negative_slope : negative_slope.negative_slope ?? 0.01;
-  const y = unaryKernel(x, codes.U_LEAKY_RELU, slope);
-  return record(y, 'LeakyReluBackward0', [x], (g) => [g.mul(where(x.gt(0), 1, slope))], [x]);
-};
-export const softplus = (x: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor => {
-  const beta = options.beta ?? 1, threshold = options.threshold ?? 20;
-  const y = unaryKernel(x, codes.U_SOFTPLUS, beta, threshold);
-  return record(y, 'SoftplusBackward0', [x], (g) => {
-    const z = exp(x.mul(beta));
-    return [g.mul(where(x.mul(beta).gt(threshold), 1, z.div(z.add(1))))];
-  }, [x]);
-};
+}, one);
+export const leaky_relu = hotOp<(input: Tensor, negative_slope?: number | { negative_slope?: number; inplace?: boolean }, inplace?: boolean) => Tensor>(
+  'leaky_relu(Tensor input, float negative_slope=0.01, bool inplace=False) -> Tensor', (x: Tensor, slope = 0.01, inplace = false): Tensor => {
+    const f = (v: Tensor): Tensor => {
+      const y = unaryKernel(v, codes.U_LEAKY_RELU, slope);
+      return record(y, 'LeakyReluBackward0', [v], (g) => [g.mul(where(v.gt(0), 1, slope))], [v]);
+    };
+    return inplace ? applyInPlace(x, f) : f(x);
+  }, (a) => (a.length === 1 || a.length === 2) && a[0] instanceof Tensor && (a.length === 1 || typeof a[1] === 'number'));
+export const softplus = hotOp<(input: Tensor, beta?: number | { beta?: number; threshold?: number }, threshold?: number) => Tensor>(
+  'softplus(Tensor input, float beta=1.0, float threshold=20.0) -> Tensor', (x: Tensor, beta = 1, threshold = 20): Tensor => {
+    const y = unaryKernel(x, codes.U_SOFTPLUS, beta, threshold);
+    return record(y, 'SoftplusBackward0', [x], (g) => {
+      const z = exp(x.mul(beta));
+      return [g.mul(where(x.mul(beta).gt(threshold), 1, z.div(z.add(1))))];
+    }, [x]);
+  }, one);
 type Bound = number | Tensor | null;
-const CLAMP = signature('clamp(Tensor input, float|Tensor? min=None, float|Tensor? max=None) -> Tensor');
-export function clamp(x: Tensor, min?: Bound | { min?: Bound; max?: Bound }, max?: Bound): Tensor {
-  const [, lo, hi] = bind(CLAMP, [x, min, max]) as [Tensor, Bound, Bound];
+export const clamp = op<(input: Tensor, min?: Bound | { min?: Bound; max?: Bound }, max?: Bound) => Tensor>(
+  'clamp(Tensor input, float|Tensor? min=None, float|Tensor? max=None) -> Tensor', clampImpl);
+function clampImpl(x: Tensor, lo: Bound, hi: Bound): Tensor {
   if (lo instanceof Tensor || hi instanceof Tensor) return clampByTensors(x, lo, hi);
   if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
     throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
@@ -128,11 +148,11 @@ function clampByTensors(x: Tensor, lo: Bound, hi: Bound): Tensor {
 function ones_mask(x: Tensor): Tensor {
   return x.eq(x).logical_not().logical_not(); // 1 where x is a number (NaN gets 0, as PyTorch)
 }
-export const logical_not = (x: Tensor): Tensor => {
+export const logical_not = hotOp<Unary>('logical_not(Tensor input) -> Tensor', (x: Tensor): Tensor => {
   const y = unaryKernel(x, codes.U_LOGICAL_NOT);
   y.dtype = 'bool';
   return y;
-};
+}, one);
 
 // ---- binary -------------------------------------------------------------------
 
@@ -196,13 +216,21 @@ export function binaryInPlace(op: number, t: Tensor, other: TensorOrScalar): boo
 type Operand = TensorOrScalar;
 const asT = (v: Operand): Tensor | null => (v instanceof Tensor ? v : null);
 
-export function add(a: Operand, b: Operand, options?: { alpha?: number }): Tensor {
-  if (options?.alpha !== undefined && options.alpha !== 1) b = b instanceof Tensor ? mul(b, options.alpha) : b * options.alpha;
+// The binary ops' first operand may be a number in the library's own calls (sub(1, y)); PyTorch's users give a Tensor.
+type Binary = (input: Operand, other: Operand) => Tensor;
+type WithAlpha = (input: Operand, other: Operand, options?: { alpha?: number }) => Tensor;
+const plainBinary = (args: unknown[]): boolean => args.length === 2 &&
+  (args[0] instanceof Tensor || typeof args[0] === 'number') && (args[1] instanceof Tensor || typeof args[1] === 'number');
+
+export const add = hotOp<WithAlpha>('add(Tensor|Scalar input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor', addImpl, plainBinary);
+function addImpl(a: Operand, b: Operand, alpha: number = 1): Tensor {
+  if (alpha !== 1) b = b instanceof Tensor ? mul(b, alpha) : b * alpha;
   const y = binaryKernel(codes.B_ADD, a, b, resultDtype(a, b));
   return record(y, 'AddBackward0', [asT(a), asT(b)], (g) => [g, g]);
 }
-export function sub(a: Operand, b: Operand, options?: { alpha?: number }): Tensor {
-  if (options?.alpha !== undefined && options.alpha !== 1) b = b instanceof Tensor ? mul(b, options.alpha) : b * options.alpha;
+export const sub = hotOp<WithAlpha>('sub(Tensor|Scalar input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor', subImpl, plainBinary);
+function subImpl(a: Operand, b: Operand, alpha: number = 1): Tensor {
+  if (alpha !== 1) b = b instanceof Tensor ? mul(b, alpha) : b * alpha;
   if (resultDtype(a, b) === 'bool') {
     throw new Error('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
   }
@@ -210,21 +238,19 @@ export function sub(a: Operand, b: Operand, options?: { alpha?: number }): Tenso
   return record(y, 'SubBackward0', [asT(a), asT(b)], (g, needs) => [g, needs[1] ? neg(g) : null]);
 }
 /** torch.rsub(input, other, alpha=1) = other - alpha * input (a function only: Tensor has no rsub method in PyTorch). */
-export function rsub(input: Operand, other: Operand, options?: { alpha?: number }): Tensor {
-  return sub(other, input, options);
-}
-export function mul(a: Operand, b: Operand): Tensor {
+export const rsub = hotOp<WithAlpha>('rsub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor',
+  (input: Operand, other: Operand, alpha = 1): Tensor => subImpl(other, input, alpha), (a) => false && a);
+export const mul = hotOp<Binary>('mul(Tensor|Scalar input, Tensor|Scalar other) -> Tensor', mulImpl, plainBinary);
+function mulImpl(a: Operand, b: Operand): Tensor {
   const y = binaryKernel(codes.B_MUL, a, b, resultDtype(a, b));
   return record(y, 'MulBackward0', [asT(a), asT(b)],
     (g, needs) => [needs[0] ? mul(g, b) : null, needs[1] ? mul(g, a) : null],
     (needs) => [needs[0] ? asT(b) : null, needs[1] ? asT(a) : null]);
 }
-const DIV = signature("div(Tensor|float input, Tensor|float other, *, str? rounding_mode=None) -> Tensor");
-export function div(a: Operand, b: Operand, options?: { rounding_mode?: 'trunc' | 'floor' | null }): Tensor {
-  if (options !== undefined) {
-    const mode = bind(DIV, [a, b, options])[2] as string | null;
-    if (mode !== null) return roundedDiv(a, b, mode);
-  }
+export const div = hotOp<(input: Operand, other: Operand, options?: { rounding_mode?: 'trunc' | 'floor' | null }) => Tensor>(
+  'div(Tensor|Scalar input, Tensor|Scalar other, *, str? rounding_mode=None) -> Tensor', divImpl, plainBinary);
+function divImpl(a: Operand, b: Operand, mode: string | null = null): Tensor {
+  if (mode !== null) return roundedDiv(a, b, mode);
   const y = binaryKernel(codes.B_DIV, a, b, 'float32');
   return record(y, 'DivBackward0', [asT(a), asT(b)], (g, needs) => [
     needs[0] ? div(g, b) : null,
@@ -242,7 +268,8 @@ function roundedDiv(a: Operand, b: Operand, mode: string): Tensor {
   });
   return record(q, 'DivBackward1', [asT(a), asT(b)], (g) => [g.mul(0), g.mul(0)]);
 }
-export function pow(a: Operand, b: Operand): Tensor {
+export const pow = hotOp<Binary>('pow(Tensor|Scalar input, Tensor|Scalar exponent) -> Tensor', powImpl, plainBinary);
+function powImpl(a: Operand, b: Operand): Tensor {
   const y = binaryKernel(codes.B_POW, a, b, resultDtype(a, b));
   return record(y, 'PowBackward1', [asT(a), asT(b)], (g, needs) => [
     // d/da a^b = b a^(b-1), taken as 0 where b == 0 (PyTorch's convention)
@@ -261,11 +288,15 @@ function minmax(op: number, name: string, a: Tensor, b: Tensor): Tensor {
     return [needs[0] ? mul(g, wa) : null, needs[1] ? mul(g, sub(1, wa)) : null];
   }, [a, b]);
 }
-export const maximum = (a: Tensor, b: Tensor): Tensor => minmax(codes.B_MAX, 'MaximumBackward0', a, b);
-export const minimum = (a: Tensor, b: Tensor): Tensor => minmax(codes.B_MIN, 'MinimumBackward0', a, b);
+export const maximum = hotOp<(input: Tensor, other: Tensor) => Tensor>('maximum(Tensor input, Tensor other) -> Tensor',
+  (a: Tensor, b: Tensor): Tensor => minmax(codes.B_MAX, 'MaximumBackward0', a, b), (a) => a.length === 2 && a[0] instanceof Tensor && a[1] instanceof Tensor);
+export const minimum = hotOp<(input: Tensor, other: Tensor) => Tensor>('minimum(Tensor input, Tensor other) -> Tensor',
+  (a: Tensor, b: Tensor): Tensor => minmax(codes.B_MIN, 'MinimumBackward0', a, b), (a) => a.length === 2 && a[0] instanceof Tensor && a[1] instanceof Tensor);
 
-function compare(code: string) {
-  return (a: Operand, b: Operand): Tensor => binaryKernel(codes[code], a, b, 'bool');
+function compare(code: string): Binary {
+  const name = { B_GT: 'gt', B_LT: 'lt', B_GE: 'ge', B_LE: 'le', B_EQ: 'eq', B_NE: 'ne', B_AND: 'logical_and', B_OR: 'logical_or' }[code]!;
+  return hotOp<Binary>(`${name}(Tensor|Scalar input, Tensor|Scalar other) -> Tensor`,
+    (a: Operand, b: Operand): Tensor => binaryKernel(codes[code], a, b, 'bool'), plainBinary);
 }
 export const gt = compare('B_GT');
 export const lt = compare('B_LT');
@@ -280,7 +311,9 @@ export const logical_or = compare('B_OR');
 // ---- selection -------------------------------------------------------------
 
 /** torch.where(condition, input, other): elements of input where condition, else other. */
-export function where(condition: Tensor, input: Operand, other: Operand): Tensor {
+export const where = hotOp<(condition: Tensor, input: Operand, other: Operand) => Tensor>(
+  'where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other) -> Tensor', whereImpl, plainTensors(3));
+function whereImpl(condition: Tensor, input: Operand, other: Operand): Tensor {
   if (condition.dtype !== 'bool') {
     throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeName(condition.dtype)}`);
   }
@@ -312,13 +345,14 @@ function expandDense(t: Tensor, shape: number[]): Tensor {
   return out;
 }
 
-export function masked_fill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+export const masked_fill = hotOp<(input: Tensor, mask: Tensor, value: number | Tensor) => Tensor>(
+  'masked_fill(Tensor input, Tensor mask, Tensor|Scalar value) -> Tensor', (x: Tensor, mask: Tensor, value: number | Tensor): Tensor => {
   if (mask.dtype !== 'bool') {
     throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype === 'int64' ? 'long int' : mask.dtype}`);
   }
   broadcastShapes(x.shape, mask.shape); // PyTorch's message when they do not broadcast; the result has their shape
-  const y = where(mask, value, x);
+  const y = whereImpl(mask, value, x);
   return y.dtype === x.dtype ? y : y.to(x.dtype); // the value is cast to the input's dtype, as in PyTorch
-}
+}, three);
 
 export { isIntegral };

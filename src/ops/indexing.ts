@@ -1,6 +1,6 @@
 // Selection by integer index tensors. Indices are checked in the kernel
 // (it returns the first bad position) and reported in PyTorch's words.
-import { op } from '../signature.js';
+import { op, hotOp } from '../signature.js';
 import { Tensor, numelOf } from '../tensor.js';
 import { record, no_grad } from '../autograd/engine.js';
 import { where } from './elementwise.js';
@@ -24,7 +24,9 @@ function badIndex(idx: Tensor, at: number, size: number): never {
   throw new Error(`index ${v} is out of bounds for dimension with size ${size}`);
 }
 
-export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
+const plainIndex = (a: unknown[]): boolean => a.length === 3 && a[0] instanceof Tensor && Number.isInteger(a[1]) && a[2] instanceof Tensor;
+export const index_select = hotOp<(input: Tensor, dim: number, index: Tensor) => Tensor>('index_select(Tensor input, int dim, Tensor index) -> Tensor', indexSelect, plainIndex);
+function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex(index, 'index_select');
   if (index.shape.length > 1) throw new Error('index_select(): Index is supposed to be a vector');
   // a 0-dim input is a vector of one along dim 0 or -1; the result keeps its 0-dim shape for one index
@@ -62,7 +64,9 @@ function index_add_zeros(shape: number[], d: number, idx: Tensor, g: Tensor): Te
   return record(out, 'IndexAddBackward0', [g], (gg) => [index_select(gg, d, idx)], [idx]);
 }
 
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+export const gather = hotOp<(input: Tensor, dim: number, index: Tensor, options?: { sparse_grad?: boolean }) => Tensor>(
+  'gather(Tensor input, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor', gatherImpl, plainIndex);
+function gatherImpl(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex(index, 'gather');
   // 0-dim input and index: one element along dim 0 (PyTorch treats a scalar as a vector of one here)
   if (x.dim() === 0 || index.dim() === 0) {
@@ -132,17 +136,20 @@ export interface EmbeddingOptions {
  * shape. padding_idx's row gets no gradient; with max_norm, the rows looked up
  * are first renormalised in place to that norm at most, as PyTorch does.
  */
-export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
+export const embedding = hotOp<(input: Tensor, weight: Tensor, padding_idx?: number | null | EmbeddingOptions, ...rest: unknown[]) => Tensor>(
+  'embedding(Tensor input, Tensor weight, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor',
+  embeddingImpl, (a) => a.length === 2 && a[0] instanceof Tensor && a[1] instanceof Tensor);
+function embeddingImpl(input: Tensor, weight: Tensor, padding_idx: number | null = null, max_norm: number | null = null, norm_type = 2): Tensor {
   checkIndex(input, 'embedding');
   if (weight.shape.length !== 2) throw new Error("'weight' must be 2-D");
   const [num, dim] = weight.shape;
-  let pad = options.padding_idx ?? null;
+  let pad = padding_idx;
   if (pad !== null) {
     if (pad >= num || pad < -num) throw new Error('Padding_idx must be within num_embeddings');
     if (pad < 0) pad += num;
   }
   const idx = dense(input.reshape([-1]));
-  if (options.max_norm !== undefined && options.max_norm !== null) renormRows(weight, idx, options.max_norm, options.norm_type ?? 2);
+  if (max_norm !== null) renormRows(weight, idx, max_norm, norm_type);
   const out = no_grad(() => index_select(weight, 0, idx)).view([...input.shape, dim]);
   return record(out, 'EmbeddingBackward0', [weight], (g) => {
     let rowsGrad = g.reshape([-1, dim]);
@@ -179,7 +186,10 @@ function rows(x: Tensor, d: number, index: Tensor): { idx: Tensor; blocks: [numb
 }
 
 /** torch.index_copy: x with the slices at index along dim replaced by source's (a repeated index keeps the last). */
-export function index_copy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
+const plainIndexSource = (a: unknown[]): boolean => a.length === 4 && plainIndex(a.slice(0, 3)) && a[3] instanceof Tensor;
+export const index_copy = hotOp<(input: Tensor, dim: number, index: Tensor, source: Tensor) => Tensor>('index_copy(Tensor input, int dim, Tensor index, Tensor source) -> Tensor', indexCopy, plainIndexSource);
+/** index_copy of checked arguments. */
+export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
   const d = normalizeDim(dim, x.dim());
   checkIndexVector(x, d, index, source, 'index_copy');
   const { idx, blocks: [outer, size, inner] } = rows(x, d, index);
@@ -198,11 +208,13 @@ export function index_copy(x: Tensor, dim: number, index: Tensor, source: Tensor
 }
 
 /** torch.index_add: x + alpha * source added into the slices at index along dim (repeats accumulate). */
-export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor, options: { alpha?: number } = {}): Tensor {
+export const index_add = hotOp<(input: Tensor, dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }) => Tensor>(
+  'index_add(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor', indexAdd, plainIndexSource);
+/** index_add of checked arguments. */
+export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, alpha = 1): Tensor {
   const d = normalizeDim(dim, x.dim());
   checkIndexVector(x, d, index, source, 'index_add');
   const { idx } = rows(x, d, index);
-  const alpha = options.alpha ?? 1;
   const scaled = alpha === 1 ? source : source.mul(alpha);
   // a 0-dim x is added into as a 1-element vector
   const shape = x.dim() === 0 ? [1] : x.shape, dd = x.dim() === 0 ? 0 : d;

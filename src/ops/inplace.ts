@@ -1,7 +1,7 @@
 // In-place ops write into the tensor's own storage and bump its version, so
 // autograd can tell when a saved tensor was changed. They are allowed on
 // leaves that require grad only under no_grad (as optimizer updates are).
-import { signature, bind } from '../signature.js';
+import { op } from '../signature.js';
 import { Tensor, type TensorOrScalar } from '../tensor.js';
 import { type DType, isIntegral } from '../dtype.js';
 import { is_grad_enabled, no_grad, record } from '../autograd/engine.js';
@@ -98,6 +98,12 @@ function region(whole: Tensor, t: Tensor): Tensor {
   return record(part, 'AsStridedBackward0', [whole], (g) => [embed(g, t)]);
 }
 
+/** t = compute(t) in place (F.relu(x, { inplace: true }) and friends), recorded for autograd as the other in-place ops. */
+export function applyInPlace(t: Tensor, compute: (old: Tensor) => Tensor): Tensor {
+  update(t, compute, []);
+  return t;
+}
+
 /** Zeros shaped as view t's base with g where t lies: region's adjoint. */
 function embed(g: Tensor, t: Tensor): Tensor {
   const out = zeros(t._base!.shape.slice());
@@ -129,8 +135,8 @@ export const add_ = (t: Tensor, other: TensorOrScalar, options?: { alpha?: numbe
   inPlace((a, b) => add(a, b, options), plainAlpha(options) ? codes.B_ADD : undefined)(t, other);
 export const sub_ = (t: Tensor, other: TensorOrScalar, options?: { alpha?: number }): void =>
   inPlace((a, b) => sub(a, b, options), plainAlpha(options) ? codes.B_SUB : undefined)(t, other);
-export const mul_ = inPlace(mul, codes.B_MUL);
-export const div_ = inPlace(div, codes.B_DIV);
+export const mul_ = inPlace((a, b) => mul(a, b), codes.B_MUL); // arrows: elementwise.ts and this module import each other
+export const div_ = inPlace((a, b) => div(a, b), codes.B_DIV);
 
 export function fill_(t: Tensor, value: number): void {
   update(t, (old) => overwrite(old, 'FillBackward0', full(old.shape.slice(), value, { dtype: old.dtype }), null), [],
@@ -158,16 +164,17 @@ export function copy_(t: Tensor, src: Tensor): void {
   update(t, (old) => overwrite(old, 'CopyBackwards', src.expand(old.shape), src), [src], () => write(t, src));
 }
 
-const INDEX_PUT_ = signature('index_put_(Tensor input, Tensor[] indices, Tensor|float values, bool accumulate=False) -> Tensor');
-export function index_put_(t: Tensor, indices: Tensor[], values: Tensor | number, accumulate: boolean | { accumulate?: boolean } = false): void {
-  [t, indices, values, accumulate] = bind(INDEX_PUT_, [t, indices, values, accumulate]) as [Tensor, Tensor[], Tensor | number, boolean];
-  update(t, (old) => indexPut(old, indices, values, accumulate as boolean), [values instanceof Tensor ? values : null]);
-}
+export const index_put_ = op<(input: Tensor, indices: Tensor[], values: Tensor | number, accumulate?: boolean | { accumulate?: boolean }) => Tensor>(
+  'index_put_(Tensor input, Tensor[] indices, Tensor|float values, bool accumulate=False) -> Tensor',
+  (t: Tensor, indices: Tensor[], values: Tensor | number, accumulate: boolean): Tensor => {
+    update(t, (old) => indexPut(old, indices, values, accumulate), [values instanceof Tensor ? values : null]);
+    return t;
+  });
 export function index_copy_(t: Tensor, dim: number, index: Tensor, source: Tensor): void {
   update(t, (old) => index_copy(old, dim, index, source), [source]);
 }
 export function index_add_(t: Tensor, dim: number, index: Tensor, source: Tensor, options: { alpha?: number } = {}): void {
-  update(t, (old) => index_add(old, dim, index, source, options), [source]);
+  update(t, (old) => index_add(old, dim, index, source, options), [source]); // index_add checks the arguments
 }
 
 /** grad += g without a temporary (leaf gradient accumulation). */

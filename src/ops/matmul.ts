@@ -2,6 +2,7 @@
 // GEMM kernel through their strides, so transposed views (backward's A^T and
 // B^T) cost no copy.
 import { Tensor, numelOf } from '../tensor.js';
+import { hotOp, plainTensors } from '../signature.js';
 import { record } from '../autograd/engine.js';
 import { tick, empty, ptr, gemmScratch, broadcastShapes, checkFloat, composite, dense } from './core.js';
 import { sum } from './reduce.js';
@@ -96,7 +97,10 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
   ], [a, b]);
 }
 
-export function matmul(a: Tensor, b: Tensor): Tensor {
+type MatrixOp = (input: Tensor, other: Tensor) => Tensor;
+const two = plainTensors(2);
+export const matmul = hotOp<MatrixOp>('matmul(Tensor input, Tensor other) -> Tensor', matmulImpl, two);
+function matmulImpl(a: Tensor, b: Tensor): Tensor {
   checkMatmul(a, b);
   return composite(() => matmulRanks(a, b));
 }
@@ -117,13 +121,15 @@ function matmulRanks(a: Tensor, b: Tensor): Tensor {
   return y;
 }
 
-export function mm(a: Tensor, b: Tensor): Tensor {
+export const mm = hotOp<MatrixOp>('mm(Tensor input, Tensor mat2) -> Tensor', mmImpl, two);
+function mmImpl(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length !== 2) throw new Error(`self must be a matrix`);
   if (b.shape.length !== 2) throw new Error(`mat2 must be a matrix`);
   return matmul(a, b);
 }
 
-export function bmm(a: Tensor, b: Tensor): Tensor {
+export const bmm = hotOp<MatrixOp>('bmm(Tensor input, Tensor mat2) -> Tensor', bmmImpl, two);
+function bmmImpl(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length !== 3) throw new Error(`batch1 must be a 3D tensor`);
   if (b.shape.length !== 3) throw new Error(`batch2 must be a 3D tensor`);
   if (a.shape[0] !== b.shape[0]) {
@@ -132,7 +138,8 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   return matmul(a, b);
 }
 
-export function dot(a: Tensor, b: Tensor): Tensor {
+export const dot = hotOp<MatrixOp>('dot(Tensor input, Tensor tensor) -> Tensor', dotImpl, two);
+function dotImpl(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length !== 1 || b.shape.length !== 1) {
     throw new Error(`1D tensors expected, but got ${a.shape.length}D and ${b.shape.length}D tensors`);
   }
@@ -140,7 +147,9 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 }
 
 /** F.linear(input, weight, bias?): input @ weight^T + bias. */
-export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+export const linear = hotOp<(input: Tensor, weight: Tensor, bias?: Tensor | null) => Tensor>('linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor',
+  linearImpl, (a) => (a.length === 2 || (a.length === 3 && (a[2] instanceof Tensor || a[2] === null || a[2] === undefined))) && a[0] instanceof Tensor && a[1] instanceof Tensor);
+function linearImpl(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (input.shape[input.shape.length - 1] !== weight.shape[weight.shape.length - 1]) {
     const rows = numelOf(input.shape.slice(0, -1));
     throw new Error(`mat1 and mat2 shapes cannot be multiplied (${rows}x${input.shape[input.shape.length - 1]} and ${weight.shape[1]}x${weight.shape[0]})`);

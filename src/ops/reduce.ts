@@ -1,6 +1,6 @@
 // Reductions along dims. Every kernel call reduces the middle axis of a
 // contiguous [outer, len, inner] block; several dims reduce one run at a time.
-import { signature, bind } from '../signature.js';
+import { signature, bind, overloads, overloadedOp, hotOp } from '../signature.js';
 import { Tensor, numelOf, type Shape } from '../tensor.js';
 import { scalarTypeName, parseDType, type DType } from '../dtype.js';
 import { record } from '../autograd/engine.js';
@@ -163,29 +163,45 @@ function indexBackward(g: Tensor, idx: Tensor, shape: Shape, d: number, keepdim:
   return out;
 }
 
+const MAX = ['max(Tensor input) -> Tensor', 'max(Tensor input, Tensor other) -> Tensor',
+  'max(Tensor input, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)'].map(signature);
+const MIN = ['min(Tensor input) -> Tensor', 'min(Tensor input, Tensor other) -> Tensor',
+  'min(Tensor input, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)'].map(signature);
+/** max/min's three forms: plain calls go straight through, the rest are bound to PyTorch's overloads. */
+function maxminCall(args: unknown[], isMax: boolean): Tensor | ValuesIndices {
+  const [x, dim, keepdim] = args as [Tensor, unknown, unknown];
+  const plain = x instanceof Tensor && (args.length === 1 || (args.length === 2 && (dim instanceof Tensor || Number.isInteger(dim))) ||
+    (args.length === 3 && Number.isInteger(dim) && typeof keepdim === 'boolean'));
+  if (plain) return maxmin(x, dim as number | Tensor | undefined, keepdim as boolean | undefined, isMax);
+  const [form, v] = overloads(isMax ? MAX : MIN, args);
+  return maxmin(v[0] as Tensor, form === 0 ? undefined : v[1] as number | Tensor, form === 2 ? v[2] as boolean : undefined, isMax);
+}
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, other: Tensor): Tensor;
 export function max(x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ValuesIndices;
-export function max(x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | ValuesIndices {
-  return maxmin(x, dim, keepdim, true);
+export function max(...args: unknown[]): Tensor | ValuesIndices {
+  return maxminCall(args, true);
 }
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, other: Tensor): Tensor;
 export function min(x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ValuesIndices;
-export function min(x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | ValuesIndices {
-  return maxmin(x, dim, keepdim, false);
+export function min(...args: unknown[]): Tensor | ValuesIndices {
+  return maxminCall(args, false);
 }
 
-function argOf(x: Tensor, dim: number | { dim?: number; keepdim?: boolean } | undefined, keepdim: boolean | undefined, isMax: boolean): Tensor {
-  const a = dim !== null && typeof dim === 'object' ? { dim: dim.dim, keepdim: dim.keepdim ?? false } : { dim, keepdim: keepdim ?? false };
-  if (a.dim === undefined || a.dim === null) {
+function argOf(x: Tensor, dim: number | null, keepdim: boolean, isMax: boolean): Tensor {
+  if (dim === null) {
     const [, idx] = argExtremum(reshape(x.detach(), [-1]), 0, false, isMax, false);
-    return a.keepdim ? idx.view(x.shape.map(() => 1)) : idx;
+    return keepdim ? idx.view(x.shape.map(() => 1)) : idx;
   }
-  return argExtremum(x, a.dim, a.keepdim, isMax, false)[1];
+  return argExtremum(x, dim, keepdim, isMax, false)[1];
 }
-export const argmax = (x: Tensor, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor => argOf(x, dim, keepdim, true);
-export const argmin = (x: Tensor, dim?: number | { dim?: number; keepdim?: boolean }, keepdim?: boolean): Tensor => argOf(x, dim, keepdim, false);
+type ArgCall = (input: Tensor, dim?: number | null | { dim?: number | null; keepdim?: boolean }, keepdim?: boolean) => Tensor;
+const plainArg = (a: unknown[]): boolean => a[0] instanceof Tensor && (a.length === 1 || (a.length === 2 && Number.isInteger(a[1])));
+export const argmax = hotOp<ArgCall>('argmax(Tensor input, int? dim=None, bool keepdim=False) -> Tensor',
+  (x: Tensor, dim: number | null = null, keepdim = false) => argOf(x, dim, keepdim, true), plainArg);
+export const argmin = hotOp<ArgCall>('argmin(Tensor input, int? dim=None, bool keepdim=False) -> Tensor',
+  (x: Tensor, dim: number | null = null, keepdim = false) => argOf(x, dim, keepdim, false), plainArg);
 
 /** softmax-family kernel along one dim: returns the kernel output (keepdim for logsumexp). */
 function softmaxKernel(x: Tensor, d: number, mode: number): Tensor {
@@ -205,7 +221,7 @@ type SoftmaxDim = number | { dim: number; dtype?: DType };
 /** softmax's dim (and the input cast to dtype, if given): a plain int fast, anything else through the parser. */
 function softmaxDim(x: Tensor, dim: SoftmaxDim | undefined, extra: unknown[], sig: typeof SOFTMAX): [Tensor, number] {
   let raw = dim as number;
-  if (!(Number.isInteger(dim) && extra.length === 0)) {
+  if (!(x instanceof Tensor && Number.isInteger(dim) && extra.length === 0)) {
     const [, d, dtype] = bind(sig, [x, dim, ...extra]) as [Tensor, number, unknown];
     raw = d;
     if (dtype !== null && dtype !== undefined) {
@@ -254,34 +270,34 @@ export interface VarOptions {
   keepdim?: boolean;
 }
 
-/** var/std arguments: (dim, { unbiased | correction, keepdim }), (dim, unbiased, keepdim) or ({ dim, ... }). */
-function varArgs(dim: number | number[] | boolean | VarOptions | null | undefined, options: VarOptions | boolean | undefined, keepdim?: boolean): VarOptions {
-  let o: VarOptions = {};
-  // PyTorch's std(input, unbiased) overload: a bool in dim's place
-  if (typeof dim === 'boolean') return varArgs(null, { unbiased: dim, ...(typeof options === 'object' ? options : {}) }, keepdim);
-  if (dim !== null && typeof dim === 'object' && !Array.isArray(dim)) o = { ...dim };
-  else o.dim = dim ?? null;
-  if (typeof options === 'boolean') o.unbiased = options;
-  else if (options) o = { ...o, ...options };
-  if (keepdim !== undefined) o.keepdim = keepdim;
-  return o;
+// PyTorch's three forms of var and std: by correction (keyword), by unbiased after dim, and unbiased alone
+const varForms = (name: string) => [
+  `${name}(Tensor input, int[]? dim=None, *, float? correction=None, bool keepdim=False) -> Tensor`,
+  `${name}(Tensor input, int[]? dim, bool unbiased=True, bool keepdim=False) -> Tensor`,
+  `${name}(Tensor input, bool unbiased=True) -> Tensor`,
+];
+type VarCall = (input: Tensor, dim?: number | number[] | boolean | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean) => Tensor;
+/** The dims, correction and keepdim of a var/std call's form. */
+function varValues(form: number, v: unknown[]): [number[] | null, number, boolean] {
+  if (form === 0) return [v[1] as number[] | null, (v[2] as number | null) ?? 1, v[3] as boolean];
+  if (form === 1) return [v[1] as number[] | null, v[2] ? 1 : 0, v[3] as boolean];
+  return [null, v[1] ? 1 : 0, false];
 }
 
 /** torch.var: composed from mean and sum, so it needs no gradient code. */
-export function var_(x: Tensor, dim?: number | number[] | boolean | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor {
-  const o = varArgs(dim, options, keepdim);
+export const var_ = overloadedOp<VarCall>(varForms('var'), (form, v) => variance(v[0] as Tensor, ...varValues(form, v)));
+export const std = overloadedOp<VarCall>(varForms('std'), (form, v) => {
+  const x = v[0] as Tensor;
+  return composite(() => variance(x, ...varValues(form, v)).sqrt());
+});
+function variance(x: Tensor, dim: number[] | null, correction: number, keepdim: boolean): Tensor {
   checkFloat(x, 'var');
-  const dims = reductionDims(o.dim ?? null, x.shape.length);
-  const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
+  const dims = reductionDims(dim, x.shape.length);
   const n = dims.reduce((p, d) => p * x.shape[d], 1);
   return composite(() => {
     const centered = sub(x, mean(x, dims, true));
-    return div(sum(mul(centered, centered), dims, o.keepdim ?? false), Math.max(0, n - correction));
+    return div(sum(mul(centered, centered), dims, keepdim), Math.max(0, n - correction));
   });
-}
-
-export function std(x: Tensor, dim?: number | number[] | boolean | VarOptions | null, options?: VarOptions | boolean, keepdim?: boolean): Tensor {
-  return composite(() => var_(x, dim, options, keepdim).sqrt());
 }
 
 /** Sums a broadcast gradient back to `shape` (the adjoint of broadcasting). */

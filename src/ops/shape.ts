@@ -1,6 +1,6 @@
 // Views share storage (new shape/strides/offset, no copy); their backward
 // maps the gradient back to the input's shape. cat/stack copy.
-import { op, intArg } from '../signature.js';
+import { op, hotOp, signature, bind } from '../signature.js';
 import { Tensor, contiguousStrides, numelOf, type Shape } from '../tensor.js';
 import { promoteTypes } from '../dtype.js';
 import { record } from '../autograd/engine.js';
@@ -13,9 +13,24 @@ function viewOf(t: Tensor, shape: number[], strides: number[], offset = t.offset
   return v;
 }
 
-/** Flattens (...dims) or ([dims]) arguments. */
-function dimsArg(args: (number | readonly number[])[]): number[] {
-  return args.length === 1 && Array.isArray(args[0]) ? (args[0] as number[]).slice() : (args as number[]).slice();
+type Dims = (number | readonly number[])[];
+const isIntList = (a: readonly unknown[]): a is number[] => {
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'number' || !Number.isInteger(a[i])) return false;
+  return true;
+};
+/** The sizes of a plain `(...ints)` or `([ints])` call, or null when the call needs the signature's parser. */
+function plainDims(args: Dims): number[] | null {
+  if (args.length === 1 && Array.isArray(args[0])) return isIntList(args[0]) ? args[0].slice() : null;
+  return isIntList(args) ? args.slice() : null;
+}
+
+/** A shape op taking `*sizes`: plain integer calls skip the parser (views are on every hot path). */
+function sizedOp(schema: string, impl: (x: Tensor, sizes: number[]) => Tensor): (x: Tensor, ...sizes: Dims) => Tensor {
+  const checked = op<(x: Tensor, ...sizes: unknown[]) => Tensor>(schema, impl);
+  return function (x: Tensor, ...sizes: Dims): Tensor {
+    const dims = x instanceof Tensor ? plainDims(sizes) : null;
+    return dims !== null ? impl(x, dims) : checked(x, ...sizes);
+  };
 }
 
 /** Resolves one -1 and checks the element count, with PyTorch's messages. */
@@ -67,37 +82,47 @@ function viewStrides(t: Tensor, shape: number[]): number[] | null {
   return newStrides;
 }
 
-export function view(t: Tensor, ...args: (number | readonly number[])[]): Tensor {
-  const shape = inferSize(dimsArg(args), t.numel());
+export const view = sizedOp('view(Tensor input, int... size) -> Tensor', viewImpl);
+function viewImpl(t: Tensor, size: number[]): Tensor {
+  const shape = inferSize(size, t.numel());
   const strides = viewStrides(t, shape);
   if (strides === null) {
     throw new Error("view size is not compatible with input tensor's size and stride (at least one dimension spans across " +
       'two contiguous subspaces). Use .reshape(...) instead.');
   }
   const y = viewOf(t, shape, strides);
-  return record(y, 'ViewBackward0', [t], (g) => [reshape(g, t.shape)]);
+  return record(y, 'ViewBackward0', [t], (g) => [reshapeImpl(g, t.shape)]);
 }
 
-export function reshape(t: Tensor, ...args: (number | readonly number[])[]): Tensor {
-  const shape = inferSize(dimsArg(args), t.numel());
+export const reshape = sizedOp('reshape(Tensor input, int... shape) -> Tensor', reshapeImpl);
+function reshapeImpl(t: Tensor, size: readonly number[]): Tensor {
+  const shape = inferSize(size as number[], t.numel());
   const strides = viewStrides(t, shape);
-  if (strides !== null) return view(t, shape);
-  return view(contiguous(t), shape);
+  if (strides !== null) return viewImpl(t, shape);
+  return viewImpl(contiguous(t), shape);
 }
 
 /** Differentiable contiguous(): a copy only when the strides need one. */
-export function contiguous(t: Tensor): Tensor {
+export const contiguous = hotOp<(input: Tensor, options?: { memory_format?: unknown }) => Tensor>(
+  'contiguous(Tensor input, *, Any memory_format=None) -> Tensor', contiguousImpl, (a) => a.length === 1 && a[0] instanceof Tensor);
+function contiguousImpl(t: Tensor): Tensor {
   if (t.is_contiguous()) return t;
   const y = contiguousCopy(t);
   return record(y, 'CloneBackward0', [t], (g) => [g]);
 }
 
-export function clone(t: Tensor): Tensor {
+export const clone = hotOp<(input: Tensor, options?: { memory_format?: unknown }) => Tensor>(
+  'clone(Tensor input, *, Any memory_format=None) -> Tensor', cloneImpl, (a) => a.length === 1 && a[0] instanceof Tensor);
+function cloneImpl(t: Tensor): Tensor {
   const y = contiguousCopy(t);
   return record(y, 'CloneBackward0', [t], (g) => [g]);
 }
 
-export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
+const TRANSPOSE = signature('transpose(Tensor input, int dim0, int dim1) -> Tensor');
+export function transpose(t: Tensor, dim0: number, dim1: number, ...rest: unknown[]): Tensor {
+  if (!(t instanceof Tensor && Number.isInteger(dim0) && Number.isInteger(dim1)) || rest.length > 0) {
+    [t, dim0, dim1] = bind(TRANSPOSE, [t, dim0, dim1, ...rest]) as [Tensor, number, number];
+  }
   const n = t.shape.length;
   const a = normalizeDim(dim0, n), b = normalizeDim(dim1, n);
   if (n === 0) return t;
@@ -108,13 +133,15 @@ export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
   return record(y, 'TransposeBackward0', [t], (g) => [transpose(g, a, b)]);
 }
 
-export function t(x: Tensor): Tensor {
+const T = signature('t(Tensor input) -> Tensor');
+export function t(x: Tensor, ...rest: unknown[]): Tensor {
+  if (!(x instanceof Tensor) || rest.length > 0) bind(T, [x, ...rest]);
   if (x.shape.length > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.shape.length}D`);
   return x.shape.length < 2 ? x : transpose(x, 0, 1);
 }
 
-export function permute(x: Tensor, ...args: (number | readonly number[])[]): Tensor {
-  const dims = dimsArg(args);
+export const permute = sizedOp('permute(Tensor input, int... dims) -> Tensor', permuteImpl);
+function permuteImpl(x: Tensor, dims: number[]): Tensor {
   const n = x.shape.length;
   if (dims.length !== n) {
     throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${n} is not equal to len(dims) = ${dims.length}`);
@@ -124,45 +151,54 @@ export function permute(x: Tensor, ...args: (number | readonly number[])[]): Ten
   const y = viewOf(x, norm.map((d) => x.shape[d]), norm.map((d) => x._strides[d]));
   const inverse = new Array<number>(n);
   norm.forEach((d, i) => (inverse[d] = i));
-  return record(y, 'PermuteBackward0', [x], (g) => [permute(g, inverse)]);
+  return record(y, 'PermuteBackward0', [x], (g) => [permuteImpl(g, inverse)]);
 }
 
-export function unsqueeze(x: Tensor, dim: number): Tensor {
+const UNSQUEEZE = signature('unsqueeze(Tensor input, int dim) -> Tensor');
+export function unsqueeze(x: Tensor, dim: number, ...rest: unknown[]): Tensor {
+  if (!(x instanceof Tensor && Number.isInteger(dim)) || rest.length > 0) [x, dim] = bind(UNSQUEEZE, [x, dim, ...rest]) as [Tensor, number];
   const d = normalizeDim(dim, x.shape.length + 1);
   const shape = x.shape.slice(), strides = x._strides.slice();
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < x.shape.length ? x._strides[d] * x.shape[d] : 1);
   const y = viewOf(x, shape, strides);
-  return record(y, 'UnsqueezeBackward0', [x], (g) => [squeeze(g, d)]);
+  return record(y, 'UnsqueezeBackward0', [x], (g) => [squeezeImpl(g, d)]);
 }
 
-export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
+const SQUEEZE = signature('squeeze(Tensor input, int[]? dim=None) -> Tensor');
+export function squeeze(x: Tensor, dim?: number | number[] | { dim?: number | number[] | null } | null, ...rest: unknown[]): Tensor {
+  if (x instanceof Tensor && rest.length === 0 && (dim === undefined || Number.isInteger(dim))) return squeezeImpl(x, dim as number | undefined);
+  const [, d] = bind(SQUEEZE, [x, dim, ...rest]) as [Tensor, number[] | null];
+  return squeezeImpl(x, d ?? undefined);
+}
+function squeezeImpl(x: Tensor, dim?: number | number[]): Tensor {
   const n = x.shape.length;
   const dims = dim === undefined ? x.shape.map((_, i) => i) : (Array.isArray(dim) ? dim : [dim]).map((d) => normalizeDim(d, n));
   const keep = x.shape.map((s, i) => !(s === 1 && dims.includes(i)));
   const y = viewOf(x, x.shape.filter((_, i) => keep[i]), x._strides.filter((_, i) => keep[i]));
-  return record(y, 'SqueezeBackward0', [x], (g) => [reshape(g, x.shape)]);
+  return record(y, 'SqueezeBackward0', [x], (g) => [reshapeImpl(g, x.shape)]);
 }
 
 export const flatten = op<(input: Tensor, start_dim?: number | { start_dim?: number; end_dim?: number }, end_dim?: number) => Tensor>(
   'flatten(Tensor input, int start_dim=0, int end_dim=-1) -> Tensor', flattenImpl);
 
 function flattenImpl(x: Tensor, start_dim: number, end_dim: number): Tensor {
-  if (x.shape.length === 0) return reshape(x, [1]);
+  if (x.shape.length === 0) return reshapeImpl(x, [1]);
   const s = normalizeDim(start_dim, x.shape.length), e = normalizeDim(end_dim, x.shape.length);
   if (s > e) throw new Error('flatten() has invalid args: start_dim cannot come after end_dim');
   const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
-  return reshape(x, shape);
+  return reshapeImpl(x, shape);
 }
 
-export function unflatten(x: Tensor, dim: number, sizes: number[]): Tensor {
-  const d = normalizeDim(dim, x.shape.length);
-  const inner = inferSize(sizes, x.shape[d]);
-  return view(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
-}
+export const unflatten = op<(input: Tensor, dim: number, sizes: number[] | { sizes: number[] }) => Tensor>(
+  'unflatten(Tensor input, int dim, int[] sizes) -> Tensor', (x: Tensor, dim: number, sizes: number[]) => {
+    const d = normalizeDim(dim, x.shape.length);
+    const inner = inferSize(sizes, x.shape[d]);
+    return viewImpl(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
+  });
 
-export function expand(x: Tensor, ...args: (number | readonly number[])[]): Tensor {
-  const sizes = dimsArg(args);
+export const expand = sizedOp('expand(Tensor input, int... size, *, bool implicit=False) -> Tensor', expandImpl);
+function expandImpl(x: Tensor, sizes: number[]): Tensor {
   const n = sizes.length;
   if (n < x.shape.length) {
     throw new Error(`expand(torch.FloatTensor{${shapeStr(x.shape)}}, size=${shapeStr(sizes)}): the number of sizes provided (${n}) must be greater or equal to the number of dimensions in the tensor (${x.shape.length})`);
@@ -184,10 +220,12 @@ export function expand(x: Tensor, ...args: (number | readonly number[])[]): Tens
   return record(y, 'ExpandBackward0', [x], (g) => [g]); // the engine sums g back to x's shape
 }
 
-export function narrow(x: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
-  dim = intArg('narrow', 'dim', dim);
-  start = intArg('narrow', 'start', start);
-  length = intArg('narrow', 'length', length);
+const NARROW = signature('narrow(Tensor input, int dim, int start, int length) -> Tensor');
+export function narrow(x: Tensor, dim: number, startArg: number | Tensor, length: number, ...rest: unknown[]): Tensor {
+  let start = startArg as number;
+  if (!(x instanceof Tensor && Number.isInteger(dim) && Number.isInteger(start) && Number.isInteger(length)) || rest.length > 0) {
+    [x, dim, start, length] = bind(NARROW, [x, dim, start, length, ...rest]) as [Tensor, number, number, number];
+  }
   const d = normalizeDim(dim, x.shape.length);
   const size = x.shape[d];
   if (start < 0) start += size;
@@ -208,19 +246,22 @@ function padNarrow(g: Tensor, shape: Shape, dim: number, start: number): Tensor 
   return record(out, 'NarrowBackwardBackward', [g], (gg) => [narrow(gg, dim, start, g.shape[dim])]);
 }
 
-export function select(x: Tensor, dim: number, index: number | Tensor): Tensor {
-  dim = intArg('select', 'dim', dim);
-  index = intArg('select', 'index', index);
+const SELECT = signature('select(Tensor input, int dim, int index) -> Tensor');
+export function select(x: Tensor, dim: number, indexArg: number | Tensor, ...rest: unknown[]): Tensor {
+  let index = indexArg as number;
+  if (!(x instanceof Tensor && Number.isInteger(dim) && Number.isInteger(index)) || rest.length > 0) {
+    [x, dim, index] = bind(SELECT, [x, dim, index, ...rest]) as [Tensor, number, number];
+  }
   const d = normalizeDim(dim, x.shape.length);
   const size = x.shape[d];
   if (index < -size || index >= size) {
     throw new Error(`select(): index ${index} out of range for tensor of size ${shapeStr(x.shape)} at dimension ${d}`);
   }
-  return squeeze(narrow(x, d, index < 0 ? index + size : index, 1), d);
+  return squeezeImpl(narrow(x, d, index < 0 ? index + size : index, 1), d);
 }
 
-export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tensor {
-  const dimArg = typeof dim === 'number' ? dim : dim.dim ?? 0;
+export const cat = op<(tensors: Tensor[], dim?: number | { dim?: number }) => Tensor>('cat(Tensor[] tensors, int dim=0) -> Tensor', catImpl);
+function catImpl(tensors: Tensor[], dimArg: number): Tensor {
   if (tensors.length === 0) throw new Error('torch.cat(): expected a non-empty list of Tensors');
   const parts = tensors.filter((p) => !(p.shape.length === 1 && p.shape[0] === 0)); // legacy empty tensors are skipped
   const ref = parts[0] ?? tensors[0];
@@ -255,8 +296,7 @@ export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tens
   return record(out, 'CatBackward0', parts, (g, needs) => parts.map((p, i) => (needs[i] ? narrow(g, d, starts[i], p.shape[d]) : null)));
 }
 
-export function stack(tensors: Tensor[], dim: number | { dim?: number } = 0): Tensor {
-  const dimArg = typeof dim === 'number' ? dim : dim.dim ?? 0;
+export const stack = op<(tensors: Tensor[], dim?: number | { dim?: number }) => Tensor>('stack(Tensor[] tensors, int dim=0) -> Tensor', (tensors: Tensor[], dimArg: number) => {
   if (tensors.length === 0) throw new Error('stack expects a non-empty TensorList');
   for (let i = 1; i < tensors.length; i++) {
     if (!sameShape(tensors[i].shape, tensors[0].shape)) {
@@ -264,10 +304,12 @@ export function stack(tensors: Tensor[], dim: number | { dim?: number } = 0): Te
     }
   }
   const d = normalizeDim(dimArg, tensors[0].shape.length + 1);
-  return cat(tensors.map((x) => unsqueeze(x, d)), d);
-}
+  return catImpl(tensors.map((x) => unsqueeze(x, d)), d);
+});
 
-export function split(x: Tensor, split_size: number | number[], dim = 0): Tensor[] {
+export const split = op<(tensor: Tensor, split_size_or_sections: number | number[], dim?: number | { dim?: number }) => Tensor[]>(
+  'split(Tensor tensor, int|int[] split_size_or_sections, int dim=0) -> Tensor[]', splitImpl);
+function splitImpl(x: Tensor, split_size: number | number[], dim: number): Tensor[] {
   const d = normalizeDim(dim, x.shape.length);
   const size = x.shape[d];
   const sizes: number[] = [];
@@ -291,13 +333,14 @@ export function split(x: Tensor, split_size: number | number[], dim = 0): Tensor
   return out;
 }
 
-export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+export const chunk = op<(input: Tensor, chunks: number, dim?: number | { dim?: number }) => Tensor[]>(
+  'chunk(Tensor input, int chunks, int dim=0) -> Tensor[]', (x: Tensor, chunks: number, dim: number) => {
   if (!(chunks > 0)) throw new Error(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalizeDim(dim, x.shape.length);
-  return split(x, Math.ceil(x.shape[d] / chunks), d);
-}
+  return splitImpl(x, Math.ceil(x.shape[d] / chunks), d);
+});
 
-export function unbind(x: Tensor, dim = 0): Tensor[] {
+export const unbind = op<(input: Tensor, dim?: number | { dim?: number }) => Tensor[]>('unbind(Tensor input, int dim=0) -> Tensor[]', (x: Tensor, dim: number) => {
   const d = normalizeDim(dim, x.shape.length);
   return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
-}
+});

@@ -2,6 +2,7 @@
 // the values (these are not hot loops); the values that carry gradients are
 // then picked with gather, so autograd needs nothing new.
 import { op } from '../signature.js';
+import { Generator as GeneratorClass } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { normalizeDim, shapeStr } from './core.js';
 import { tensor, zeros } from './creation.js';
@@ -39,20 +40,25 @@ function orderAlong(x: Tensor, d: number, descending: boolean, k: number): Tenso
   return tensor(out, { dtype: 'int64' }).reshape(shape).transpose(d, -1).contiguous();
 }
 
-export function sort(x: Tensor, dim: number | { dim?: number; descending?: boolean; stable?: boolean } = -1, descending = false): ValuesIndices {
-  const o = typeof dim === 'object' ? { dim: dim.dim ?? -1, descending: dim.descending ?? false } : { dim, descending };
+type SortCall = (input: Tensor, dim?: number | { dim?: number; descending?: boolean; stable?: boolean }, descending?: boolean, stable?: boolean) => ValuesIndices;
+// the order is stable whatever `stable` says (PyTorch allows a stable sort when not asked)
+export const sort = op<SortCall>('sort(Tensor input, int dim=-1, bool descending=False, bool stable=False) -> (Tensor values, Tensor indices)', sortImpl);
+function sortImpl(x: Tensor, dim: number, descending: boolean): ValuesIndices {
+  const o = { dim, descending };
   const d = normalizeDim(o.dim, x.dim());
   if (x.dim() === 0) return pairResult(x.clone(), zeros([], { dtype: 'int64' }));
   const indices = orderAlong(x, d, o.descending, x.shape[d]);
   return pairResult(gather(x, d, indices), indices);
 }
 
-export function argsort(x: Tensor, dim: number | { dim?: number; descending?: boolean } = -1, descending = false): Tensor {
-  return sort(x, dim as number, descending)[1];
-}
+export const argsort = op<(input: Tensor, dim?: number | { dim?: number; descending?: boolean; stable?: boolean }, descending?: boolean, stable?: boolean) => Tensor>(
+  'argsort(Tensor input, int dim=-1, bool descending=False, bool stable=False) -> Tensor', (x: Tensor, dim: number, descending: boolean) => sortImpl(x, dim, descending)[1]);
 
-export function topk(x: Tensor, k: number, dim: number | { dim?: number; largest?: boolean; sorted?: boolean } = -1, largest = true): ValuesIndices {
-  const o = typeof dim === 'object' ? { dim: dim.dim ?? -1, largest: dim.largest ?? true } : { dim, largest };
+// sorted=False may return any order; the sorted one is such an order
+export const topk = op<(input: Tensor, k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean, sorted?: boolean) => ValuesIndices>(
+  'topk(Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)', topkImpl);
+function topkImpl(x: Tensor, k: number, dim: number, largest: boolean): ValuesIndices {
+  const o = { dim, largest };
   const d = normalizeDim(o.dim, x.dim());
   const size = x.dim() === 0 ? 1 : x.shape[d];
   if (!(k >= 0 && k <= size)) throw new Error('selected index k out of range');
@@ -86,9 +92,12 @@ function oneHot(t: Tensor, num_classes: number): Tensor {
 }
 
 /** torch.multinomial(probs [C] or [N, C], num_samples, replacement): seeded by the default generator. */
-export function multinomial(probs: Tensor, num_samples: number, replacement: boolean | { replacement?: boolean; generator?: Generator } = false): Tensor {
-  const o = typeof replacement === 'object' ? replacement : { replacement };
-  const g = o.generator ?? default_generator;
+export const multinomial = op<(input: Tensor, num_samples: number, replacement?: boolean | { replacement?: boolean; generator?: Generator }, options?: { generator?: Generator }) => Tensor>(
+  'multinomial(Tensor input, int num_samples, bool replacement=False, *, Generator? generator=None) -> Tensor', multinomialImpl);
+function multinomialImpl(probs: Tensor, num_samples: number, replacement: boolean, generator: Generator | null): Tensor {
+  if (generator !== null && !(generator instanceof GeneratorClass)) throw new TypeError(`multinomial(): argument 'generator' must be torch.Generator, not ${typeof generator}`);
+  const o = { replacement };
+  const g = generator ?? default_generator;
   if (probs.dim() < 1 || probs.dim() > 2) throw new Error(`prob_dist must be 1 or 2 dim, got ${shapeStr(probs.shape)}`);
   const rows = probs.dim() === 1 ? 1 : probs.shape[0], C = probs.shape[probs.dim() - 1];
   if (!o.replacement && num_samples > C) throw new Error('cannot sample n_sample > prob_dist.size(-1) samples without replacement');

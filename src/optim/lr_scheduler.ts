@@ -4,6 +4,8 @@
 // step(epoch) uses the closed form where PyTorch has one.
 import { Optimizer } from './optimizer.js';
 import { Tensor } from '../tensor.js';
+import { signature, pyType } from '../signature.js';
+import { pyBindNamed, type CallArgs } from './pyargs.js';
 
 type AnyOptimizer = Optimizer<object>;
 type Group = AnyOptimizer['param_groups'][number];
@@ -11,39 +13,54 @@ export type LrLambda = (epoch: number) => number;
 
 // ---- PyTorch's call forms ------------------------------------------------------
 
-type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? P | Prefixes<H> : [];
 /** Leading positional arguments in PyTorch's order, optionally followed by keyword arguments as one object. */
-type Args<P extends unknown[], O> = Prefixes<P> extends infer Q ? (Q extends unknown[] ? Q | [...Q, O] : never) : never;
+type Args<P extends unknown[], O> = CallArgs<P, O>;
 
 const isOptions = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype;
 
-/** Python's argument binding: `names` in positional order, the first `required` of them without default. */
-function bind<O>(cls: string, names: string[], required: number, args: unknown[], defaults: Partial<O>): O {
-  const hasKw = args.length > 0 && isOptions(args[args.length - 1]);
-  const pos = hasKw ? args.slice(0, -1) : args;
-  const kw = hasKw ? (args[args.length - 1] as Record<string, unknown>) : {};
-  const fn = `${cls}.__init__()`;
-  if (pos.length > names.length) throw new TypeError(`${fn} takes at most ${names.length + 1} positional arguments but ${pos.length + 1} were given`);
-  const out: Record<string, unknown> = { ...defaults };
-  pos.forEach((v, i) => { if (v !== undefined) out[names[i]] = v; });
-  for (const [k, v] of Object.entries(kw)) {
-    if (!names.includes(k)) throw new TypeError(`${fn} got an unexpected keyword argument '${k}'`);
-    if (pos[names.indexOf(k)] !== undefined) throw new TypeError(`${fn} got multiple values for argument '${k}'`);
-    if (v !== undefined) out[k] = v;
+/** Each scheduler's constructor, as PyTorch 2.13 declares it (inspect.signature), `self` left out. */
+const SIGS = {
+  LambdaLR: signature('LambdaLR(Any optimizer, Any lr_lambda, int last_epoch=-1)'),
+  MultiplicativeLR: signature('MultiplicativeLR(Any optimizer, Any lr_lambda, int last_epoch=-1)'),
+  StepLR: signature('StepLR(Any optimizer, int step_size, float gamma=0.1, int last_epoch=-1)'),
+  MultiStepLR: signature('MultiStepLR(Any optimizer, int[] milestones, float gamma=0.1, int last_epoch=-1)'),
+  ConstantLR: signature('ConstantLR(Any optimizer, float factor=0.3333333333333333, int total_iters=5, int last_epoch=-1)'),
+  LinearLR: signature('LinearLR(Any optimizer, float start_factor=0.3333333333333333, float end_factor=1.0, int total_iters=5, ' +
+    'int last_epoch=-1)'),
+  ExponentialLR: signature('ExponentialLR(Any optimizer, float gamma, int last_epoch=-1)'),
+  SequentialLR: signature('SequentialLR(Any optimizer, Any schedulers, int[] milestones, int last_epoch=-1)'),
+  PolynomialLR: signature('PolynomialLR(Any optimizer, int total_iters=5, float power=1.0, int last_epoch=-1)'),
+  CosineAnnealingLR: signature('CosineAnnealingLR(Any optimizer, int T_max, float eta_min=0.0, int last_epoch=-1)'),
+  ChainedScheduler: signature('ChainedScheduler(Any schedulers, Any optimizer=None)'),
+  ReduceLROnPlateau: signature("ReduceLROnPlateau(Any optimizer, str mode='min', float factor=0.1, int patience=10, " +
+    "float threshold=0.0001, str threshold_mode='rel', int cooldown=0, float|float[] min_lr=0, float eps=1e-08)"),
+  CosineAnnealingWarmRestarts: signature('CosineAnnealingWarmRestarts(Any optimizer, int T_0, int T_mult=1, float eta_min=0.0, ' +
+    'int last_epoch=-1)'),
+  OneCycleLR: signature('OneCycleLR(Any optimizer, float|float[] max_lr, int? total_steps=None, int? epochs=None, ' +
+    "int? steps_per_epoch=None, float pct_start=0.3, str anneal_strategy='cos', bool cycle_momentum=True, " +
+    'float|float[] base_momentum=0.85, float|float[] max_momentum=0.95, float div_factor=25.0, float final_div_factor=10000.0, ' +
+    'bool three_phase=False, int last_epoch=-1)'),
+};
+
+/** Python's argument binding of `new <cls>(optimizer, ...args)`: the values by parameter name, checked. */
+function bind<O>(cls: keyof typeof SIGS, optimizer: unknown, args: unknown[]): O & { optimizer: AnyOptimizer } {
+  const sig = SIGS[cls];
+  const call: unknown[] = [optimizer, ...args];
+  // A last plain object in the place of a required argument is the keyword arguments: an lr_lambda or a list
+  // of schedulers (the required parameters of type Any) is never one. Moved past the required places, the
+  // parser reads it so; the places it leaves are absent arguments.
+  if (call.length > 1 && call.length <= sig.required && isOptions(call[call.length - 1])) {
+    const kw = call.pop();
+    while (call.length < sig.required) call.push(undefined);
+    call.push(kw);
   }
-  const missing = names.slice(0, required).filter((k) => out[k] === undefined);
-  if (missing.length > 0) {
-    throw new TypeError(`${fn} missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ` +
-      missing.map((k) => `'${k}'`).join(' and '));
-  }
-  return out as O;
+  return pyBindNamed(sig, call) as O & { optimizer: AnyOptimizer };
 }
 
 function checkOptimizer(optimizer: unknown): void {
   if (!(optimizer instanceof Optimizer)) {
-    const name = (optimizer as object | null)?.constructor?.name ?? String(optimizer);
-    throw new TypeError(`${name} is not an Optimizer`);
+    throw new TypeError(`${pyType(optimizer)} is not an Optimizer`);
   }
 }
 
@@ -180,7 +197,7 @@ export interface LambdaLROptions { lr_lambda?: LrLambda | LrLambda[]; last_epoch
 export class LambdaLR extends LRScheduler {
   declare lr_lambdas: LrLambda[];
   constructor(optimizer: AnyOptimizer, ...args: Args<[lr_lambda: LrLambda | LrLambda[], last_epoch: number], LambdaLROptions>) {
-    const o = bind<Required<LambdaLROptions>>('LambdaLR', ['lr_lambda', 'last_epoch'], 1, args, { last_epoch: -1 });
+    const o = bind<Required<LambdaLROptions>>('LambdaLR', optimizer, args);
     checkOptimizer(optimizer);
     super(optimizer, o.last_epoch, { lr_lambdas: lambdas(optimizer, o.lr_lambda) });
   }
@@ -195,7 +212,7 @@ export class LambdaLR extends LRScheduler {
 export class MultiplicativeLR extends LRScheduler {
   declare lr_lambdas: LrLambda[];
   constructor(optimizer: AnyOptimizer, ...args: Args<[lr_lambda: LrLambda | LrLambda[], last_epoch: number], LambdaLROptions>) {
-    const o = bind<Required<LambdaLROptions>>('MultiplicativeLR', ['lr_lambda', 'last_epoch'], 1, args, { last_epoch: -1 });
+    const o = bind<Required<LambdaLROptions>>('MultiplicativeLR', optimizer, args);
     checkOptimizer(optimizer);
     const fns = lambdas(optimizer, o.lr_lambda);
     for (const f of fns) if (typeof f !== 'function') throw new TypeError(`lr_lambda should be a function, but got ${typeof f}`);
@@ -217,7 +234,7 @@ export class StepLR extends LRScheduler {
   declare step_size: number;
   declare gamma: number;
   constructor(optimizer: AnyOptimizer, ...args: Args<[step_size: number, gamma: number, last_epoch: number], StepLROptions>) {
-    const o = bind<Required<StepLROptions>>('StepLR', ['step_size', 'gamma', 'last_epoch'], 1, args, { gamma: 0.1, last_epoch: -1 });
+    const o = bind<Required<StepLROptions>>('StepLR', optimizer, args);
     super(optimizer, o.last_epoch, { step_size: o.step_size, gamma: o.gamma });
   }
   get_lr(): number[] {
@@ -237,7 +254,7 @@ export class MultiStepLR extends LRScheduler {
   declare milestones: Record<number, number>;
   declare gamma: number;
   constructor(optimizer: AnyOptimizer, ...args: Args<[milestones: number[], gamma: number, last_epoch: number], MultiStepLROptions>) {
-    const o = bind<Required<MultiStepLROptions>>('MultiStepLR', ['milestones', 'gamma', 'last_epoch'], 1, args, { gamma: 0.1, last_epoch: -1 });
+    const o = bind<Required<MultiStepLROptions>>('MultiStepLR', optimizer, args);
     const counts: Record<number, number> = {};
     for (const m of o.milestones) counts[m] = (counts[m] ?? 0) + 1;
     super(optimizer, o.last_epoch, { milestones: counts, gamma: o.gamma });
@@ -261,8 +278,7 @@ export class ConstantLR extends LRScheduler {
   declare factor: number;
   declare total_iters: number;
   constructor(optimizer: AnyOptimizer, ...args: Args<[factor: number, total_iters: number, last_epoch: number], ConstantLROptions>) {
-    const o = bind<Required<ConstantLROptions>>('ConstantLR', ['factor', 'total_iters', 'last_epoch'], 0, args,
-      { factor: 1 / 3, total_iters: 5, last_epoch: -1 });
+    const o = bind<Required<ConstantLROptions>>('ConstantLR', optimizer, args);
     if (o.factor > 1 || o.factor < 0) throw new Error('Constant multiplicative factor expected to be between 0 and 1.');
     super(optimizer, o.last_epoch, { factor: o.factor, total_iters: o.total_iters });
   }
@@ -287,8 +303,7 @@ export class LinearLR extends LRScheduler {
   declare total_iters: number;
   constructor(optimizer: AnyOptimizer,
     ...args: Args<[start_factor: number, end_factor: number, total_iters: number, last_epoch: number], LinearLROptions>) {
-    const o = bind<Required<LinearLROptions>>('LinearLR', ['start_factor', 'end_factor', 'total_iters', 'last_epoch'], 0, args,
-      { start_factor: 1 / 3, end_factor: 1, total_iters: 5, last_epoch: -1 });
+    const o = bind<Required<LinearLROptions>>('LinearLR', optimizer, args);
     if (o.start_factor > 1 || o.start_factor <= 0) {
       throw new Error('Starting multiplicative factor expected to be greater than 0 and less or equal to 1.');
     }
@@ -314,7 +329,7 @@ export interface ExponentialLROptions { gamma?: number; last_epoch?: number }
 export class ExponentialLR extends LRScheduler {
   declare gamma: number;
   constructor(optimizer: AnyOptimizer, ...args: Args<[gamma: number, last_epoch: number], ExponentialLROptions>) {
-    const o = bind<Required<ExponentialLROptions>>('ExponentialLR', ['gamma', 'last_epoch'], 1, args, { last_epoch: -1 });
+    const o = bind<Required<ExponentialLROptions>>('ExponentialLR', optimizer, args);
     super(optimizer, o.last_epoch, { gamma: o.gamma });
   }
   get_lr(): number[] {
@@ -334,8 +349,7 @@ export class PolynomialLR extends LRScheduler {
   declare total_iters: number;
   declare power: number;
   constructor(optimizer: AnyOptimizer, ...args: Args<[total_iters: number, power: number, last_epoch: number], PolynomialLROptions>) {
-    const o = bind<Required<PolynomialLROptions>>('PolynomialLR', ['total_iters', 'power', 'last_epoch'], 0, args,
-      { total_iters: 5, power: 1, last_epoch: -1 });
+    const o = bind<Required<PolynomialLROptions>>('PolynomialLR', optimizer, args);
     super(optimizer, o.last_epoch, { total_iters: o.total_iters, power: o.power });
   }
   get_lr(): number[] {
@@ -359,8 +373,7 @@ export class CosineAnnealingLR extends LRScheduler {
   declare T_max: number;
   declare eta_min: number;
   constructor(optimizer: AnyOptimizer, ...args: Args<[T_max: number, eta_min: number, last_epoch: number], CosineAnnealingLROptions>) {
-    const o = bind<Required<CosineAnnealingLROptions>>('CosineAnnealingLR', ['T_max', 'eta_min', 'last_epoch'], 1, args,
-      { eta_min: 0, last_epoch: -1 });
+    const o = bind<Required<CosineAnnealingLROptions>>('CosineAnnealingLR', optimizer, args);
     super(optimizer, o.last_epoch, { T_max: o.T_max, eta_min: o.eta_min });
   }
   get_lr(): number[] {
@@ -391,8 +404,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   declare T_cur: number;
   constructor(optimizer: AnyOptimizer,
     ...args: Args<[T_0: number, T_mult: number, eta_min: number, last_epoch: number], CosineAnnealingWarmRestartsOptions>) {
-    const o = bind<Required<CosineAnnealingWarmRestartsOptions>>('CosineAnnealingWarmRestarts', ['T_0', 'T_mult', 'eta_min', 'last_epoch'], 1,
-      args, { T_mult: 1, eta_min: 0, last_epoch: -1 });
+    const o = bind<Required<CosineAnnealingWarmRestartsOptions>>('CosineAnnealingWarmRestarts', optimizer, args);
     if (o.T_0 <= 0 || !Number.isInteger(o.T_0)) throw new Error(`Expected positive integer T_0, but got ${o.T_0}`);
     if (o.T_mult < 1 || !Number.isInteger(o.T_mult)) throw new Error(`Expected integer T_mult >= 1, but got ${o.T_mult}`);
     if (typeof o.eta_min !== 'number') throw new Error(`Expected float or int eta_min, but got ${o.eta_min} of type ${typeof o.eta_min}`);
@@ -450,9 +462,6 @@ export interface OneCycleLROptions {
 }
 interface SchedulePhase { end_step: number; start_lr: string; end_lr: string; start_momentum: string; end_momentum: string }
 
-const ONE_CYCLE_ARGS = ['max_lr', 'total_steps', 'epochs', 'steps_per_epoch', 'pct_start', 'anneal_strategy', 'cycle_momentum',
-  'base_momentum', 'max_momentum', 'div_factor', 'final_div_factor', 'three_phase', 'last_epoch'];
-
 /**
  * The 1cycle policy: lr rises from max_lr/div_factor to max_lr over pct_start of
  * total_steps, then anneals to initial_lr/final_div_factor; momentum (or Adam's
@@ -468,10 +477,7 @@ export class OneCycleLR extends LRScheduler {
     ...args: Args<[max_lr: number | number[], total_steps: number | null, epochs: number | null, steps_per_epoch: number | null,
       pct_start: number, anneal_strategy: 'cos' | 'linear', cycle_momentum: boolean, base_momentum: number | number[],
       max_momentum: number | number[], div_factor: number, final_div_factor: number, three_phase: boolean, last_epoch: number], OneCycleLROptions>) {
-    const o = bind<Required<OneCycleLROptions>>('OneCycleLR', ONE_CYCLE_ARGS, 1, args, {
-      total_steps: null, epochs: null, steps_per_epoch: null, pct_start: 0.3, anneal_strategy: 'cos', cycle_momentum: true,
-      base_momentum: 0.85, max_momentum: 0.95, div_factor: 25, final_div_factor: 1e4, three_phase: false, last_epoch: -1,
-    });
+    const o = bind<Required<OneCycleLROptions>>('OneCycleLR', optimizer, args);
     checkOptimizer(optimizer);
     let total: number;
     if (o.total_steps !== null) {
@@ -595,9 +601,7 @@ export class ReduceLROnPlateau extends LRScheduler {
   constructor(optimizer: AnyOptimizer,
     ...args: Args<[mode: 'min' | 'max', factor: number, patience: number, threshold: number, threshold_mode: 'rel' | 'abs',
       cooldown: number, min_lr: number | number[], eps: number], ReduceLROnPlateauOptions>) {
-    const o = bind<Required<ReduceLROnPlateauOptions>>('ReduceLROnPlateau',
-      ['mode', 'factor', 'patience', 'threshold', 'threshold_mode', 'cooldown', 'min_lr', 'eps'], 0, args,
-      { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, threshold_mode: 'rel', cooldown: 0, min_lr: 0, eps: 1e-8 });
+    const o = bind<Required<ReduceLROnPlateauOptions>>('ReduceLROnPlateau', optimizer, args);
     if (o.factor >= 1.0) throw new Error('Factor should be < 1.0.');
     checkOptimizer(optimizer);
     const n = optimizer.param_groups.length;
@@ -727,7 +731,7 @@ export class SequentialLR extends LRScheduler {
   declare _milestones: number[];
   constructor(optimizer: AnyOptimizer,
     ...args: Args<[schedulers: LRScheduler[], milestones: number[], last_epoch: number], SequentialLROptions>) {
-    const o = bind<Required<SequentialLROptions>>('SequentialLR', ['schedulers', 'milestones', 'last_epoch'], 2, args, { last_epoch: -1 });
+    const o = bind<Required<SequentialLROptions>>('SequentialLR', optimizer, args);
     if (o.schedulers.length < 1) throw new Error('SequentialLR expects at least one scheduler, but got no scheduler.');
     checkSchedulers('SequentialLR', optimizer, o.schedulers);
     if (o.milestones.length !== o.schedulers.length - 1) {
@@ -756,7 +760,8 @@ export class SequentialLR extends LRScheduler {
 /** Steps every scheduler at each step(), so their (chainable) effects multiply. */
 export class ChainedScheduler extends LRScheduler {
   declare _schedulers: LRScheduler[];
-  constructor(schedulers: LRScheduler[], optimizer?: AnyOptimizer | null) {
+  constructor(schedulers: LRScheduler[], ...args: Args<[optimizer: AnyOptimizer | null], { optimizer?: AnyOptimizer | null }>) {
+    const { optimizer } = pyBindNamed(SIGS.ChainedScheduler, [schedulers, ...args]) as { optimizer: AnyOptimizer | null };
     if (schedulers.length < 1) throw new Error('ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.');
     const opt = optimizer ?? schedulers[0].optimizer;
     checkSchedulers('ChainedScheduler', opt, schedulers);

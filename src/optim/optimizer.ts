@@ -4,6 +4,8 @@ import { Tensor, releaseGrad } from '../tensor.js';
 import { zeros_like } from '../ops/creation.js';
 import { shapeStr } from '../ops/core.js';
 import { no_grad } from '../autograd/engine.js';
+import { signature, pyType } from '../signature.js';
+import { pyBind, methodSignature } from './pyargs.js';
 
 /** A parameter's rows (its first dimension): optimizer updates split across threads by rows, as GEMMs split weights. */
 export function rowsOf(p: Tensor): number {
@@ -11,10 +13,52 @@ export function rowsOf(p: Tensor): number {
 }
 
 export type ParamGroup = { params: Tensor[] } & Record<string, unknown>;
-export type Params = Tensor[] | Iterable<Tensor> | ParamGroup[];
+/** Tensors, (name, tensor) pairs as named_parameters() gives them, or param groups (dicts with their own options). */
+export type Params = Tensor[] | Iterable<Tensor> | Iterable<[string, Tensor]> | (Record<string, unknown> & { params: Tensor | Iterable<Tensor> | Iterable<[string, Tensor]> })[];
 export interface OptimizerStateDict {
   state: Record<number, Record<string, Tensor | number>>;
   param_groups: (Record<string, unknown> & { params: number[] })[];
+}
+
+const isDict = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+
+/** torch.typename: torch.FloatTensor for a float32 tensor, the Python type's name for anything else. */
+function typename(v: unknown): string {
+  if (v instanceof Tensor) {
+    return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor',
+      bool: 'torch.BoolTensor' }[v.dtype as string] ?? 'torch.Tensor';
+  }
+  return pyType(v);
+}
+
+const ZERO_GRAD = methodSignature(signature('Optimizer.zero_grad(bool set_to_none=True)'));
+const ADD_PARAM_GROUP = methodSignature(signature('Optimizer.add_param_group(Any param_group)'));
+
+/**
+ * A learning rate (or weight decay) PyTorch also takes as a one-element tensor: its value, as a number
+ * (wasmtorch keeps plain numbers in param groups).
+ */
+export function scalarOption(name: string, v: unknown): number {
+  if (v instanceof Tensor) {
+    if (v.numel() !== 1) throw new Error(`Tensor ${name} must be 1-element`);
+    return Number(v.item());
+  }
+  return v as number;
+}
+
+/**
+ * Options of PyTorch's signature that select an implementation wasmtorch doesn't have: accepted at their
+ * default (or an equivalent one), refused otherwise, before anything is built.
+ */
+export function refuseUnsupported<O extends object>(cls: string, options: O, names: (keyof O & string)[]): void {
+  const values = options as Record<string, unknown>;
+  for (const name of names) {
+    if (values[name] === true) {
+      throw new Error(`${cls}: ${name}=True is not supported by wasmtorch (its optimizers run one implementation, a wasm kernel ` +
+        `over each parameter${name === 'differentiable' ? ', outside autograd' : ''}); leave ${name} at its default`);
+    }
+  }
 }
 
 export abstract class Optimizer<Options extends object> {
@@ -22,25 +66,74 @@ export abstract class Optimizer<Options extends object> {
   state = new Map<Tensor, Record<string, Tensor | number>>();
 
   constructor(params: Params, readonly defaults: Options) {
-    const list = Array.from(params as Iterable<Tensor | ParamGroup>);
+    if (params instanceof Tensor) {
+      throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${typename(params)}`);
+    }
+    if (params === null || params === undefined || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw new TypeError(`'${pyType(params)}' object is not iterable`);
+    }
+    const list = Array.from(params as Iterable<unknown>);
     if (list.length === 0) throw new Error('optimizer got an empty parameter list');
-    const groups: ParamGroup[] = list[0] instanceof Tensor ? [{ params: list as Tensor[] }] : (list as ParamGroup[]);
-    for (const g of groups) this.add_param_group(g);
+    const groups = isDict(list[0]) ? list : [{ params: list }];
+    for (const g of groups) this._add_param_group(g);
   }
 
-  add_param_group(group: ParamGroup): void {
-    const params = Array.from(group.params);
+  /** Adds a group of parameters with its own options (the optimizer's defaults fill the ones it leaves out). */
+  add_param_group(...args: [param_group: Record<string, unknown> & { params: unknown }]): void {
+    const [group] = pyBind(ADD_PARAM_GROUP, args);
+    this._add_param_group(group);
+  }
+
+  private _add_param_group(group: unknown): void {
+    if (!isDict(group)) throw new TypeError(`param_group must be a dict, but got <class '${pyType(group)}'>`);
+    const raw = group.params;
+    if (raw === undefined) throw new Error("param_group has no 'params' (KeyError: 'params')");
+    if (raw instanceof Set) {
+      throw new TypeError('optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets ' +
+        'will change between runs. Please use a list instead.');
+    }
+    if (!(raw instanceof Tensor) && (raw === null || typeof (raw as Iterable<unknown>)[Symbol.iterator] !== 'function')) {
+      throw new TypeError(`'${pyType(raw)}' object is not iterable`);
+    }
+    const entries = raw instanceof Tensor ? [raw] : Array.from(raw as Iterable<unknown>);
+    const params: unknown[] = [];
+    const names: string[] = [];
+    for (const e of entries) {
+      // a (name, tensor) pair, as named_parameters() gives
+      if (Array.isArray(e) && e.length === 2 && typeof e[0] === 'string') {
+        names.push(e[0]);
+        params.push(e[1]);
+      } else params.push(e);
+    }
+    if (names.length !== 0 && names.length !== params.length) {
+      throw new Error('all optimizer params should be with/without names. Some param names are missing');
+    }
     for (const p of params) {
-      if (!(p instanceof Tensor)) throw new Error('optimizer can only optimize Tensors');
-      if (!p.is_leaf) throw new Error("can't optimize a non-leaf Tensor");
-      for (const g of this.param_groups) {
-        if (g.params.includes(p)) throw new Error('some parameters appear in more than one parameter group');
+      if (!(p instanceof Tensor)) throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typename(p)}`);
+      if (!(p.is_leaf || p._retains_grad)) throw new Error("can't optimize a non-leaf Tensor");
+    }
+    // PyTorch's dict order: the group's own keys (params in its place), then the defaults it leaves out
+    const g: Record<string, unknown> = { ...group, params };
+    if (names.length !== 0) g.param_names = names;
+    for (const [k, v] of Object.entries(this.defaults)) if (!(k in g)) g[k] = Array.isArray(v) ? v.slice() : v;
+    const tensors = params as Tensor[];
+    for (const other of this.param_groups) {
+      if (('param_names' in g) !== ('param_names' in other)) {
+        throw new Error('all optimizer param groups should be with/without names. ' +
+          `cannot add param group ${'param_names' in g ? 'with names' : 'without names'} to the optimizer`);
       }
     }
-    this.param_groups.push({ ...this.defaults, ...group, params } as ParamGroup & Options);
+    for (const other of this.param_groups) {
+      if (other.params.some((p) => tensors.includes(p))) throw new Error('some parameters appear in more than one parameter group');
+    }
+    this.param_groups.push(g as ParamGroup & Options);
   }
 
-  zero_grad(set_to_none = true): void {
+  /** Frees (set_to_none, the default) or zeroes every parameter's gradient. */
+  zero_grad(...args: [set_to_none?: boolean] | [options: { set_to_none?: boolean }]): void {
+    // called every iteration: a plain call or one bool skips the parser
+    const set_to_none = args.length === 0 ? true : args.length === 1 && typeof args[0] === 'boolean' ? args[0]
+      : (pyBind(ZERO_GRAD, args)[0] as boolean);
     for (const g of this.param_groups) {
       for (const p of g.params) {
         if (p._grad === null) continue;

@@ -1,40 +1,65 @@
 // torch.optim.RMSprop and torch.optim.Adagrad: fused wasm passes in PyTorch's
 // order of float32 operations.
 import { Tensor } from '../tensor.js';
-import { Optimizer, rowsOf, type Params, type ParamGroup } from './optimizer.js';
+import { Optimizer, rowsOf, scalarOption, refuseUnsupported, type Params, type ParamGroup } from './optimizer.js';
+import { signature } from '../signature.js';
+import { pyBindNamed, pyRepr, type CallArgs } from './pyargs.js';
 import { tick, ptr } from '../ops/core.js';
 import { optimizerStep } from '../backend/threads.js';
 
+/** RMSprop's keyword arguments (all of them may also come by position, in PyTorch's order: it has no `*`). */
 export interface RMSpropOptions {
-  lr?: number;
+  lr?: number | Tensor;
   alpha?: number;
   eps?: number;
   weight_decay?: number;
   momentum?: number;
   centered?: boolean;
+  /** only False (CUDA graphs) */
+  capturable?: boolean;
+  /** accepted: one implementation */
+  foreach?: boolean | null;
   maximize?: boolean;
+  /** only False: wasmtorch's step is not differentiable */
+  differentiable?: boolean;
+}
+/** A param group's RMSprop options, in PyTorch's order. */
+export interface RMSpropDefaults {
+  lr: number; momentum: number; alpha: number; eps: number; centered: boolean; weight_decay: number; capturable: boolean;
+  foreach: boolean | null; maximize: boolean; differentiable: boolean;
 }
 
-export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
-  constructor(params: Params, options: RMSpropOptions = {}) {
-    const o: Required<RMSpropOptions> = {
-      lr: options.lr ?? 0.01,
-      alpha: options.alpha ?? 0.99,
-      eps: options.eps ?? 1e-8,
-      weight_decay: options.weight_decay ?? 0,
-      momentum: options.momentum ?? 0,
-      centered: options.centered ?? false,
-      maximize: options.maximize ?? false,
+const RMSPROP = signature('RMSprop(Any params, float|Tensor lr=0.01, float alpha=0.99, float eps=1e-08, float weight_decay=0, ' +
+  'float momentum=0, bool centered=False, bool capturable=False, bool? foreach=None, bool maximize=False, bool differentiable=False)');
+
+export class RMSprop extends Optimizer<RMSpropDefaults> {
+  static readonly signature = RMSPROP;
+  constructor(params: Params, ...args: CallArgs<[lr: number | Tensor, alpha: number, eps: number, weight_decay: number, momentum: number,
+    centered: boolean, capturable: boolean, foreach: boolean | null, maximize: boolean, differentiable: boolean], RMSpropOptions>) {
+    const v = pyBindNamed(RMSPROP, [params, ...args]);
+    const o: RMSpropDefaults = {
+      lr: scalarOption('lr', v.lr),
+      momentum: v.momentum as number,
+      alpha: v.alpha as number,
+      eps: v.eps as number,
+      centered: v.centered as boolean,
+      weight_decay: v.weight_decay as number,
+      capturable: v.capturable as boolean,
+      foreach: v.foreach as boolean | null,
+      maximize: v.maximize as boolean,
+      differentiable: v.differentiable as boolean,
     };
-    if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${o.lr}`);
-    if (!(o.eps >= 0)) throw new Error(`Invalid epsilon value: ${o.eps}`);
-    if (!(o.momentum >= 0)) throw new Error(`Invalid momentum value: ${o.momentum}`);
-    if (!(o.weight_decay >= 0)) throw new Error(`Invalid weight_decay value: ${o.weight_decay}`);
-    if (!(o.alpha >= 0)) throw new Error(`Invalid alpha value: ${o.alpha}`);
+    // PyTorch's checks, in its order
+    if (!(0 <= o.lr)) throw new Error(`Invalid learning rate: ${pyRepr(o.lr)}`);
+    if (!(0 <= o.eps)) throw new Error(`Invalid epsilon value: ${pyRepr(o.eps)}`);
+    if (!(0 <= o.momentum)) throw new Error(`Invalid momentum value: ${pyRepr(o.momentum)}`);
+    if (!(0 <= o.weight_decay)) throw new Error(`Invalid weight_decay value: ${pyRepr(o.weight_decay)}`);
+    if (!(0 <= o.alpha)) throw new Error(`Invalid alpha value: ${pyRepr(o.alpha)}`);
+    refuseUnsupported('RMSprop', o, ['capturable', 'differentiable']);
     super(params, o);
   }
 
-  protected update(p: Tensor, grad: Tensor, g: ParamGroup & Required<RMSpropOptions>): void {
+  protected update(p: Tensor, grad: Tensor, g: ParamGroup & RMSpropDefaults): void {
     this.checkDense(p, grad);
     const s = this.stateOf(p, () => ({
       step: 0,
@@ -53,34 +78,60 @@ export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
   }
 }
 
+/** Adagrad's keyword arguments (lr ... foreach may also come by position, in PyTorch's order). */
 export interface AdagradOptions {
-  lr?: number;
+  lr?: number | Tensor;
   lr_decay?: number;
   weight_decay?: number;
   initial_accumulator_value?: number;
   eps?: number;
+  /** accepted: one implementation */
+  foreach?: boolean | null;
   maximize?: boolean;
+  /** only False: wasmtorch's step is not differentiable */
+  differentiable?: boolean;
+  /** only None or False */
+  fused?: boolean | null;
+}
+/** A param group's Adagrad options, in PyTorch's order. */
+export interface AdagradDefaults {
+  lr: number; lr_decay: number; eps: number; weight_decay: number; initial_accumulator_value: number; foreach: boolean | null;
+  maximize: boolean; differentiable: boolean; fused: boolean | null;
 }
 
-export class Adagrad extends Optimizer<Required<AdagradOptions>> {
-  constructor(params: Params, options: AdagradOptions = {}) {
-    const o: Required<AdagradOptions> = {
-      lr: options.lr ?? 0.01,
-      lr_decay: options.lr_decay ?? 0,
-      weight_decay: options.weight_decay ?? 0,
-      initial_accumulator_value: options.initial_accumulator_value ?? 0,
-      eps: options.eps ?? 1e-10,
-      maximize: options.maximize ?? false,
+const ADAGRAD = signature('Adagrad(Any params, float|Tensor lr=0.01, float lr_decay=0, float weight_decay=0, ' +
+  'float initial_accumulator_value=0, float eps=1e-10, bool? foreach=None, *, bool maximize=False, bool differentiable=False, ' +
+  'bool? fused=None)');
+
+export class Adagrad extends Optimizer<AdagradDefaults> {
+  static readonly signature = ADAGRAD;
+  constructor(params: Params, ...args: CallArgs<[lr: number | Tensor, lr_decay: number, weight_decay: number,
+    initial_accumulator_value: number, eps: number, foreach: boolean | null], AdagradOptions>) {
+    const v = pyBindNamed(ADAGRAD, [params, ...args]);
+    const o: AdagradDefaults = {
+      lr: scalarOption('lr', v.lr),
+      lr_decay: v.lr_decay as number,
+      eps: v.eps as number,
+      weight_decay: v.weight_decay as number,
+      initial_accumulator_value: v.initial_accumulator_value as number,
+      foreach: v.foreach as boolean | null,
+      maximize: v.maximize as boolean,
+      differentiable: v.differentiable as boolean,
+      fused: v.fused as boolean | null,
     };
-    if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${o.lr}`);
-    if (!(o.lr_decay >= 0)) throw new Error(`Invalid lr_decay value: ${o.lr_decay}`);
-    if (!(o.weight_decay >= 0)) throw new Error(`Invalid weight_decay value: ${o.weight_decay}`);
-    if (!(o.initial_accumulator_value >= 0)) throw new Error(`Invalid initial_accumulator_value value: ${o.initial_accumulator_value}`);
-    if (!(o.eps >= 0)) throw new Error(`Invalid epsilon value: ${o.eps}`);
+    // PyTorch's checks, in its order
+    if (!(0 <= o.lr)) throw new Error(`Invalid learning rate: ${pyRepr(o.lr)}`);
+    if (!(0 <= o.lr_decay)) throw new Error(`Invalid lr_decay value: ${pyRepr(o.lr_decay)}`);
+    if (!(0 <= o.weight_decay)) throw new Error(`Invalid weight_decay value: ${pyRepr(o.weight_decay)}`);
+    if (!(0 <= o.initial_accumulator_value)) {
+      throw new Error(`Invalid initial_accumulator_value value: ${pyRepr(o.initial_accumulator_value)}`);
+    }
+    if (!(0 <= o.eps)) throw new Error(`Invalid epsilon value: ${pyRepr(o.eps)}`);
+    refuseUnsupported('Adagrad', o, ['differentiable', 'fused']);
     super(params, o);
   }
 
-  protected update(p: Tensor, grad: Tensor, g: ParamGroup & Required<AdagradOptions>): void {
+  protected update(p: Tensor, grad: Tensor, g: ParamGroup & AdagradDefaults): void {
     this.checkDense(p, grad);
     const s = this.stateOf(p, () => {
       const sum = this.buffer(p);
