@@ -8,6 +8,7 @@ import { registered, type Signature } from '../src/signature.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { isCustom, type OpCase } from './fixtures/ops_cases.js';
 import { toTensor, checkClose } from './fixtures/compare.js';
+import { expectIntact } from './helpers/intact.js';
 
 type AnyFn = (...args: unknown[]) => unknown;
 const namespaces: Record<string, unknown>[] = [torch, torch.nn.functional, torch.nn, torch.nn.init, torch.nn.utils,
@@ -36,20 +37,6 @@ function callableOf(sig: Signature): AnyFn | null {
     return (self, ...args) => (method as AnyFn).apply(self, args);
   }
   return null;
-}
-
-/** Known results: values, a view, autograd, an int64 gather and a 4096-element sum, each exact. */
-function expectIntact(): void {
-  const a = torch.tensor([[1, 2, 3], [4, 5, 6]]);
-  expect(a.sum().item()).toBe(21);
-  expect(a.t().contiguous().tolist()).toEqual([[1, 4], [2, 5], [3, 6]]);
-  const w = torch.tensor([2, 3], { requires_grad: true });
-  w.mul(w).sum().backward();
-  expect(w.grad!.tolist()).toEqual([4, 6]);
-  const g = torch.gather(torch.tensor([[10, 20], [30, 40]]), 1, torch.tensor([[1], [0]], { dtype: torch.long }));
-  expect(g.tolist()).toEqual([[20], [30]]);
-  expect(torch.ones(4096).sum().item()).toBe(4096);
-  expect(torch.zeros(5).tolist()).toEqual([0, 0, 0, 0, 0]);
 }
 
 /** A value of a parameter's type, to fill the required parameters around the one under test; null if none. */

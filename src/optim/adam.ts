@@ -1,7 +1,7 @@
 // torch.optim.Adam and AdamW: one fused wasm pass per parameter, in
 // PyTorch's order of float32 operations (bias corrections in double).
 import { Tensor } from '../tensor.js';
-import { Optimizer, rowsOf, scalarOption, refuseUnsupported, type Params, type ParamGroup } from './optimizer.js';
+import { Optimizer, rowsOf, scalarOption, refuseUnsupported, requireNonNegative, type Params, type ParamGroup } from './optimizer.js';
 import { signature, type Signature } from '../signature.js';
 import { pyBindNamed, pyRepr, type CallArgs } from './pyargs.js';
 import { tick, ptr } from '../ops/core.js';
@@ -63,12 +63,11 @@ export class Adam extends Optimizer<AdamDefaults> {
       decoupled_weight_decay: sig === ADAMW ? true : (v.decoupled_weight_decay as boolean),
     };
     // PyTorch's checks, in its order
-    if (!(0 <= o.lr)) throw new Error(`Invalid learning rate: ${pyRepr(o.lr)}`);
-    if (!(0 <= o.eps)) throw new Error(`Invalid epsilon value: ${pyRepr(o.eps)}`);
+    requireNonNegative(o, ['lr', 'eps']);
     o.betas.forEach((b, i) => {
       if (!(0 <= b && b < 1)) throw new Error(`Invalid beta parameter at index ${i}: ${pyRepr(b)}`);
     });
-    if (!(0 <= o.weight_decay)) throw new Error(`Invalid weight_decay value: ${pyRepr(o.weight_decay)}`);
+    requireNonNegative(o, ['weight_decay']);
     refuseUnsupported(sig.name, o, ['capturable', 'differentiable', 'fused']);
     super(params, o);
   }

@@ -5,7 +5,7 @@ import { zeros_like } from '../ops/creation.js';
 import { shapeStr } from '../ops/core.js';
 import { no_grad } from '../autograd/engine.js';
 import { signature, pyType } from '../signature.js';
-import { pyBind, methodSignature } from './pyargs.js';
+import { pyBind, methodSignature, pyRepr } from './pyargs.js';
 
 /** A parameter's rows (its first dimension): optimizer updates split across threads by rows, as GEMMs split weights. */
 export function rowsOf(p: Tensor): number {
@@ -51,6 +51,15 @@ export function scalarOption(name: string, v: unknown): number {
  * Options of PyTorch's signature that select an implementation wasmtorch doesn't have: accepted at their
  * default (or an equivalent one), refused otherwise, before anything is built.
  */
+/** PyTorch's `if not 0.0 <= x: raise ValueError(...)` checks of an optimizer's options, in the order given (NaN fails). */
+export function requireNonNegative<O extends object>(options: O, names: (keyof O & string)[]): void {
+  for (const name of names) {
+    const v = options[name] as number;
+    const what = name === 'lr' ? 'learning rate' : name === 'eps' ? 'epsilon value' : `${name} value`;
+    if (!(0 <= v)) throw new Error(`Invalid ${what}: ${pyRepr(v)}`);
+  }
+}
+
 export function refuseUnsupported<O extends object>(cls: string, options: O, names: (keyof O & string)[]): void {
   const values = options as Record<string, unknown>;
   for (const name of names) {

@@ -1,9 +1,9 @@
 // torch.optim.RMSprop and torch.optim.Adagrad: fused wasm passes in PyTorch's
 // order of float32 operations.
 import { Tensor } from '../tensor.js';
-import { Optimizer, rowsOf, scalarOption, refuseUnsupported, type Params, type ParamGroup } from './optimizer.js';
+import { Optimizer, rowsOf, scalarOption, refuseUnsupported, requireNonNegative, type Params, type ParamGroup } from './optimizer.js';
 import { signature } from '../signature.js';
-import { pyBindNamed, pyRepr, type CallArgs } from './pyargs.js';
+import { pyBindNamed, type CallArgs } from './pyargs.js';
 import { tick, ptr } from '../ops/core.js';
 import { optimizerStep } from '../backend/threads.js';
 
@@ -50,11 +50,7 @@ export class RMSprop extends Optimizer<RMSpropDefaults> {
       differentiable: v.differentiable as boolean,
     };
     // PyTorch's checks, in its order
-    if (!(0 <= o.lr)) throw new Error(`Invalid learning rate: ${pyRepr(o.lr)}`);
-    if (!(0 <= o.eps)) throw new Error(`Invalid epsilon value: ${pyRepr(o.eps)}`);
-    if (!(0 <= o.momentum)) throw new Error(`Invalid momentum value: ${pyRepr(o.momentum)}`);
-    if (!(0 <= o.weight_decay)) throw new Error(`Invalid weight_decay value: ${pyRepr(o.weight_decay)}`);
-    if (!(0 <= o.alpha)) throw new Error(`Invalid alpha value: ${pyRepr(o.alpha)}`);
+    requireNonNegative(o, ['lr', 'eps', 'momentum', 'weight_decay', 'alpha']);
     refuseUnsupported('RMSprop', o, ['capturable', 'differentiable']);
     super(params, o);
   }
@@ -120,13 +116,7 @@ export class Adagrad extends Optimizer<AdagradDefaults> {
       fused: v.fused as boolean | null,
     };
     // PyTorch's checks, in its order
-    if (!(0 <= o.lr)) throw new Error(`Invalid learning rate: ${pyRepr(o.lr)}`);
-    if (!(0 <= o.lr_decay)) throw new Error(`Invalid lr_decay value: ${pyRepr(o.lr_decay)}`);
-    if (!(0 <= o.weight_decay)) throw new Error(`Invalid weight_decay value: ${pyRepr(o.weight_decay)}`);
-    if (!(0 <= o.initial_accumulator_value)) {
-      throw new Error(`Invalid initial_accumulator_value value: ${pyRepr(o.initial_accumulator_value)}`);
-    }
-    if (!(0 <= o.eps)) throw new Error(`Invalid epsilon value: ${pyRepr(o.eps)}`);
+    requireNonNegative(o, ['lr', 'lr_decay', 'weight_decay', 'initial_accumulator_value', 'eps']);
     refuseUnsupported('Adagrad', o, ['differentiable', 'fused']);
     super(params, o);
   }
