@@ -381,11 +381,14 @@ export function hotOp<T extends (...args: never[]) => unknown>(schema: string, i
 }
 
 /** hotOp's usual test: exactly `n` arguments, the first a Tensor and the rest numbers or Tensors. */
-export const plainTensors = (n: number) => (args: unknown[]): boolean => {
-  if (args.length !== n || !(args[0] instanceof Tensor)) return false;
-  for (let i = 1; i < n; i++) if (!(args[i] instanceof Tensor) && typeof args[i] !== 'number') return false;
-  return true;
-};
+// (a declaration, not a const: the ops call it while this module is still loading, see `registry`)
+export function plainTensors(n: number): (args: unknown[]) => boolean {
+  return (args) => {
+    if (args.length !== n || !(args[0] instanceof Tensor)) return false;
+    for (let i = 1; i < n; i++) if (!(args[i] instanceof Tensor) && typeof args[i] !== 'number') return false;
+    return true;
+  };
+}
 
 /** A public callable with several forms: `impl` receives which form the call fits and its checked values. */
 export function overloadedOp<T extends (...args: never[]) => unknown>(schemas: string[], impl: (form: number, values: unknown[]) => unknown): T & { signatures: Signature[] } {
