@@ -239,7 +239,7 @@ function subImpl(a: Operand, b: Operand, alpha: number = 1): Tensor {
 }
 /** torch.rsub(input, other, alpha=1) = other - alpha * input (a function only: Tensor has no rsub method in PyTorch). */
 export const rsub = hotOp<WithAlpha>('rsub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor',
-  (input: Operand, other: Operand, alpha = 1): Tensor => subImpl(other, input, alpha), (a) => false && a);
+  (input: Operand, other: Operand, alpha = 1): Tensor => subImpl(other, input, alpha), () => false); // always parsed: input must be a Tensor
 export const mul = hotOp<Binary>('mul(Tensor|Scalar input, Tensor|Scalar other) -> Tensor', mulImpl, plainBinary);
 function mulImpl(a: Operand, b: Operand): Tensor {
   const y = binaryKernel(codes.B_MUL, a, b, resultDtype(a, b));
