@@ -239,13 +239,13 @@ describe('BatchNorm modules', () => {
   });
 
   it('positional constructor arguments and repr', () => {
-    expect(String(new BatchNorm2d(10))).toBe('BatchNorm2d(10, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)');
+    expect(String(new BatchNorm2d(10))).toBe('BatchNorm2d(10, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)');
     const bn = new BatchNorm1d(4, 1e-3, 0.2, false, false);
-    expect(String(bn)).toBe('BatchNorm1d(4, eps=0.001, momentum=0.2, affine=False, track_running_stats=False)');
+    expect(String(bn)).toBe('BatchNorm1d(4, eps=0.001, momentum=0.2, affine=False, bias=False, track_running_stats=False)');
     expect(String(new BatchNorm1d(4, { momentum: null }))).toBe(
-      'BatchNorm1d(4, eps=1e-05, momentum=None, affine=True, track_running_stats=True)');
+      'BatchNorm1d(4, eps=1e-05, momentum=None, affine=True, bias=True, track_running_stats=True)');
     const net = new torch.nn.Sequential(new torch.nn.Linear(2, 3), new BatchNorm1d(3));
-    expect(String(net)).toContain('(1): BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)');
+    expect(String(net)).toContain('(1): BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)');
     expect(pyFloat(1e-5)).toBe('1e-05');
     expect(pyFloat(0.0001)).toBe('0.0001');
     expect(pyFloat(1)).toBe('1.0');
@@ -302,8 +302,8 @@ describe('layer_norm', () => {
       ln.bias!.copy_(b);
     });
     expectClose(ln.forward(x), c.outputs[0]);
-    expect(String(ln)).toBe('LayerNorm((5,), eps=1e-05, elementwise_affine=True)');
-    expect(String(new LayerNorm([3, 4], { eps: 1e-6, elementwise_affine: false }))).toBe('LayerNorm((3, 4), eps=1e-06, elementwise_affine=False)');
+    expect(String(ln)).toBe('LayerNorm((5,), eps=1e-05, elementwise_affine=True, bias=True)');
+    expect(String(new LayerNorm([3, 4], { eps: 1e-6, elementwise_affine: false }))).toBe('LayerNorm((3, 4), eps=1e-06, elementwise_affine=False, bias=False)');
     expect(new LayerNorm([3, 4], 1e-5, false).parameters().length).toBe(0);
     expect(Object.keys(new LayerNorm(4, { bias: false }).state_dict())).toEqual(['weight']);
   });
@@ -361,8 +361,8 @@ describe('group_norm', () => {
     expect(Object.keys(gn.state_dict())).toEqual(['weight', 'bias']);
     const x = sample([2, 4, 3], 67);
     expectValues(gn.forward(x), values(group_norm(x, 2)), 0, 0);
-    expect(String(gn)).toBe('GroupNorm(2, 4, eps=1e-05, affine=True)');
-    expect(String(new GroupNorm(3, 6, { eps: 1e-3, affine: false }))).toBe('GroupNorm(3, 6, eps=0.001, affine=False)');
+    expect(String(gn)).toBe('GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)');
+    expect(String(new GroupNorm(3, 6, { eps: 1e-3, affine: false }))).toBe('GroupNorm(3, 6, eps=0.001, affine=False, bias=False)');
     expect(new GroupNorm(3, 6, 1e-5, false).parameters().length).toBe(0);
   });
 
@@ -375,7 +375,7 @@ describe('group_norm', () => {
       .toThrow('Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [3] and input of shape [2, 4, 3]');
     expect(() => group_norm(torch.zeros([2, 4, 3]), 2, null, torch.ones([2, 2])))
       .toThrow('Expected bias to be a vector of size equal to the number of channels in input, but got bias of shape [2, 2] and input of shape [2, 4, 3]');
-    expect(() => new GroupNorm(4, 6)).toThrow('num_channels must be divisible by num_groups');
+    expect(() => new GroupNorm(4, 6)).toThrow('num_channels (6) must be divisible by num_groups (4)');
   });
 });
 
@@ -522,8 +522,8 @@ describe('Unflatten', () => {
     expect(values(y)).toEqual(values(x));
     expect(new Unflatten(-1, [2, -1]).forward(x).shape).toEqual([3, 2, 5]);
     expect(String(u)).toBe('Unflatten(dim=1, unflattened_size=(2, 5))');
-    expect(() => new Unflatten(1, [2, 1.5])).toThrow('unflattened_size must be tuple of ints, but found element of type number at pos 1');
-    expect(() => new Unflatten(1, 5 as never)).toThrow('unflattened_size must be tuple of ints, but found type number');
+    expect(() => new Unflatten(1, [2, 1.5])).toThrow('unflattened_size must be tuple of ints, but found element of type float at pos 1');
+    expect(() => new Unflatten(1, 5 as never)).toThrow('unflattened_size must be a tuple of ints, but found type int');
     expect(() => u.forward(torch.zeros([3, 9]))).toThrow();
   });
 });

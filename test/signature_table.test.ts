@@ -15,7 +15,10 @@ const namespaces: Record<string, unknown>[] = [torch, torch.nn.functional, torch
   torch.optim, torch.optim.lr_scheduler, torch.utils.data] as never;
 
 const param = () => torch.ones(2, { requires_grad: true });
-const instanceOf: Record<string, () => unknown> = { Optimizer: () => new torch.optim.SGD([param()], { lr: 0.1 }) };
+const instanceOf: Record<string, () => unknown> = {
+  Optimizer: () => new torch.optim.SGD([param()], { lr: 0.1 }),
+  Module: () => new torch.nn.Linear(2, 2),
+};
 
 /** The public callable a signature declares: by its name in the namespaces, else a Tensor method. */
 function callableOf(sig: Signature): AnyFn | null {

@@ -1,19 +1,44 @@
-// Layers: parameters with PyTorch's default initialisation, forward in ops.
+// Layers: parameters with PyTorch's default initialisation, forward in ops. Each constructor's parameters are
+// declared once as PyTorch's signature line and bound by the parser (positional, by name in a last options
+// object, or both); forward() reads the fields the constructor set, never parsing anything per call.
 import { Tensor } from '../tensor.js';
-import { Module, Parameter } from './module.js';
+import { Module, Parameter, factoryKwargs } from './module.js';
 import { empty_ } from '../ops/creation.js';
 import * as ops from '../ops/index.js';
+import { applyInPlace } from '../ops/inplace.js';
 import * as init from './init.js';
 import * as F from './functional.js';
+import { signature, bind } from '../signature.js';
+import type { CallArgs } from '../optim/pyargs.js';
 
+/** Python's repr of a float: 1.0, 0.01, 1e-05. */
+function pyFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
+  const [mantissa, expStr] = x.toExponential().split('e');
+  const e = Number(expStr);
+  if (e < -4 || e >= 16) return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  return String(x);
+}
+
+const LINEAR = signature('Linear(int in_features, int out_features, bool bias=True, Any device=None, Any dtype=None)');
+
+/** nn.Linear(in_features, out_features, bias=True, device=None, dtype=None). */
 export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
-  constructor(readonly in_features: number, readonly out_features: number, options: { bias?: boolean } | boolean = {}) {
+  readonly in_features: number;
+  readonly out_features: number;
+  constructor(...args: CallArgs<[in_features: number, out_features: number, bias: boolean, device: unknown, dtype: unknown],
+    { in_features?: number; out_features?: number; bias?: boolean; device?: unknown; dtype?: unknown }>) {
     super();
-    const withBias = typeof options === 'boolean' ? options : options.bias ?? true;
+    const [in_features, out_features, bias, device, dtype] = bind(LINEAR, args) as [number, number, boolean, unknown, unknown];
+    factoryKwargs('Linear', device, dtype);
+    this.in_features = in_features;
+    this.out_features = out_features;
     this.weight = new Parameter(empty_(out_features, in_features));
-    this.bias = withBias ? new Parameter(empty_(out_features)) : null;
+    this.bias = bias ? new Parameter(empty_(out_features)) : null;
     this.reset_parameters();
   }
   reset_parameters(): void {
@@ -32,79 +57,181 @@ export class Linear extends Module {
   }
 }
 
-/** A module around a one-argument function (the activations). */
-function activation(name: string, fn: (x: Tensor) => Tensor) {
-  const cls = class extends Module {
-    forward(x: Tensor): Tensor {
-      return fn(x);
-    }
-  };
-  Object.defineProperty(cls, 'name', { value: name });
-  return cls;
+// ---- activations -----------------------------------------------------------
+
+const RELU = signature('ReLU(bool inplace=False)');
+const SILU = signature('SiLU(bool inplace=False)');
+const SIGMOID = signature('Sigmoid()');
+const TANH = signature('Tanh()');
+
+type InplaceArgs = CallArgs<[inplace: boolean], { inplace?: boolean }>;
+
+/** nn.ReLU(inplace=False). */
+export class ReLU extends Module {
+  readonly inplace: boolean;
+  constructor(...args: InplaceArgs) {
+    super();
+    [this.inplace] = bind(RELU, args) as [boolean];
+  }
+  forward(x: Tensor): Tensor {
+    return this.inplace ? applyInPlace(x, ops.relu) : ops.relu(x);
+  }
+  extra_repr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
 }
 
-export const ReLU = activation('ReLU', ops.relu);
-export const Sigmoid = activation('Sigmoid', ops.sigmoid);
-export const Tanh = activation('Tanh', ops.tanh);
-export const SiLU = activation('SiLU', ops.silu);
-export const Identity = activation('Identity', (x) => x);
+/** nn.SiLU(inplace=False). */
+export class SiLU extends Module {
+  readonly inplace: boolean;
+  constructor(...args: InplaceArgs) {
+    super();
+    [this.inplace] = bind(SILU, args) as [boolean];
+  }
+  forward(x: Tensor): Tensor {
+    return this.inplace ? applyInPlace(x, ops.silu) : ops.silu(x);
+  }
+  extra_repr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
 
-export class GELU extends Module {
-  constructor(readonly approximate: 'none' | 'tanh' = 'none') {
+/** nn.Sigmoid(): no arguments. */
+export class Sigmoid extends Module {
+  constructor(...args: []) {
+    super();
+    if (args.length > 0) bind(SIGMOID, args);
+  }
+  forward(x: Tensor): Tensor {
+    return ops.sigmoid(x);
+  }
+}
+
+/** nn.Tanh(): no arguments. */
+export class Tanh extends Module {
+  constructor(...args: []) {
+    super();
+    if (args.length > 0) bind(TANH, args);
+  }
+  forward(x: Tensor): Tensor {
+    return ops.tanh(x);
+  }
+}
+
+/** nn.Identity(*args, **kwargs): takes any arguments and ignores them, as PyTorch's does. */
+export class Identity extends Module {
+  constructor(..._args: unknown[]) {
     super();
   }
   forward(x: Tensor): Tensor {
-    return ops.gelu(x, { approximate: this.approximate });
+    return x;
+  }
+}
+
+const GELU_SIG = signature("GELU(str approximate='none')");
+
+/** nn.GELU(approximate='none'): 'none' or 'tanh' (another string is refused by forward, as PyTorch's F.gelu does). */
+export class GELU extends Module {
+  readonly approximate: 'none' | 'tanh';
+  constructor(...args: CallArgs<[approximate: 'none' | 'tanh'], { approximate?: 'none' | 'tanh' }>) {
+    super();
+    [this.approximate] = bind(GELU_SIG, args) as ['none' | 'tanh'];
+  }
+  forward(x: Tensor): Tensor {
+    // the op's plain form is one argument: 'tanh' goes through its parser (ops/elementwise.ts)
+    return this.approximate === 'none' ? ops.gelu(x) : ops.gelu(x, this.approximate);
   }
   extra_repr(): string {
     return `approximate='${this.approximate}'`;
   }
 }
 
+const LEAKY_RELU = signature('LeakyReLU(float negative_slope=0.01, bool inplace=False)');
+
+/** nn.LeakyReLU(negative_slope=0.01, inplace=False). */
 export class LeakyReLU extends Module {
-  constructor(readonly negative_slope = 0.01) {
+  readonly negative_slope: number;
+  readonly inplace: boolean;
+  constructor(...args: CallArgs<[negative_slope: number, inplace: boolean], { negative_slope?: number; inplace?: boolean }>) {
     super();
+    [this.negative_slope, this.inplace] = bind(LEAKY_RELU, args) as [number, boolean];
   }
   forward(x: Tensor): Tensor {
-    return ops.leaky_relu(x, this.negative_slope);
+    const slope = this.negative_slope;
+    return this.inplace ? applyInPlace(x, (v) => ops.leaky_relu(v, slope)) : ops.leaky_relu(x, slope);
   }
   extra_repr(): string {
-    return `negative_slope=${this.negative_slope}`;
+    return `negative_slope=${this.negative_slope}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
 
+const SOFTPLUS = signature('Softplus(float beta=1.0, float threshold=20.0)');
+
+/** nn.Softplus(beta=1.0, threshold=20.0). */
 export class Softplus extends Module {
-  constructor(readonly beta = 1, readonly threshold = 20) {
+  readonly beta: number;
+  readonly threshold: number;
+  constructor(...args: CallArgs<[beta: number, threshold: number], { beta?: number; threshold?: number }>) {
     super();
+    [this.beta, this.threshold] = bind(SOFTPLUS, args) as [number, number];
   }
   forward(x: Tensor): Tensor {
-    return ops.softplus(x, { beta: this.beta, threshold: this.threshold });
+    // the op's plain form is one argument: other betas and thresholds go through its parser (ops/elementwise.ts)
+    return this.beta === 1 && this.threshold === 20 ? ops.softplus(x) : ops.softplus(x, this.beta, this.threshold);
+  }
+  extra_repr(): string {
+    return `beta=${pyFloat(this.beta)}, threshold=${pyFloat(this.threshold)}`;
   }
 }
 
-/** A module around an op taking one dim (Softmax, LogSoftmax). */
-function alongDim(name: string, fn: (x: Tensor, dim: number) => Tensor) {
-  const cls = class extends Module {
-    constructor(readonly dim: number) {
-      super();
-    }
-    forward(x: Tensor): Tensor {
-      return fn(x, this.dim);
-    }
-    extra_repr(): string {
-      return `dim=${this.dim}`;
-    }
-  };
-  Object.defineProperty(cls, 'name', { value: name });
-  return cls;
+/** PyTorch's _get_softmax_dim: the legacy choice when no dim is given (0 for 0-, 1- and 3-D input, else 1), with its warning. */
+function implicitDim(name: string, ndim: number): number {
+  console.warn(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`);
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
-export const Softmax = alongDim('Softmax', ops.softmax);
-export const LogSoftmax = alongDim('LogSoftmax', ops.log_softmax);
+const SOFTMAX = signature('Softmax(int? dim=None)');
+const LOG_SOFTMAX = signature('LogSoftmax(int? dim=None)');
 
-export class Flatten extends Module {
-  constructor(readonly start_dim = 1, readonly end_dim = -1) {
+/** nn.Softmax(dim=None). */
+export class Softmax extends Module {
+  readonly dim: number | null;
+  constructor(...args: CallArgs<[dim: number | null], { dim?: number | null }>) {
     super();
+    [this.dim] = bind(SOFTMAX, args) as [number | null];
+  }
+  forward(x: Tensor): Tensor {
+    return ops.softmax(x, this.dim ?? implicitDim('softmax', x.dim()));
+  }
+  extra_repr(): string {
+    return `dim=${this.dim ?? 'None'}`;
+  }
+}
+
+/** nn.LogSoftmax(dim=None). */
+export class LogSoftmax extends Module {
+  readonly dim: number | null;
+  constructor(...args: CallArgs<[dim: number | null], { dim?: number | null }>) {
+    super();
+    [this.dim] = bind(LOG_SOFTMAX, args) as [number | null];
+  }
+  forward(x: Tensor): Tensor {
+    return ops.log_softmax(x, this.dim ?? implicitDim('log_softmax', x.dim()));
+  }
+  extra_repr(): string {
+    return `dim=${this.dim ?? 'None'}`;
+  }
+}
+
+const FLATTEN = signature('Flatten(int start_dim=1, int end_dim=-1)');
+
+/** nn.Flatten(start_dim=1, end_dim=-1). */
+export class Flatten extends Module {
+  readonly start_dim: number;
+  readonly end_dim: number;
+  constructor(...args: CallArgs<[start_dim: number, end_dim: number], { start_dim?: number; end_dim?: number }>) {
+    super();
+    [this.start_dim, this.end_dim] = bind(FLATTEN, args) as [number, number];
   }
   forward(x: Tensor): Tensor {
     return ops.flatten(x, this.start_dim, this.end_dim);

@@ -6,7 +6,68 @@ import { Tensor, releaseGrad } from '../tensor.js';
 import { no_grad } from '../autograd/engine.js';
 import { shapeStr } from '../ops/core.js';
 import { isDeviceSpec, checkDevice } from '../device.js';
-import { parseDType } from '../dtype.js';
+import { parseDType, checkDType } from '../dtype.js';
+import { signature, bind, pyType } from '../signature.js';
+
+/**
+ * A module constructor's device and dtype (PyTorch's factory_kwargs): the CPU and float32 are the ones there are;
+ * None is the default. Anything else is an error, never silently ignored.
+ */
+export function factoryKwargs(cls: string, device: unknown, dtype: unknown): void {
+  if (device !== null && device !== undefined) checkDevice(device as string);
+  if (dtype !== null && dtype !== undefined) {
+    const d = checkDType(dtype);
+    if (typeof d !== 'string') throw new TypeError(`empty(): argument 'dtype'${d.why.startsWith(':') ? '' : ' '}${d.why}`);
+    if (d !== 'float32') throw new Error(`wasmtorch modules hold float32 parameters: dtype=torch.${d} is not supported`);
+  }
+}
+
+/** torch.typename: torch.FloatTensor for a float32 tensor, the Python type's name for anything else. */
+function typename(v: unknown): string {
+  if (v instanceof Tensor) {
+    return ({ float32: 'torch.FloatTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' } as
+      Record<string, string>)[v.dtype as string] ?? 'torch.Tensor';
+  }
+  return pyType(v);
+}
+
+// Module's methods that take arguments, as PyTorch declares them (Python's words: `Module.train()` counts self).
+const SIG = {
+  train: signature('Module.train(Any mode=True)'),
+  eval: signature('Module.eval()'),
+  zero_grad: signature('Module.zero_grad(bool set_to_none=True)'),
+  parameters: signature('Module.parameters(bool recurse=True)'),
+  named_parameters: signature("Module.named_parameters(str prefix='', bool recurse=True, bool remove_duplicate=True)"),
+  buffers: signature('Module.buffers(bool recurse=True)'),
+  named_buffers: signature("Module.named_buffers(str prefix='', bool recurse=True, bool remove_duplicate=True)"),
+  children: signature('Module.children()'),
+  named_children: signature('Module.named_children()'),
+  modules: signature('Module.modules(bool remove_duplicate=True)'),
+  named_modules: signature("Module.named_modules(Any memo=None, str prefix='', bool remove_duplicate=True)"),
+  state_dict: signature("Module.state_dict(Any destination=None, str prefix='', bool keep_vars=False)"),
+  load_state_dict: signature('Module.load_state_dict(Any state_dict, bool strict=True, bool assign=False)'),
+  register_buffer: signature('Module.register_buffer(Any name, Any tensor, bool persistent=True)'),
+  register_parameter: signature('Module.register_parameter(Any name, Any param)'),
+  add_module: signature('Module.add_module(Any name, Any module)'),
+  apply: signature('Module.apply(Any fn)'),
+  requires_grad_: signature('Module.requires_grad_(Any requires_grad=True)'),
+};
+
+/** A name register_buffer / register_parameter / add_module may take, or PyTorch's error (a KeyError's text, or a TypeError). */
+function checkName(m: Module, what: 'buffer' | 'parameter' | 'module', name: unknown, taken: (v: unknown) => boolean): string {
+  if (typeof name !== 'string') throw new TypeError(`${what} name should be a string. Got ${pyType(name)}`);
+  if (name.includes('.')) throw new Error(what === 'module' ? `module name can't contain ".", got: ${name}` : `${what} name can't contain "."`);
+  if (name === '') throw new Error(`${what} name can't be empty string ""`);
+  const own = Object.getOwnPropertyDescriptor(m, name);
+  // an attribute of another kind (a class field not yet set is undefined, and free)
+  const other = own !== undefined && (own.get ? !(what === 'buffer' && m._buffers.has(name)) : own.value !== undefined && !taken(own.value));
+  if (other || (what !== 'buffer' && m._buffers.has(name))) throw new Error(`attribute '${name}' already exists`);
+  return name;
+}
+
+type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? P | Prefixes<H> : [];
+/** Leading positional arguments in PyTorch's order, optionally followed by keyword arguments as one object. */
+type CallArgs<P extends unknown[], O> = Prefixes<P> extends infer Q ? (Q extends unknown[] ? Q | [...Q, O] : never) : never;
 
 export class Parameter extends Tensor {
   constructor(data: Tensor, requires_grad = true) {
@@ -67,8 +128,25 @@ export class Module {
     return this.forward(...args);
   }
 
-  /** A registered buffer is an attribute too: `this.register_buffer('tril', t)`, then `this.tril` (and `this.tril = u`). */
-  register_buffer(name: string, tensor: Tensor | null, _options: { persistent?: boolean } = {}): void {
+  /**
+   * register_buffer(name, tensor, persistent=True). A registered buffer is an attribute too:
+   * `this.register_buffer('tril', t)`, then `this.tril` (and `this.tril = u`); a non-persistent one is left out of
+   * state_dict().
+   */
+  register_buffer(...args: [name: string, tensor: Tensor | null, persistent?: boolean | { persistent?: boolean }]
+    | [name: string, tensor: Tensor | null, options: { persistent?: boolean }] | [options: { name: string; tensor: Tensor | null; persistent?: boolean }]): void {
+    const [rawName, tensor, persistent] = bind(SIG.register_buffer, args) as [unknown, unknown, boolean];
+    const name = checkName(this, 'buffer', rawName, () => false);
+    if (tensor !== null && !(tensor instanceof Tensor)) {
+      throw new TypeError(`cannot assign '${typename(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+    }
+    this._setBuffer(name, tensor, persistent);
+  }
+
+  /** The buffer itself (BatchNorm's running stats' setters come here, past the checks). */
+  protected _setBuffer(name: string, tensor: Tensor | null, persistent = true): void {
+    if (!persistent) this._nonPersistent().add(name);
+    else this._nonPersistentSet?.delete(name);
     if (tensor) tensor.storage.persistent = true;
     this._buffers.set(name, tensor);
     if (!Object.getOwnPropertyDescriptor(this, name)?.get) {
@@ -84,11 +162,30 @@ export class Module {
     }
   }
 
-  register_parameter(name: string, param: Parameter | null): void {
+  /** The names of the buffers left out of state_dict (made when the first one is registered). */
+  declare _nonPersistentSet?: Set<string>;
+  private _nonPersistent(): Set<string> {
+    if (!this._nonPersistentSet) Object.defineProperty(this, '_nonPersistentSet', { value: new Set<string>(), enumerable: false, configurable: true });
+    return this._nonPersistentSet!;
+  }
+
+  /** register_parameter(name, param): a Parameter or null, an attribute by that name. */
+  register_parameter(...args: [name: string, param: Parameter | null] | [options: { name: string; param: Parameter | null }]): void {
+    const [rawName, param] = bind(SIG.register_parameter, args) as [unknown, unknown];
+    const name = checkName(this, 'parameter', rawName, (v) => v instanceof Parameter || v === null);
+    if (param !== null && !(param instanceof Parameter)) {
+      throw new TypeError(`cannot assign '${typename(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+    }
     (this as unknown as Record<string, unknown>)[name] = param;
   }
 
-  add_module(name: string, module: Module | null): void {
+  /** add_module(name, module): a child Module (or null), an attribute by that name. */
+  add_module(...args: [name: string, module: Module | null] | [options: { name: string; module: Module | null }]): void {
+    const [rawName, module] = args.length === 2 && typeof args[0] === 'string' && (args[1] instanceof Module || args[1] === null) &&
+      /^[^.]+$/.test(args[0]) && !Object.prototype.hasOwnProperty.call(this, args[0]) ? args // Sequential's children: no parsing
+      : bind(SIG.add_module, args) as [unknown, unknown];
+    if (module !== null && !(module instanceof Module)) throw new TypeError(`${typename(module)} is not a Module subclass`);
+    const name = checkName(this, 'module', rawName, (v) => v instanceof Module || v === null);
     (this as unknown as Record<string, unknown>)[name] = module;
   }
 
@@ -97,51 +194,100 @@ export class Module {
     return Object.entries(this).filter(([k]) => k !== 'training' && k !== '_buffers');
   }
 
-  named_children(): [string, Module][] {
-    return this._entries().filter((e): e is [string, Module] => e[1] instanceof Module);
-  }
-  children(): Module[] {
-    return this.named_children().map(([, m]) => m);
-  }
-
-  named_modules(prefix = ''): [string, Module][] {
-    const out: [string, Module][] = [[prefix, this]];
-    for (const [name, child] of this.named_children()) out.push(...child.named_modules(prefix ? `${prefix}.${name}` : name));
-    return out;
-  }
-  modules(): Module[] {
-    return this.named_modules().map(([, m]) => m);
-  }
-
-  named_parameters(prefix = '', recurse = true): [string, Parameter][] {
-    const out: [string, Parameter][] = [];
-    const seen = new Set<Tensor>();
-    const walk = (m: Module, pre: string) => {
-      for (const [k, v] of m._entries()) {
-        if (v instanceof Parameter && !seen.has(v)) {
-          seen.add(v);
-          out.push([pre + k, v]);
-        }
+  named_children(...args: []): [string, Module][] {
+    if (args.length > 0) bind(SIG.named_children, args);
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    for (const e of this._entries()) {
+      if (e[1] instanceof Module && !seen.has(e[1])) {
+        seen.add(e[1]);
+        out.push(e as [string, Module]);
       }
-      if (!recurse && m !== this) return;
-      for (const [k, child] of m.named_children()) if (recurse) walk(child, `${pre}${k}.`);
-    };
-    walk(this, prefix ? `${prefix}.` : '');
-    return out;
-  }
-  parameters(recurse = true): Parameter[] {
-    return this.named_parameters('', recurse).map(([, p]) => p);
-  }
-
-  named_buffers(prefix = ''): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
-    for (const [name, m] of this.named_modules(prefix)) {
-      for (const [k, b] of m._buffers) if (b) out.push([name ? `${name}.${k}` : k, b]);
     }
     return out;
   }
-  buffers(): Tensor[] {
-    return this.named_buffers().map(([, b]) => b);
+  children(...args: []): Module[] {
+    if (args.length > 0) bind(SIG.children, args);
+    return this.named_children().map(([, m]) => m);
+  }
+
+  /** named_modules(memo=None, prefix='', remove_duplicate=True): this module and every descendant, pre-order. */
+  named_modules(...args: CallArgs<[memo: Set<Module> | null, prefix: string, remove_duplicate: boolean],
+    { memo?: Set<Module> | null; prefix?: string; remove_duplicate?: boolean }>): [string, Module][] {
+    if (args.length === 0) return this._named_modules(new Set(), '', true);
+    const [memo, prefix, remove_duplicate] = bind(SIG.named_modules, args) as [unknown, string, boolean];
+    if (memo !== null && !(memo instanceof Set)) throw new TypeError(`'in <${pyType(memo)}>' requires a set as memo, not ${pyType(memo)}`);
+    return this._named_modules((memo as Set<Module> | null) ?? new Set(), prefix, remove_duplicate);
+  }
+  private _named_modules(memo: Set<Module>, prefix: string, removeDuplicate: boolean, out: [string, Module][] = []): [string, Module][] {
+    if (removeDuplicate) {
+      if (memo.has(this)) return out;
+      memo.add(this);
+    }
+    out.push([prefix, this]);
+    for (const [name, child] of this._entries()) {
+      if (child instanceof Module) child._named_modules(memo, prefix ? `${prefix}.${name}` : name, removeDuplicate, out);
+    }
+    return out;
+  }
+  /** modules(remove_duplicate=True). */
+  modules(...args: CallArgs<[remove_duplicate: boolean], { remove_duplicate?: boolean }>): Module[] {
+    const [removeDuplicate] = args.length === 0 ? [true] : bind(SIG.modules, args) as [boolean];
+    return this._named_modules(new Set(), '', removeDuplicate).map(([, m]) => m);
+  }
+
+  /** The modules whose own members named_parameters / named_buffers list: all of them, or this one. */
+  private _members(prefix: string, recurse: boolean, removeDuplicate: boolean): [string, Module][] {
+    return recurse ? this._named_modules(new Set(), prefix, removeDuplicate) : [[prefix, this]];
+  }
+
+  /** named_parameters(prefix='', recurse=True, remove_duplicate=True): [dotted name, Parameter] pairs. */
+  named_parameters(...args: CallArgs<[prefix: string, recurse: boolean, remove_duplicate: boolean],
+    { prefix?: string; recurse?: boolean; remove_duplicate?: boolean }>): [string, Parameter][] {
+    const [prefix, recurse, removeDuplicate] = args.length === 0 ? ['', true, true] : bind(SIG.named_parameters, args) as [string, boolean, boolean];
+    return this._named_parameters(prefix, recurse, removeDuplicate);
+  }
+  private _named_parameters(prefix: string, recurse: boolean, removeDuplicate: boolean): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    const seen = new Set<Tensor>();
+    for (const [name, m] of this._members(prefix, recurse, removeDuplicate)) {
+      for (const [k, v] of m._entries()) {
+        if (!(v instanceof Parameter) || (removeDuplicate && seen.has(v))) continue;
+        seen.add(v);
+        out.push([name ? `${name}.${k}` : k, v]);
+      }
+    }
+    return out;
+  }
+  /** parameters(recurse=True). */
+  parameters(...args: CallArgs<[recurse: boolean], { recurse?: boolean }>): Parameter[] {
+    // called every step (optimizers, clipping): a plain call or one bool skips the parser
+    const recurse = args.length === 0 ? true : args.length === 1 && typeof args[0] === 'boolean' ? args[0] : bind(SIG.parameters, args)[0] as boolean;
+    return this._named_parameters('', recurse, true).map(([, p]) => p);
+  }
+
+  /** named_buffers(prefix='', recurse=True, remove_duplicate=True). */
+  named_buffers(...args: CallArgs<[prefix: string, recurse: boolean, remove_duplicate: boolean],
+    { prefix?: string; recurse?: boolean; remove_duplicate?: boolean }>): [string, Tensor][] {
+    const [prefix, recurse, removeDuplicate] = args.length === 0 ? ['', true, true] : bind(SIG.named_buffers, args) as [string, boolean, boolean];
+    return this._named_buffers(prefix, recurse, removeDuplicate);
+  }
+  private _named_buffers(prefix: string, recurse: boolean, removeDuplicate: boolean): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    for (const [name, m] of this._members(prefix, recurse, removeDuplicate)) {
+      for (const [k, b] of m._buffers) {
+        if (!b || (removeDuplicate && seen.has(b))) continue;
+        seen.add(b);
+        out.push([name ? `${name}.${k}` : k, b]);
+      }
+    }
+    return out;
+  }
+  /** buffers(recurse=True). */
+  buffers(...args: CallArgs<[recurse: boolean], { recurse?: boolean }>): Tensor[] {
+    const recurse = args.length === 0 ? true : bind(SIG.buffers, args)[0] as boolean;
+    return this._named_buffers('', recurse, true).map(([, b]) => b);
   }
 
   /**
@@ -160,48 +306,92 @@ export class Module {
   }
   cpu(): this { return this; }
 
-  train(mode = true): this {
+  /** train(mode=True): this module and its descendants in training (or, false, evaluation) mode. */
+  train(...args: CallArgs<[mode: boolean], { mode?: boolean }>): this {
+    const mode = args.length === 0 ? true : args.length === 1 && typeof args[0] === 'boolean' ? args[0] : bind(SIG.train, args)[0];
+    if (typeof mode !== 'boolean') throw new Error('training mode is expected to be boolean');
     for (const m of this.modules()) m.training = mode;
     return this;
   }
-  eval(): this {
+  eval(...args: []): this {
+    if (args.length > 0) bind(SIG.eval, args);
     return this.train(false);
   }
 
-  zero_grad(set_to_none = true): void {
+  /** zero_grad(set_to_none=True): frees (or, false, zeroes) every parameter's gradient. */
+  zero_grad(...args: CallArgs<[set_to_none: boolean], { set_to_none?: boolean }>): void {
+    // called every step: a plain call or one bool skips the parser
+    const set_to_none = args.length === 0 ? true : args.length === 1 && typeof args[0] === 'boolean' ? args[0] : bind(SIG.zero_grad, args)[0] as boolean;
     for (const p of this.parameters()) {
       if (set_to_none) releaseGrad(p);
       else if (p._grad) no_grad(() => p._grad!.zero_());
     }
   }
 
-  requires_grad_(requires_grad = true): this {
-    for (const p of this.parameters()) p.requires_grad_(requires_grad);
+  /** requires_grad_(requires_grad=True): every parameter's requires_grad. */
+  requires_grad_(...args: CallArgs<[requires_grad: boolean], { requires_grad?: boolean }>): this {
+    const [requires_grad] = args.length === 0 ? [true] : bind(SIG.requires_grad_, args);
+    const params = this.parameters();
+    // PyTorch passes it on to each parameter's Tensor.requires_grad_, whose parser checks it
+    if (params.length > 0 && typeof requires_grad !== 'boolean') {
+      throw new TypeError(`requires_grad_(): argument 'requires_grad' (position 1) must be bool, not ${pyType(requires_grad)}`);
+    }
+    for (const p of params) p.requires_grad_(requires_grad as boolean);
     return this;
   }
 
-  apply(fn: (m: Module) => void): this {
-    for (const m of this.children()) m.apply(fn);
-    fn(this);
+  /** apply(fn): fn on every descendant (children first), then on this module. */
+  apply(...args: [fn: (m: Module) => void] | [options: { fn: (m: Module) => void }]): this {
+    const [fn] = (typeof args[0] === 'function' && args.length === 1 ? args : bind(SIG.apply, args)) as [unknown];
+    if (typeof fn !== 'function') throw new TypeError(`'${pyType(fn)}' object is not callable`);
+    for (const m of this.children()) m.apply(fn as (m: Module) => void);
+    (fn as (m: Module) => void)(this);
     return this;
   }
 
-  /** Parameters and buffers by PyTorch's dotted names (detached, sharing storage). */
-  state_dict(): StateDict {
-    const out: StateDict = {};
+  /** Every parameter and persistent buffer: [dotted name, module, attribute, is a parameter, tensor]. */
+  private _stateEntries(): [string, Module, string, boolean, Tensor][] {
+    const out: [string, Module, string, boolean, Tensor][] = [];
     const walk = (m: Module, pre: string) => {
-      for (const [k, v] of m._entries()) if (v instanceof Parameter) out[pre + k] = v.detach();
-      for (const [k, b] of m._buffers) if (b) out[pre + k] = b.detach();
-      for (const [k, child] of m.named_children()) walk(child, `${pre}${k}.`);
+      for (const [k, v] of m._entries()) if (v instanceof Parameter) out.push([pre + k, m, k, true, v]);
+      for (const [k, b] of m._buffers) if (b && !m._nonPersistentSet?.has(k)) out.push([pre + k, m, k, false, b]);
+      // every attribute, a module shared by two names under both (PyTorch's state_dict walks _modules, undeduplicated)
+      for (const [k, child] of m._entries()) if (child instanceof Module) walk(child, `${pre}${k}.`);
     };
     walk(this, '');
     return out;
   }
 
-  load_state_dict(state_dict: StateDict | Map<string, Tensor>, strict = true): { missing_keys: string[]; unexpected_keys: string[] } {
+  /**
+   * state_dict(destination=None, prefix='', keep_vars=False): parameters and persistent buffers by PyTorch's dotted
+   * names (detached, sharing storage; the Parameters themselves with keep_vars).
+   */
+  state_dict(...args: CallArgs<[destination: StateDict | Map<string, Tensor> | null, prefix: string, keep_vars: boolean],
+    { destination?: StateDict | Map<string, Tensor> | null; prefix?: string; keep_vars?: boolean }>): StateDict {
+    const [destination, prefix, keep_vars] = args.length === 0 ? [null, '', false]
+      : bind(SIG.state_dict, args) as [StateDict | Map<string, Tensor> | null, string, boolean];
+    if (destination !== null && typeof destination !== 'object') throw new TypeError(`'${pyType(destination)}' object does not support item assignment`);
+    const out = (destination ?? {}) as StateDict;
+    for (const [k, , , , t] of this._stateEntries()) {
+      const v = keep_vars ? t : t.detach();
+      if (out instanceof Map) (out as Map<string, Tensor>).set(prefix + k, v);
+      else out[prefix + k] = v;
+    }
+    return out;
+  }
+
+  /**
+   * load_state_dict(state_dict, strict=True, assign=False): copies each tensor into the parameter or buffer of its
+   * name (with assign, the given tensors become them); returns the missing and unexpected keys.
+   */
+  load_state_dict(...args: [state_dict: StateDict | Map<string, Tensor> | object, strict?: boolean | { strict?: boolean; assign?: boolean },
+    assign?: boolean | { assign?: boolean }]):
+    { missing_keys: string[]; unexpected_keys: string[] } {
+    const [state_dict, strict, assign] = bind(SIG.load_state_dict, args) as [StateDict | Map<string, Tensor>, boolean, boolean];
     checkStateDict(state_dict);
     const given = state_dict instanceof Map ? Object.fromEntries(state_dict) : state_dict;
-    const own = this.state_dict();
+    const entries = this._stateEntries();
+    const own: StateDict = Object.fromEntries(entries.map(([k, , , , t]) => [k, t]));
     const missing = Object.keys(own).filter((k) => !(k in given));
     const unexpected = Object.keys(given).filter((k) => !(k in own));
     const errors: string[] = [];
@@ -220,9 +410,18 @@ export class Module {
     if (errors.length) {
       throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
     }
-    no_grad(() => {
-      for (const [k, target] of Object.entries(own)) if (given[k] !== undefined) target.copy_(given[k]);
-    });
+    if (assign) {
+      for (const [k, m, name, isParam, target] of entries) {
+        const src = given[k];
+        if (src === undefined) continue;
+        if (isParam) (m as unknown as Record<string, unknown>)[name] = src instanceof Parameter ? src : new Parameter(src, target.requires_grad);
+        else m._setBuffer(name, src, true);
+      }
+    } else {
+      no_grad(() => {
+        for (const [k, target] of Object.entries(own)) if (given[k] !== undefined) target.copy_(given[k]);
+      });
+    }
     return { missing_keys: missing, unexpected_keys: unexpected };
   }
 

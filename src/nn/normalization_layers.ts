@@ -3,7 +3,8 @@
 // names, so state dicts round-trip (weight, bias, running_mean, running_var,
 // num_batches_tracked).
 import { Tensor } from '../tensor.js';
-import { Module, Parameter } from './module.js';
+import { Module, Parameter, factoryKwargs } from './module.js';
+import { signature, bind, pyType, type Signature } from '../signature.js';
 import * as ops from '../ops/index.js';
 import { no_grad } from '../autograd/engine.js';
 import { composite } from '../ops/core.js';
@@ -22,39 +23,48 @@ export function pyFloat(x: number): string {
 
 const pyBool = (b: boolean): string => (b ? 'True' : 'False');
 
+/** A number as Python prints the value it was given (wasmtorch cannot tell 1 from 1.0): 0.5, 1, 1.5. */
+const pyNumber = (x: number): string => (Number.isNaN(x) ? 'nan' : !Number.isFinite(x) ? (x > 0 ? 'inf' : '-inf') : String(x));
+
 /** Python's tuple repr: (3,), (2, 5). */
 function pyTuple(xs: readonly number[]): string {
   return xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`;
 }
 
-function isOptions(a: unknown): a is Record<string, unknown> {
-  return typeof a === 'object' && a !== null && !Array.isArray(a) && !(a instanceof Tensor);
+/**
+ * A signature whose __init__ PyTorch defines in a private base class (_BatchNorm, _DropoutNd): Python's messages
+ * name that class, as `_BatchNorm.__init__()`, counting self.
+ */
+function baseClassSignature(schema: string): Signature {
+  const sig = signature(schema);
+  sig.label = `${sig.name}.__init__`;
+  sig.self = 1;
+  return sig;
 }
 
-/** Constructor arguments after the required ones: positional in PyTorch's order, or one options object. */
-function ctorArgs<T extends object>(args: unknown[], names: (keyof T & string)[], defaults: Required<T>): Required<T> {
-  const out = { ...defaults } as Record<string, unknown>;
-  let i = 0;
-  for (const a of args) {
-    if (isOptions(a)) {
-      for (const [k, v] of Object.entries(a)) if (v !== undefined) out[k] = v;
-    } else {
-      if (a !== undefined) out[names[i]] = a;
-      i++;
-    }
-  }
-  return out as Required<T>;
-}
+type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? P | Prefixes<H> : [];
+/** Leading positional arguments in PyTorch's order, optionally followed by keyword arguments as one object. */
+type CallArgs<P extends unknown[], O> = Prefixes<P> extends infer Q ? (Q extends unknown[] ? Q | [...Q, O] : never) : never;
 
 // ---- batch norm --------------------------------------------------------------------
 
 export interface BatchNormArgs {
+  num_features?: number;
   eps?: number;
   /** null: a cumulative moving average over the batches seen */
   momentum?: number | null;
   affine?: boolean;
   track_running_stats?: boolean;
+  device?: unknown;
+  dtype?: unknown;
+  /** keyword-only: false leaves the affine transform without its bias */
+  bias?: boolean;
 }
+type BatchNormCall = CallArgs<[num_features: number, eps: number, momentum: number | null, affine: boolean, track_running_stats: boolean,
+  device: unknown, dtype: unknown], BatchNormArgs>;
+
+const BATCH_NORM = baseClassSignature('_BatchNorm(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, ' +
+  'bool track_running_stats=True, Any device=None, Any dtype=None, *, bool bias=True)');
 
 /** PyTorch's _BatchNorm: the dimension check is the subclass's. */
 export abstract class _BatchNorm extends Module {
@@ -65,16 +75,21 @@ export abstract class _BatchNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(readonly num_features: number, ...args: (number | boolean | null | BatchNormArgs | undefined)[]) {
+  readonly num_features: number;
+
+  /** (num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None, *, bias=True) */
+  constructor(...args: BatchNormCall) {
     super();
-    const o = ctorArgs<BatchNormArgs>(args, ['eps', 'momentum', 'affine', 'track_running_stats'],
-      { eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true });
-    this.eps = o.eps;
-    this.momentum = o.momentum;
-    this.affine = o.affine;
-    this.track_running_stats = o.track_running_stats;
+    const [num_features, eps, momentum, affine, track_running_stats, device, dtype, bias] =
+      bind(BATCH_NORM, args) as [number, number, number | null, boolean, boolean, unknown, unknown, boolean];
+    factoryKwargs('_BatchNorm', device, dtype);
+    this.num_features = num_features;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = affine;
+    this.track_running_stats = track_running_stats;
     this.weight = this.affine ? new Parameter(ops.ones([num_features])) : null;
-    this.bias = this.affine ? new Parameter(ops.zeros([num_features])) : null;
+    this.bias = this.affine && bias ? new Parameter(ops.zeros([num_features])) : null;
     if (this.track_running_stats) {
       this.register_buffer('running_mean', ops.zeros([num_features]));
       this.register_buffer('running_var', ops.ones([num_features]));
@@ -140,7 +155,7 @@ export abstract class _BatchNorm extends Module {
 
   extra_repr(): string {
     return `${this.num_features}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? 'None' : pyFloat(this.momentum)}, ` +
-      `affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.track_running_stats)}`;
+      `affine=${pyBool(this.affine)}, bias=${pyBool(this.bias !== null)}, track_running_stats=${pyBool(this.track_running_stats)}`;
   }
 }
 
@@ -168,26 +183,35 @@ export class BatchNorm3d extends _BatchNorm {
 // ---- layer norm, group norm ------------------------------------------------------
 
 export interface LayerNormArgs {
+  normalized_shape?: number | number[];
   eps?: number;
   elementwise_affine?: boolean;
   bias?: boolean;
+  device?: unknown;
+  dtype?: unknown;
 }
 
-/** nn.LayerNorm(normalized_shape, eps=1e-5, elementwise_affine=true, bias=true). */
+const LAYER_NORM = signature('LayerNorm(int[] normalized_shape, float eps=1e-05, bool elementwise_affine=True, bool bias=True, ' +
+  'Any device=None, Any dtype=None)');
+
+/** nn.LayerNorm(normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, device=None, dtype=None). */
 export class LayerNorm extends Module {
   readonly normalized_shape: number[];
   readonly eps: number;
   readonly elementwise_affine: boolean;
   weight: Parameter | null;
   bias: Parameter | null;
-  constructor(normalized_shape: number | number[], ...args: (number | boolean | LayerNormArgs | undefined)[]) {
+  constructor(...args: CallArgs<[normalized_shape: number | number[], eps: number, elementwise_affine: boolean, bias: boolean,
+    device: unknown, dtype: unknown], LayerNormArgs>) {
     super();
-    const o = ctorArgs<LayerNormArgs>(args, ['eps', 'elementwise_affine', 'bias'], { eps: 1e-5, elementwise_affine: true, bias: true });
-    this.normalized_shape = typeof normalized_shape === 'number' ? [normalized_shape] : normalized_shape.slice();
-    this.eps = o.eps;
-    this.elementwise_affine = o.elementwise_affine;
+    const [normalized_shape, eps, elementwise_affine, bias, device, dtype] =
+      bind(LAYER_NORM, args) as [number[], number, boolean, boolean, unknown, unknown];
+    factoryKwargs('LayerNorm', device, dtype);
+    this.normalized_shape = normalized_shape;
+    this.eps = eps;
+    this.elementwise_affine = elementwise_affine;
     this.weight = this.elementwise_affine ? new Parameter(ops.ones(this.normalized_shape)) : null;
-    this.bias = this.elementwise_affine && o.bias ? new Parameter(ops.zeros(this.normalized_shape)) : null;
+    this.bias = this.elementwise_affine && bias ? new Parameter(ops.zeros(this.normalized_shape)) : null;
   }
   reset_parameters(): void {
     no_grad(() => {
@@ -199,29 +223,48 @@ export class LayerNorm extends Module {
     return layer_norm(input, this.normalized_shape, this.weight, this.bias, this.eps);
   }
   extra_repr(): string {
-    return `${pyTuple(this.normalized_shape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwise_affine)}`;
+    return `${pyTuple(this.normalized_shape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwise_affine)}, ` +
+      `bias=${pyBool(this.bias !== null)}`;
   }
 }
 
 export interface GroupNormArgs {
+  num_groups?: number;
+  num_channels?: number;
   eps?: number;
   affine?: boolean;
+  device?: unknown;
+  dtype?: unknown;
+  /** keyword-only: false leaves the affine transform without its bias */
+  bias?: boolean;
 }
 
-/** nn.GroupNorm(num_groups, num_channels, eps=1e-5, affine=true). */
+const GROUP_NORM = signature('GroupNorm(int num_groups, int num_channels, float eps=1e-05, bool affine=True, Any device=None, Any dtype=None, ' +
+  '*, bool bias=True)');
+
+/** nn.GroupNorm(num_groups, num_channels, eps=1e-05, affine=True, device=None, dtype=None, *, bias=True). */
 export class GroupNorm extends Module {
+  readonly num_groups: number;
+  readonly num_channels: number;
   readonly eps: number;
   readonly affine: boolean;
   weight: Parameter | null;
   bias: Parameter | null;
-  constructor(readonly num_groups: number, readonly num_channels: number, ...args: (number | boolean | GroupNormArgs | undefined)[]) {
+  constructor(...args: CallArgs<[num_groups: number, num_channels: number, eps: number, affine: boolean, device: unknown, dtype: unknown],
+    GroupNormArgs>) {
     super();
-    if (num_channels % num_groups !== 0) throw new Error('num_channels must be divisible by num_groups');
-    const o = ctorArgs<GroupNormArgs>(args, ['eps', 'affine'], { eps: 1e-5, affine: true });
-    this.eps = o.eps;
-    this.affine = o.affine;
+    const [num_groups, num_channels, eps, affine, device, dtype, bias] =
+      bind(GROUP_NORM, args) as [number, number, number, boolean, unknown, unknown, boolean];
+    factoryKwargs('GroupNorm', device, dtype);
+    // PyTorch's ValueError (num_groups 0 is Python's ZeroDivisionError: integer modulo by zero)
+    if (num_groups === 0) throw new Error('integer modulo by zero');
+    if (num_channels % num_groups !== 0) throw new Error(`num_channels (${num_channels}) must be divisible by num_groups (${num_groups})`);
+    this.num_groups = num_groups;
+    this.num_channels = num_channels;
+    this.eps = eps;
+    this.affine = affine;
     this.weight = this.affine ? new Parameter(ops.ones([num_channels])) : null;
-    this.bias = this.affine ? new Parameter(ops.zeros([num_channels])) : null;
+    this.bias = this.affine && bias ? new Parameter(ops.zeros([num_channels])) : null;
   }
   reset_parameters(): void {
     no_grad(() => {
@@ -233,7 +276,7 @@ export class GroupNorm extends Module {
     return group_norm(input, this.num_groups, this.weight, this.bias, this.eps);
   }
   extra_repr(): string {
-    return `${this.num_groups}, ${this.num_channels}, eps=${pyFloat(this.eps)}, affine=${pyBool(this.affine)}`;
+    return `${this.num_groups}, ${this.num_channels}, eps=${pyFloat(this.eps)}, affine=${pyBool(this.affine)}, bias=${pyBool(this.bias !== null)}`;
   }
 }
 
@@ -244,15 +287,19 @@ export interface DropoutArgs {
   inplace?: boolean;
 }
 
-abstract class _DropoutNd extends Module {
+const DROPOUT = baseClassSignature('_DropoutNd(float p=0.5, bool inplace=False)');
+
+export abstract class _DropoutNd extends Module {
   readonly p: number;
   readonly inplace: boolean;
-  constructor(...args: (number | boolean | DropoutArgs | undefined)[]) {
+  /** (p=0.5, inplace=False) */
+  constructor(...args: CallArgs<[p: number, inplace: boolean], DropoutArgs>) {
     super();
-    const o = ctorArgs<DropoutArgs>(args, ['p', 'inplace'], { p: 0.5, inplace: false });
-    if (!(o.p >= 0 && o.p <= 1)) throw new Error(`dropout probability has to be between 0 and 1, but got ${o.p}`);
-    this.p = o.p;
-    this.inplace = o.inplace;
+    const [p, inplace] = bind(DROPOUT, args) as [number, boolean];
+    // PyTorch's ValueError
+    if (p < 0 || p > 1 || Number.isNaN(p)) throw new Error(`dropout probability has to be between 0 and 1, but got ${pyNumber(p)}`);
+    this.p = p;
+    this.inplace = inplace;
   }
   extra_repr(): string {
     return `p=${this.p}, inplace=${pyBool(this.inplace)}`;
@@ -275,18 +322,25 @@ export class Dropout2d extends _DropoutNd {
 
 // ---- Unflatten -------------------------------------------------------------------
 
+const UNFLATTEN = signature('Unflatten(int dim, Any unflattened_size)');
+
 /** nn.Unflatten(dim, unflattened_size): dim expanded into the given sizes. */
 export class Unflatten extends Module {
+  readonly dim: number;
   readonly unflattened_size: number[];
-  constructor(readonly dim: number, unflattened_size: number[]) {
+  constructor(...args: [dim: number, unflattened_size: number[]] | [dim: number, unflattened_size: number[], options: object]
+    | [dim: number, options: { unflattened_size: number[] }] | [options: { dim: number; unflattened_size: number[] }]) {
     super();
+    const [dim, unflattened_size] = bind(UNFLATTEN, args) as [number, unknown];
+    // PyTorch's _require_tuple_int, with its words
     if (!Array.isArray(unflattened_size)) {
-      throw new Error(`unflattened_size must be tuple of ints, but found type ${typeof unflattened_size}`);
+      throw new TypeError(`unflattened_size must be a tuple of ints, but found type ${pyType(unflattened_size)}`);
     }
-    unflattened_size.forEach((s, i) => {
-      if (!Number.isInteger(s)) throw new Error(`unflattened_size must be tuple of ints, but found element of type ${typeof s} at pos ${i}`);
+    unflattened_size.forEach((s: unknown, i) => {
+      if (!Number.isInteger(s)) throw new TypeError(`unflattened_size must be tuple of ints, but found element of type ${pyType(s)} at pos ${i}`);
     });
-    this.unflattened_size = unflattened_size.slice();
+    this.dim = dim;
+    this.unflattened_size = (unflattened_size as number[]).slice();
   }
   forward(input: Tensor): Tensor {
     return ops.unflatten(input, this.dim, this.unflattened_size);
