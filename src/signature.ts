@@ -410,3 +410,7 @@ export function intArg(fn: string, name: string, v: unknown): number {
   if (r === NO) throw new TypeError(`${fn}(): argument '${name}' ${(convertTo(INT, v, true) as Failed).why}`);
   return r as number;
 }
+
+type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? P | Prefixes<H> : [];
+/** A call's arguments as TypeScript sees them: leading positional arguments in PyTorch's order, optionally followed by keyword arguments as one object. */
+export type CallArgs<P extends unknown[], O> = Prefixes<P> extends infer Q ? (Q extends unknown[] ? Q | [...Q, O] : never) : never;

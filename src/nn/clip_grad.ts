@@ -8,6 +8,7 @@ import { tidy } from '../tidy.js';
 import { scalarTensor } from '../ops/creation.js';
 import { stack } from '../ops/shape.js';
 import { signature } from '../signature.js';
+import { pyFloat } from '../pyrepr.js';
 import { pyBind as bind } from '../optim/pyargs.js';
 
 export type TensorOrTensors = Tensor | Iterable<Tensor>;
@@ -28,13 +29,6 @@ function parseNorm(norm_type: NormType): number {
   if (norm_type === 'inf') return Infinity;
   if (norm_type === '-inf') return -Infinity;
   return Number(norm_type);
-}
-
-/** Python's str(float): 2 -> '2.0', Infinity -> 'inf'. */
-function pyFloat(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  return Number.isInteger(x) && Math.abs(x) < 1e16 ? x.toFixed(1) : String(x);
 }
 
 /** torch.linalg.vector_norm(t, ord) over all elements, from existing ops. */

@@ -5,6 +5,7 @@ import { empty_ } from '../ops/creation.js';
 import * as ops from '../ops/index.js';
 import * as init from './init.js';
 import { signature, bind, type Signature } from '../signature.js';
+import { pyBool } from '../pyrepr.js';
 
 type Pair = number | [number, number];
 
@@ -102,7 +103,6 @@ export class Conv1d extends ConvNd {
 
 type PoolArgs = (number | number[] | boolean | null | Record<string, unknown>)[];
 const showPair = (v: number[] | null) => (v === null ? 'None' : v[0] === v[1] ? `${v[0]}` : `(${v.join(', ')})`);
-const pyBool = (b: boolean) => (b ? 'True' : 'False');
 
 const MAXPOOL2D = signature('MaxPool2d(int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[2] dilation=1, ' +
   'bool return_indices=False, bool ceil_mode=False)');

@@ -8,19 +8,9 @@ import * as ops from '../ops/index.js';
 import { applyInPlace } from '../ops/inplace.js';
 import * as init from './init.js';
 import * as F from './functional.js';
+import { pyFloat } from '../pyrepr.js';
 import { signature, bind } from '../signature.js';
-import type { CallArgs } from '../optim/pyargs.js';
-
-/** Python's repr of a float: 1.0, 0.01, 1e-05. */
-function pyFloat(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
-  const [mantissa, expStr] = x.toExponential().split('e');
-  const e = Number(expStr);
-  if (e < -4 || e >= 16) return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-  return String(x);
-}
+import type { CallArgs } from '../signature.js';
 
 const LINEAR = signature('Linear(int in_features, int out_features, bool bias=True, Any device=None, Any dtype=None)');
 

@@ -7,7 +7,7 @@ import { no_grad } from '../autograd/engine.js';
 import { shapeStr } from '../ops/core.js';
 import { isDeviceSpec, checkDevice } from '../device.js';
 import { parseDType, checkDType } from '../dtype.js';
-import { signature, bind, pyType } from '../signature.js';
+import { signature, bind, pyType, type CallArgs } from '../signature.js';
 
 /**
  * A module constructor's device and dtype (PyTorch's factory_kwargs): the CPU and float32 are the ones there are;
@@ -64,10 +64,6 @@ function checkName(m: Module, what: 'buffer' | 'parameter' | 'module', name: unk
   if (other || (what !== 'buffer' && m._buffers.has(name))) throw new Error(`attribute '${name}' already exists`);
   return name;
 }
-
-type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? P | Prefixes<H> : [];
-/** Leading positional arguments in PyTorch's order, optionally followed by keyword arguments as one object. */
-type CallArgs<P extends unknown[], O> = Prefixes<P> extends infer Q ? (Q extends unknown[] ? Q | [...Q, O] : never) : never;
 
 export class Parameter extends Tensor {
   constructor(data: Tensor, requires_grad = true) {

@@ -4,32 +4,13 @@
 // num_batches_tracked).
 import { Tensor } from '../tensor.js';
 import { Module, Parameter, factoryKwargs } from './module.js';
-import { signature, bind, pyType, type Signature } from '../signature.js';
+import { signature, bind, pyType, type Signature, type CallArgs } from '../signature.js';
 import * as ops from '../ops/index.js';
 import { no_grad } from '../autograd/engine.js';
 import { composite } from '../ops/core.js';
+import { pyFloat, pyBool, pyRepr, pyTuple } from '../pyrepr.js';
+export { pyFloat } from '../pyrepr.js';
 import { batch_norm, layer_norm, group_norm, dropout, dropout2d } from './normalization.js';
-
-/** Python's repr of a float: 1e-05, 0.1, 1.0. */
-export function pyFloat(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
-  const [mantissa, expStr] = x.toExponential().split('e');
-  const e = Number(expStr);
-  if (e < -4 || e >= 16) return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-  return String(x);
-}
-
-const pyBool = (b: boolean): string => (b ? 'True' : 'False');
-
-/** A number as Python prints the value it was given (wasmtorch cannot tell 1 from 1.0): 0.5, 1, 1.5. */
-const pyNumber = (x: number): string => (Number.isNaN(x) ? 'nan' : !Number.isFinite(x) ? (x > 0 ? 'inf' : '-inf') : String(x));
-
-/** Python's tuple repr: (3,), (2, 5). */
-function pyTuple(xs: readonly number[]): string {
-  return xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`;
-}
 
 /**
  * A signature whose __init__ PyTorch defines in a private base class (_BatchNorm, _DropoutNd): Python's messages
@@ -41,10 +22,6 @@ function baseClassSignature(schema: string): Signature {
   sig.self = 1;
   return sig;
 }
-
-type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? P | Prefixes<H> : [];
-/** Leading positional arguments in PyTorch's order, optionally followed by keyword arguments as one object. */
-type CallArgs<P extends unknown[], O> = Prefixes<P> extends infer Q ? (Q extends unknown[] ? Q | [...Q, O] : never) : never;
 
 // ---- batch norm --------------------------------------------------------------------
 
@@ -297,7 +274,7 @@ export abstract class _DropoutNd extends Module {
     super();
     const [p, inplace] = bind(DROPOUT, args) as [number, boolean];
     // PyTorch's ValueError
-    if (p < 0 || p > 1 || Number.isNaN(p)) throw new Error(`dropout probability has to be between 0 and 1, but got ${pyNumber(p)}`);
+    if (p < 0 || p > 1 || Number.isNaN(p)) throw new Error(`dropout probability has to be between 0 and 1, but got ${pyRepr(p)}`);
     this.p = p;
     this.inplace = inplace;
   }

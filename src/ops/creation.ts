@@ -1,6 +1,7 @@
 // Tensor creation: from nested arrays or typed arrays, constant fills,
 // ranges and random draws. Data made in JS starts in a host array and enters
 // linear memory only when an op first reads it.
+import { pyRepr } from '../pyrepr.js';
 import { checkStorageSize } from '../backend/memory.js';
 import { Tensor, fromArray, numelOf, type NestedArray } from '../tensor.js';
 import { type DType, isIntegral, scalarTypeName } from '../dtype.js';
@@ -184,7 +185,7 @@ export const arange = overloadedOp<{
 }>([`arange(Scalar end, *, ${FACTORY}) -> Tensor`, `arange(Scalar start, Scalar end, Scalar step=1, *, ${FACTORY}) -> Tensor`], (form, v) => {
   const [s, e, st, dtype, , device, requires_grad] = (form === 0 ? [0, ...v.slice(0, 1), 1, ...v.slice(1)] : v) as
     [number, number, number, DType | null, unknown, unknown, boolean];
-  if (!Number.isFinite(s) || !Number.isFinite(e)) throw new Error(`unsupported range: ${pyNumber(s)} -> ${pyNumber(e)}`);
+  if (!Number.isFinite(s) || !Number.isFinite(e)) throw new Error(`unsupported range: ${pyRepr(s)} -> ${pyRepr(e)}`);
   if (st === 0) throw new Error('step must be nonzero');
   if ((e - s) / st < 0) throw new Error('upper bound and larger bound inconsistent with step sign');
   const n = Math.ceil((e - s) / st);
@@ -196,9 +197,6 @@ export const arange = overloadedOp<{
   if (isIntegral(type)) checkInt64([s, s + (n - 1) * st]);
   return finish(fromArray(values, [n], type), opts);
 });
-
-/** Python's spelling of a float in a message (inf, -inf, nan). */
-const pyNumber = (x: number): string => (Number.isNaN(x) ? 'nan' : x === Infinity ? 'inf' : x === -Infinity ? '-inf' : String(x));
 
 export const linspace = op<(start: number, end: number, steps: number, options?: CreateOptions) => Tensor>(
   `linspace(float start, float end, int steps, *, ${FACTORY}) -> Tensor`,

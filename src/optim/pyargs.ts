@@ -60,18 +60,6 @@ export function methodSignature(sig: Signature): Signature {
   return sig;
 }
 
-/** Python's repr of a number as it appears in PyTorch's messages: -1, 0.5, 1e-05, inf, nan. */
-export function pyRepr(x: unknown): string {
-  if (typeof x !== 'number') return typeof x === 'boolean' ? (x ? 'True' : 'False') : x === null || x === undefined ? 'None' : String(x);
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return String(x);
-  const [mant, e] = x.toExponential().split('e');
-  const exp = Number(e);
-  if (exp < -4 || exp >= 16) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  return String(x);
-}
+export { pyRepr } from '../pyrepr.js';
 
-/** Leading positional arguments in PyTorch's order, optionally followed by keyword arguments as one object. */
-type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? P | Prefixes<H> : [];
-export type CallArgs<P extends unknown[], O> = Prefixes<P> extends infer Q ? (Q extends unknown[] ? Q | [...Q, O] : never) : never;
+export type { CallArgs } from '../signature.js';
