@@ -32,10 +32,9 @@ export {
 // elementwise
 export {
   add, sub, rsub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, rsqrt, abs, sigmoid, tanh, relu, sin, cos,
-  reciprocal, square, sign, erf, log1p, expm1, floor, ceil, round, clamp, leaky_relu, gelu, softplus, silu,
+  reciprocal, square, sign, erf, log1p, expm1, floor, ceil, round, clamp, clip, leaky_relu, gelu, softplus, silu,
   gt, lt, ge, le, eq, ne, logical_and, logical_or, logical_not, where, masked_fill,
 } from './ops/elementwise.js';
-export { clamp as clip } from './ops/elementwise.js';
 // reductions
 export { sum, mean, amax, amin, max, min, argmax, argmin, logsumexp, softmax, log_softmax, var_ as var, std } from './ops/reduce.js';
 // linear algebra
@@ -43,11 +42,11 @@ export { matmul, mm, bmm, dot } from './ops/matmul.js';
 // shape and indexing
 export {
   view, reshape, transpose, t, permute, unsqueeze, squeeze, flatten, unflatten, expand, narrow, select, cat, stack,
-  split, chunk, unbind, contiguous, clone,
+  split, chunk, unbind, contiguous, clone, concat, concatenate,
 } from './ops/shape.js';
 export { index_select, gather, embedding, index_put, index_copy, index_add } from './ops/indexing.js';
+export { index_put_ } from './ops/inplace.js';
 export { sort, argsort, topk, multinomial } from './ops/sorting.js';
-export { cat as concat } from './ops/shape.js';
 
 export const autograd = {
   grad: engine.grad,

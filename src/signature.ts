@@ -13,6 +13,7 @@
 import { Tensor } from './tensor.js';
 import { rollbackOnError } from './backend/memory.js';
 import { checkDType } from './dtype.js';
+import { Device } from './device.js';
 
 interface Param {
   name: string;
@@ -104,9 +105,12 @@ export function signature(schema: string): Signature {
   let required = 0;
   while (required < positional && params[required].required) required++;
   const varargs = params.findIndex((p) => p.types.includes('int...'));
-  // a class (Conv2d) or a method (Optimizer.zero_grad) is Python code in PyTorch: Python's messages, counting self
-  const isClass = /^[A-Z]/.test(m[1].split('.').pop()!), isMethod = m[1].includes('.');
-  const sig = { name: m[1], label: isClass ? `${m[1]}.__init__` : m[1], self: isClass || isMethod ? 1 : 0, params, positional, required, schema, byName: new Map(params.map((p, i) => [p.name, i])), varargs };
+  // a class (Conv2d) or a method (Optimizer.zero_grad) is Python code in PyTorch: Python's messages, counting self;
+  // Tensor.x is a Tensor method of PyTorch's parser (self not counted), TensorBase.x one taking no arguments
+  const [owner, short] = m[1].includes('.') ? m[1].split('.') : ['', m[1]];
+  const isClass = /^[A-Z]/.test(short), isPython = owner !== '' && owner !== 'Tensor' && owner !== 'TensorBase';
+  const label = isClass ? `${m[1]}.__init__` : owner === 'Tensor' ? short : m[1];
+  const sig = { name: m[1], label, self: isClass || isPython ? 1 : 0, params, positional, required, schema, byName: new Map(params.map((p, i) => [p.name, i])), varargs };
   registered().set(sig.schema, sig);
   return sig;
 }
@@ -134,6 +138,23 @@ export function pyType(v: unknown): string {
   return typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype ? 'dict' : (v as object).constructor?.name ?? 'object';
 }
 
+/**
+ * The parser's TypeError. `first` is the call's first argument: called as a method (x.narrow(0.5, 0, 1)) that is
+ * self, which PyTorch's messages leave out, so Tensor's methods re-throw `asMethod` (tensor.ts).
+ */
+export class ArgumentError extends TypeError {
+  declare readonly first: unknown;
+  declare readonly asMethod: string;
+  /** a dtype PyTorch has and wasmtorch does not (float64): said as such by overloaded callables too */
+  declare unsupported: boolean;
+  constructor(message: string, first: unknown, asMethod: string) {
+    super(message);
+    // not enumerable: the error shows (and compares) as PyTorch's TypeError, its message alone
+    Object.defineProperties(this, { first: { value: first }, asMethod: { value: asMethod }, unsupported: { value: false, writable: true } });
+  }
+}
+ArgumentError.prototype.name = 'TypeError'; // what users see printed: PyTorch's class
+
 const isOptions = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
@@ -141,10 +162,10 @@ const isOptions = (v: unknown): v is Record<string, unknown> =>
  * Converts one argument to its parameter's type, or throws PyTorch's TypeError saying why it cannot
  * (`position` is the 1-based place of an argument given by position, 0 for one given by name).
  */
-function convert(sig: Signature, p: Param, v: unknown, position: number): unknown {
+function convert(sig: Signature, p: Param, v: unknown, position: number, first: unknown): unknown {
   if (v === undefined || v === null) {
     if (p.nullable || p.types.includes('Any')) return null;
-    throw new TypeError(`${which(sig, p, position)} must be ${typeWord(p.types[0])}, not NoneType`);
+    throw argumentError(sig, p, position, ` must be ${typeWord(p.types[0])}, not NoneType`, first);
   }
   for (let k = 0; k < p.kinds.length; k++) {
     const r = convertTo(p.kinds[k], v);
@@ -152,16 +173,21 @@ function convert(sig: Signature, p: Param, v: unknown, position: number): unknow
   }
   const why = (convertTo(p.kinds[0], v, true) as Failed).why;
   // a why that starts with ':' is a sentence of its own (a dtype PyTorch has and wasmtorch does not)
-  throw new TypeError(`${which(sig, p, position)}${why.startsWith(':') ? '' : ' '}${why}`);
+  const e = argumentError(sig, p, position, `${why.startsWith(':') ? '' : ' '}${why}`, first);
+  e.unsupported = why.startsWith(':');
+  throw e;
 }
 
-const which = (sig: Signature, p: Param, position: number): string =>
-  `${sig.label}(): argument '${p.name}'${position > 0 ? ` (position ${position})` : ''}`;
+/** `conv2d(): argument 'stride' (position 4) must be ...`, and the same for the method form, which counts from after self. */
+function argumentError(sig: Signature, p: Param, position: number, why: string, first: unknown): ArgumentError {
+  const which = (at: number) => `${sig.label}(): argument '${p.name}'${at > 0 ? ` (position ${at})` : ''}${why}`;
+  return new ArgumentError(which(position), first, which(position > 1 ? position - 1 : 0));
+}
 
 function typeWord(t: string): string {
   if (t.startsWith('int[') || t === 'int...') return 'tuple of ints';
   if (t.startsWith('float[')) return 'tuple of floats';
-  return { Tensor: 'Tensor', 'Tensor[]': 'tuple of Tensors', int: 'int', float: 'float', Scalar: 'Number', bool: 'bool', str: 'str', ScalarType: 'torch.dtype', Generator: 'torch.Generator' }[t] ?? t;
+  return { Tensor: 'Tensor', 'Tensor[]': 'tuple of Tensors', int: 'int', float: 'float', Scalar: 'Number', bool: 'bool', str: 'str', ScalarType: 'torch.dtype', Generator: 'torch.Generator', Device: 'torch.device' }[t] ?? t;
 }
 
 /** A parameter type, read once: its kind and, for lists, the length (0: any). */
@@ -170,7 +196,7 @@ function kindOf(t: string): Kind {
   const list = /^(int|float)\[(\d*)\]$/.exec(t);
   if (list) return { t: `${list[1]}[]`, n: list[2] === '' ? 0 : Number(list[2]) };
   if (t === 'int...') return { t: 'int[]', n: 0 };
-  if (!['Any', 'Tensor', 'Tensor[]', 'int', 'float', 'Scalar', 'bool', 'str', 'ScalarType', 'Generator'].includes(t)) {
+  if (!['Any', 'Tensor', 'Tensor[]', 'int', 'float', 'Scalar', 'bool', 'str', 'ScalarType', 'Generator', 'Device'].includes(t)) {
     throw new Error(`wasmtorch: unknown type ${t} in a signature`);
   }
   return { t, n: 0 };
@@ -213,6 +239,10 @@ function convertTo(k: Kind, v: unknown, explain = false): unknown {
     }
     case 'Generator':
       return v; // checked by the draws that read it
+    case 'Device': // a torch.device or its name, checked by the callable (checkDevice: only the CPU is here)
+      // a dtype's name is not a device's (x.to(torch.float64): torch.float64 is a string here)
+      return (typeof v === 'string' && typeof checkDType(v) !== 'string' && !(checkDType(v) as Failed).why.startsWith(':')) || v instanceof Device ? v
+        : fail(explain, () => `must be torch.device, not ${pyType(v)}`);
     case 'float[]':
       return floatList(k.n, v, explain);
     default: { // int[]
@@ -263,11 +293,9 @@ export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
     }
   }
   while (n > 0 && args[n - 1] === undefined) n--;
-  if (n > sig.positional) {
-    const [lo, hi, got] = [sig.required + sig.self, sig.positional + sig.self, n + sig.self];
-    const range = lo === hi ? `${hi}` : `from ${lo} to ${hi}`;
-    throw new TypeError(`${sig.label}() takes ${range} positional argument${hi === 1 ? '' : 's'} but ${got} ${got === 1 ? 'was' : 'were'} given`);
-  }
+  // a method-only signature's first argument is not self, whatever it is
+  const first = sig.name.startsWith('Tensor.') || sig.name.startsWith('TensorBase.') ? UNSET : args[0];
+  if (n > sig.positional) throw tooMany(sig, n, first);
   const params = sig.params;
   const out = new Array<unknown>(params.length);
   let byKeyword = 0; // a bit per parameter given by name (messages say their position only for positional ones)
@@ -278,7 +306,9 @@ export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
       let i = sig.byName.get(key);
       // PyTorch's parser also takes NumPy's names for these two
       if (i === undefined && !sig.self && (key === 'axis' || key === 'keepdims')) i = sig.byName.get(key === 'axis' ? 'dim' : 'keepdim');
-      if (i === undefined) throw new TypeError(`${sig.label}() got an unexpected keyword argument '${key}'`);
+      if (i === undefined) {
+        throw new TypeError(sig.label.startsWith('TensorBase.') ? `${sig.label}() takes no keyword arguments` : `${sig.label}() got an unexpected keyword argument '${key}'`);
+      }
       if (kw[key] === undefined) continue;
       if (out[i] !== UNSET) throw new TypeError(`${sig.label}() got multiple values for argument '${params[i].name}'`);
       out[i] = kw[key];
@@ -293,17 +323,34 @@ export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
       out[i] = Array.isArray(d) ? d.slice() : d;
       continue;
     }
-    out[i] = convert(sig, p, out[i], byKeyword & (1 << i) ? 0 : i + 1);
+    out[i] = convert(sig, p, out[i], byKeyword & (1 << i) ? 0 : i + 1, first);
   }
   return out;
 }
 
 const UNSET = Symbol('unset');
 
-/** The error for required arguments left out: PyTorch's parser's words for an op, Python's for a class or method. */
+/** `n` positional arguments for a signature taking fewer: Python's words (CPython's for a method without arguments). */
+function tooMany(sig: Signature, n: number, first: unknown): TypeError {
+  if (sig.label.startsWith('TensorBase.')) return new TypeError(`${sig.label}() takes no arguments (${n} given)`);
+  const words = (less: number) => {
+    const [lo, hi, got] = [sig.required + sig.self - less, sig.positional + sig.self - less, n + sig.self - less];
+    const range = lo === hi ? `${hi}` : `from ${lo} to ${hi}`;
+    return `${sig.label}() takes ${range} positional argument${lo === hi && hi === 1 ? '' : 's'} but ${got} ${got === 1 ? 'was' : 'were'} given`;
+  };
+  return new ArgumentError(words(0), first, words(1));
+}
+
+/**
+ * The error for required arguments left out: PyTorch's parser's words for an op (its plural is as printed:
+ * "1 required positional arguments", "2 required positional argument"), Python's for a class or method.
+ */
 function missing(sig: Signature, values: unknown[]): TypeError {
   const absent = sig.params.filter((p, i) => p.required && values[i] === UNSET);
-  if (!sig.self) return new TypeError(`${sig.label}() missing required argument '${absent[0].name}' (pos ${sig.params.indexOf(absent[0]) + 1})`);
+  if (!sig.self) {
+    return new TypeError(`${sig.label}() missing ${absent.length} required positional argument${absent.length === 1 ? 's' : ''}: ` +
+      absent.map((p) => `"${p.name}"`).join(', '));
+  }
   const q = absent.map((p) => `'${p.name}'`);
   const list = q.length <= 2 ? q.join(' and ') : `${q.slice(0, -1).join(', ')}, and ${q[q.length - 1]}`;
   const kind = absent[0].keywordOnly ? 'keyword-only' : 'positional';
@@ -327,17 +374,27 @@ function gatherVarargs(at: number, args: ArrayLike<unknown>): ArrayLike<unknown>
  * listing the forms. A form whose only failure is a value check (a negative size) reports that error itself.
  */
 export function overloads(sigs: Signature[], args: ArrayLike<unknown>): [number, unknown[]] {
+  let unsupported: ArgumentError | null = null;
   for (let k = 0; k < sigs.length; k++) {
     try {
       return [k, bind(sigs[k], args)];
     } catch (e) {
       if (!(e instanceof TypeError)) throw e;
+      if (e instanceof ArgumentError && e.unsupported) unsupported ??= e;
     }
   }
+  if (unsupported) throw unsupported;
   const got = Array.prototype.slice.call(args).filter((a) => a !== undefined).map((a) =>
     isOptions(a) ? Object.keys(a).map((k) => `${k}=${pyType(a[k])}`).join(', ') : pyType(a)).filter((s) => s !== '');
-  const forms = sigs.map((s) => ` * (${s.schema.slice(s.schema.indexOf('(') + 1, s.schema.lastIndexOf(')'))})`).join('\n');
-  throw new TypeError(`${sigs[0].label}() received an invalid combination of arguments - got (${got.join(', ')}), but expected one of:\n${forms}`);
+  const forms = sigs.map((s) => {
+    const arrow = s.schema.lastIndexOf('->'); // without the return type
+    const head = (arrow >= 0 ? s.schema.slice(0, arrow) : s.schema).trim();
+    return splitTop(head.slice(head.indexOf('(') + 1, head.lastIndexOf(')')));
+  });
+  // the method form (x.max('a')) lists neither self nor its type
+  const words = (less: number) => `${sigs[0].label}() received an invalid combination of arguments - got (${got.slice(less).join(', ')}), ` +
+    `but expected one of:\n${forms.map((f) => ` * (${f.slice(less).join(', ')})`).join('\n')}`;
+  throw new ArgumentError(words(0), sigs[0].name.startsWith('Tensor.') ? UNSET : args[0], words(1));
 }
 
 /** bind() into an object keyed by parameter name. */
@@ -364,15 +421,17 @@ export function op<T extends (...args: never[]) => unknown>(schema: string, impl
 }
 
 /**
- * A public callable on a hot path: a call that `plain` recognises (the common positional form, already of the
- * right types) goes straight to `impl`, whose own defaults are the schema's; any other call is bound and checked.
+ * A public callable on a hot path: a call of exactly `plain` positional arguments, each already of its parameter's
+ * type (a Tensor where one is due, a number where a Scalar or float is), goes straight to `impl`, whose own
+ * defaults are the schema's; any other call is bound and checked. (`plain` may be a test of its own.)
  */
 export function hotOp<T extends (...args: never[]) => unknown>(schema: string, impl: (...values: never[]) => unknown,
-  plain: (args: unknown[]) => boolean): T & { signature: Signature } {
+  plain: number | ((args: unknown[]) => boolean)): T & { signature: Signature } {
   const sig = signature(schema);
   const run = impl as (...v: unknown[]) => unknown;
+  const isPlain = typeof plain === 'number' ? plainTest(sig, plain) : plain;
   const f = function (...args: unknown[]) {
-    if (plain(args)) return run(...args);
+    if (isPlain(args)) return run(...args);
     const values = bind(sig, args);
     return rollbackOnError(() => run(...values));
   };
@@ -380,12 +439,16 @@ export function hotOp<T extends (...args: never[]) => unknown>(schema: string, i
   return Object.assign(f, { signature: sig }) as unknown as T & { signature: Signature };
 }
 
-/** hotOp's usual test: exactly `n` arguments, the first a Tensor and the rest numbers or Tensors. */
-// (a declaration, not a const: the ops call it while this module is still loading, see `registry`)
-export function plainTensors(n: number): (args: unknown[]) => boolean {
+/** hotOp's test for n positional arguments of their parameters' types: per place, whether a Tensor and a number may come. */
+function plainTest(sig: Signature, n: number): (args: unknown[]) => boolean {
+  const tensorOk = sig.params.slice(0, n).map((p) => p.types.includes('Tensor'));
+  const numberOk = sig.params.slice(0, n).map((p) => p.types.includes('Scalar') || p.types.includes('float'));
   return (args) => {
-    if (args.length !== n || !(args[0] instanceof Tensor)) return false;
-    for (let i = 1; i < n; i++) if (!(args[i] instanceof Tensor) && typeof args[i] !== 'number') return false;
+    if (args.length !== n) return false;
+    for (let i = 0; i < n; i++) {
+      const a = args[i];
+      if (a instanceof Tensor ? !tensorOk[i] : typeof a !== 'number' || !numberOk[i]) return false;
+    }
     return true;
   };
 }

@@ -7,6 +7,8 @@ import * as ops from './ops/index.js';
 import * as autograd from './autograd/engine.js';
 import { formatTensor } from './format.js';
 import { Device, checkDevice } from './device.js';
+import { signature, bind, overloads, ArgumentError, type CallArgs } from './signature.js';
+import type { Generator } from './random.js';
 
 export type Shape = readonly number[];
 export type Scalar = number | boolean;
@@ -33,6 +35,57 @@ export function numelOf(shape: Shape): number {
 /** A method's parameters: its op's, after the tensor itself (the method variants are declared by the ops). */
 type Rest<F> = F extends (input: never, ...rest: infer R) => unknown ? R : never;
 
+// The methods PyTorch has only as methods, in its parser's words (`Tensor.x`: self not counted; `TensorBase.x`: a
+// method taking no arguments, CPython's words). The methods of ops are declared by the ops.
+const METHOD = {
+  size: signature('Tensor.size(int? dim=None) -> int[]'),
+  stride: signature('Tensor.stride(int? dim=None) -> int[]'),
+  dim: signature('TensorBase.dim() -> int'),
+  numel: signature('TensorBase.numel() -> int'),
+  nelement: signature('TensorBase.nelement() -> int'),
+  is_contiguous: signature('Tensor.is_contiguous() -> bool'),
+  is_floating_point: signature('TensorBase.is_floating_point() -> bool'),
+  item: signature('TensorBase.item() -> Scalar'),
+  tolist: signature('TensorBase.tolist() -> Any'),
+  detach: signature('TensorBase.detach() -> Tensor'),
+  detach_: signature('TensorBase.detach_() -> Tensor'),
+  requires_grad_: signature('Tensor.requires_grad_(bool requires_grad=True) -> Tensor'),
+  retain_grad: signature('TensorBase.retain_grad() -> None'),
+  to: [
+    signature('Tensor.to(ScalarType dtype, bool non_blocking=False, bool copy=False) -> Tensor'),
+    signature('Tensor.to(Tensor other, bool non_blocking=False, bool copy=False) -> Tensor'),
+    signature('Tensor.to(Device? device=None, ScalarType? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor'),
+  ],
+  float: signature('Tensor.float() -> Tensor'),
+  long: signature('Tensor.long() -> Tensor'),
+  int: signature('Tensor.int() -> Tensor'),
+  bool: signature('Tensor.bool() -> Tensor'),
+  type: signature('Tensor.type(Any dtype=None, bool non_blocking=False) -> Tensor|str'),
+  cpu: signature('Tensor.cpu() -> Tensor'),
+  numpy: signature('Tensor.numpy(*, bool force=False) -> Any'),
+  uniform_: signature('Tensor.uniform_(float from=0, float to=1, *, Generator? generator=None) -> Tensor'),
+  normal_: signature('Tensor.normal_(float mean=0, float std=1, *, Generator? generator=None) -> Tensor'),
+  view_as: signature('Tensor.view_as(Tensor other) -> Tensor'),
+  reshape_as: signature('Tensor.reshape_as(Tensor other) -> Tensor'),
+  expand_as: signature('Tensor.expand_as(Tensor other) -> Tensor'),
+  index_copy_: signature('Tensor.index_copy_(int dim, Tensor index, Tensor source) -> Tensor'),
+  index_add_: signature('Tensor.index_add_(int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor'),
+  add_: signature('Tensor.add_(Tensor|Scalar other, *, Scalar alpha=1) -> Tensor'),
+  sub_: signature('Tensor.sub_(Tensor|Scalar other, *, Scalar alpha=1) -> Tensor'),
+  mul_: signature('Tensor.mul_(Tensor|Scalar other) -> Tensor'),
+  div_: signature('Tensor.div_(Tensor|Scalar other, *, str? rounding_mode=None) -> Tensor'),
+  zero_: signature('TensorBase.zero_() -> Tensor'),
+  fill_: signature('Tensor.fill_(Tensor|Scalar value) -> Tensor'),
+  copy_: signature('Tensor.copy_(Tensor other, bool non_blocking=False) -> Tensor'),
+  backward: signature('Tensor.backward(Tensor? gradient=None, bool? retain_graph=None, bool create_graph=False, Tensor[]? inputs=None) -> None'),
+};
+// Tensor.backward is Python code in PyTorch: Python's words, counting self
+METHOD.backward.label = 'Tensor.backward';
+METHOD.backward.self = 1;
+
+/** The one argument of an in-place binary method's plain call (x.add_(y), x.mul_(2)): no parsing. */
+const plainOperand = (args: unknown[]): boolean => args.length === 1 && (args[0] instanceof Tensor || typeof args[0] === 'number');
+
 export class Tensor {
   requires_grad = false;
   /** the gradient as the library holds it; `.grad` is the user's view of it */
@@ -53,24 +106,36 @@ export class Tensor {
 
   // ---- reading ------------------------------------------------------------
   size(): number[];
-  size(dim: number): number;
-  size(dim?: number): number[] | number {
-    if (dim === undefined) return this.shape.slice();
-    return this.shape[ops.normalizeDim(dim, this.shape.length)];
+  size(dim: number | { dim: number }): number;
+  size(...args: unknown[]): number[] | number {
+    const dim = args.length === 0 ? null : args.length === 1 && Number.isInteger(args[0]) ? args[0] : bind(METHOD.size, args)[0];
+    if (dim === null) return this.shape.slice();
+    return this.shape[ops.normalizeDim(dim as number, this.shape.length)];
   }
   stride(): number[];
-  stride(dim: number): number;
-  stride(dim?: number): number[] | number {
-    if (dim === undefined) return this._strides.slice();
-    return this._strides[ops.normalizeDim(dim, this.shape.length)];
+  stride(dim: number | { dim: number }): number;
+  stride(...args: unknown[]): number[] | number {
+    const dim = args.length === 0 ? null : bind(METHOD.stride, args)[0];
+    if (dim === null) return this._strides.slice();
+    return this._strides[ops.normalizeDim(dim as number, this.shape.length)];
   }
-  dim(): number { return this.shape.length; }
+  dim(...args: []): number {
+    if (args.length > 0) bind(METHOD.dim, args);
+    return this.shape.length;
+  }
   get ndim(): number { return this.shape.length; }
-  numel(): number { return numelOf(this.shape); }
-  nelement(): number { return this.numel(); }
+  numel(...args: []): number {
+    if (args.length > 0) bind(METHOD.numel, args);
+    return numelOf(this.shape);
+  }
+  nelement(...args: []): number {
+    if (args.length > 0) bind(METHOD.nelement, args);
+    return numelOf(this.shape);
+  }
   get is_leaf(): boolean { return this.grad_fn === null; }
   get _version(): number { return this.storage.version; }
-  is_contiguous(): boolean {
+  is_contiguous(...args: []): boolean {
+    if (args.length > 0) bind(METHOD.is_contiguous, args);
     let s = 1;
     for (let i = this.shape.length - 1; i >= 0; i--) {
       if (this.shape[i] !== 1 && this._strides[i] !== s) return false;
@@ -78,7 +143,10 @@ export class Tensor {
     }
     return true;
   }
-  is_floating_point(): boolean { return isFloating(this.dtype); }
+  is_floating_point(...args: []): boolean {
+    if (args.length > 0) bind(METHOD.is_floating_point, args);
+    return isFloating(this.dtype);
+  }
 
   /** The elements in row-major order, as a fresh typed array. */
   dataSync(): Float32Array | Int32Array {
@@ -87,7 +155,8 @@ export class Tensor {
     return viewOf(t.dtype, readBytes(t.storage, t.offset, t.numel()));
   }
 
-  item(): number {
+  item(...args: []): number {
+    if (args.length > 0) bind(METHOD.item, args);
     if (this.numel() !== 1) {
       throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
@@ -97,7 +166,8 @@ export class Tensor {
     return v;
   }
 
-  tolist(): NestedArray {
+  tolist(...args: []): NestedArray {
+    if (args.length > 0) bind(METHOD.tolist, args);
     const flat = Array.from(this.dataSync(), (v) => (this.dtype === 'bool' ? v !== 0 : v));
     const build = (d: number, off: number): NestedArray => {
       if (d === this.shape.length) return flat[off];
@@ -144,54 +214,91 @@ export class Tensor {
   get data(): Tensor { return this.detach(); }
   set data(value: Tensor) { ops.setData(this, value); }
 
-  detach(): Tensor {
+  detach(...args: []): Tensor {
+    if (args.length > 0) bind(METHOD.detach, args);
     return new Tensor(this.storage, this.shape, this._strides, this.offset, this.dtype);
   }
-  detach_(): this {
+  detach_(...args: []): this {
+    if (args.length > 0) bind(METHOD.detach_, args);
     this.grad_fn = null;
     this.requires_grad = false;
     return this;
   }
-  requires_grad_(requires_grad = true): this {
+  requires_grad_(...args: CallArgs<[requires_grad: boolean], { requires_grad?: boolean }>): this {
+    const requires_grad = args.length === 0 ? true : args.length === 1 && typeof args[0] === 'boolean' ? args[0] : bind(METHOD.requires_grad_, args)[0] as boolean;
     autograd.setRequiresGrad(this, requires_grad);
     return this;
   }
-  retain_grad(): void { autograd.retainGrad(this); }
-  backward(gradient?: Tensor | null, options: { retain_graph?: boolean; create_graph?: boolean } = {}): void {
-    autograd.backward([this], [gradient ?? null], options);
+  retain_grad(...args: []): void {
+    if (args.length > 0) bind(METHOD.retain_grad, args);
+    autograd.retainGrad(this);
+  }
+  /** backward(gradient=None, retain_graph=None, create_graph=False, inputs=None). */
+  backward(...args: CallArgs<[gradient: Tensor | null, retain_graph: boolean | null, create_graph: boolean, inputs: Tensor[] | null],
+    { gradient?: Tensor | null; retain_graph?: boolean | null; create_graph?: boolean; inputs?: Tensor[] | null }>): void {
+    if (args.length === 0) return autograd.backward([this], [null], {});
+    const [gradient, retain_graph, create_graph, inputs] = bind(METHOD.backward, args) as [Tensor | null, boolean | null, boolean, Tensor[] | null];
+    if (inputs !== null) throw new Error('wasmtorch: backward(inputs=...) is not supported; torch.autograd.grad(outputs, inputs) computes the gradients of given inputs');
+    autograd.backward([this], [gradient], { retain_graph: retain_graph ?? undefined, create_graph });
   }
   /** Frees this tensor's memory now (its storage, shared by its views). */
   dispose(): void { disposeStorage(this.storage); }
 
   // ---- conversions ------------------------------------------------------------
-  /** to(dtype), to('cpu') (a no-op: there is no other device), to({ dtype }). */
-  to(dtype: DType | string | Device | { dtype?: DType; device?: string | Device }): Tensor {
-    if (dtype instanceof Device) {
-      checkDevice(dtype);
-      return this;
+  /**
+   * to(dtype, non_blocking=False, copy=False), to(other, ...) (other's dtype), to(device=None, dtype=None, ...):
+   * 'cpu' is a no-op (there is no other device); this tensor itself when nothing changes, unless copy.
+   */
+  to(...args: CallArgs<[dtype: DType | Device | string | Tensor, non_blocking: boolean, copy: boolean], { non_blocking?: boolean; copy?: boolean }>
+    | CallArgs<[device: Device | string | null, dtype: DType | null, non_blocking: boolean, copy: boolean],
+      { device?: Device | string | null; dtype?: DType | null; non_blocking?: boolean; copy?: boolean }>): Tensor {
+    const [form, values] = overloads(METHOD.to, args);
+    let dtype: DType | null;
+    if (form === 1) dtype = (values[0] as Tensor).dtype;
+    else if (form === 0) dtype = values[0] as DType;
+    else {
+      if (values[0] !== null) checkDevice(values[0] as string | Device);
+      dtype = values[1] as DType | null;
     }
-    if (typeof dtype === 'object' && dtype !== null && dtype.device !== undefined) checkDevice(dtype.device);
-    if (typeof dtype === 'object' && dtype !== null && dtype.device !== undefined && dtype.dtype === undefined) return this;
-    const arg = typeof dtype === 'object' && dtype !== null ? dtype.dtype ?? dtype.device ?? 'cpu' : dtype;
-    const d = parseDType(arg);
-    return d === null ? this : ops.toDtype(this, d);
+    const copy = values[values.length - 1] as boolean;
+    if (dtype !== null && dtype !== this.dtype) return ops.toDtype(this, dtype);
+    return copy ? ops.clone(this) : this;
   }
-  float(): Tensor { return ops.toDtype(this, 'float32'); }
-  long(): Tensor { return ops.toDtype(this, 'int64'); }
-  int(): Tensor { return ops.toDtype(this, 'int32'); }
-  bool(): Tensor { return ops.toDtype(this, 'bool'); }
+  float(...args: []): Tensor {
+    if (args.length > 0) bind(METHOD.float, args);
+    return ops.toDtype(this, 'float32');
+  }
+  long(...args: []): Tensor {
+    if (args.length > 0) bind(METHOD.long, args);
+    return ops.toDtype(this, 'int64');
+  }
+  int(...args: []): Tensor {
+    if (args.length > 0) bind(METHOD.int, args);
+    return ops.toDtype(this, 'int32');
+  }
+  bool(...args: []): Tensor {
+    if (args.length > 0) bind(METHOD.bool, args);
+    return ops.toDtype(this, 'bool');
+  }
   /** type() names the type ('torch.FloatTensor'); type(dtype or torch.LongTensor) converts. */
   type(): string;
-  type(dtype: DType | string | ((...a: never[]) => unknown)): Tensor;
-  type(dtype?: DType | string | ((...a: never[]) => unknown)): Tensor | string {
-    if (dtype === undefined) return typeName(this.dtype);
-    const d = parseDType(dtype);
+  type(dtype: DType | string | ((...a: never[]) => unknown) | { dtype?: unknown; non_blocking?: boolean }, non_blocking?: boolean): Tensor;
+  type(...args: unknown[]): Tensor | string {
+    const [dtype] = args.length === 0 ? [null] : bind(METHOD.type, args);
+    if (dtype === null) return typeName(this.dtype);
+    const d = parseDType(dtype as DType);
     return d === null ? this : ops.toDtype(this, d);
   }
-  clone(): Tensor { return ops.clone(this); }
-  contiguous(): Tensor { return ops.contiguous(this); }
-  cpu(): Tensor { return this; }
-  numpy(): Float32Array | Int32Array { return this.dataSync(); }
+  clone(...args: Rest<typeof ops.clone>): Tensor { return ops.clone(this, ...args); }
+  contiguous(...args: Rest<typeof ops.contiguous>): Tensor { return ops.contiguous(this, ...args); }
+  cpu(...args: []): Tensor {
+    if (args.length > 0) bind(METHOD.cpu, args);
+    return this;
+  }
+  numpy(...args: [] | [options: { force?: boolean }]): Float32Array | Int32Array {
+    if (args.length > 0) bind(METHOD.numpy, args);
+    return this.dataSync();
+  }
 
   // ---- elementwise -------------------------------------------------------------
   add(...args: Rest<typeof ops.add>): Tensor { return ops.add(this, ...args); }
@@ -225,10 +332,20 @@ export class Tensor {
   unbind(...args: Rest<typeof ops.unbind>): Tensor[] { return ops.unbind(this, ...args); }
   unflatten(...args: Rest<typeof ops.unflatten>): Tensor { return ops.unflatten(this, ...args); }
   multinomial(...args: Rest<typeof ops.multinomial>): Tensor { return ops.multinomial(this, ...args); }
-  uniform_(from = 0, to = 1, options?: { generator?: import('./random.js').Generator }): this { ops.uniform_(this, from, to, options); return this; }
-  normal_(mean = 0, std = 1, options?: { generator?: import('./random.js').Generator }): this { ops.normal_(this, mean, std, options); return this; }
+  /** uniform_(from=0, to=1, *, generator=None): fills this tensor in place, outside autograd. */
+  uniform_(...args: CallArgs<[from: number, to: number], { from?: number; to?: number; generator?: Generator | null }>): this {
+    const [from, to, generator] = bind(METHOD.uniform_, args) as [number, number, Generator | null];
+    ops.uniform_(this, from, to, generator ?? undefined);
+    return this;
+  }
+  /** normal_(mean=0, std=1, *, generator=None). */
+  normal_(...args: CallArgs<[mean: number, std: number], { mean?: number; std?: number; generator?: Generator | null }>): this {
+    const [mean, std, generator] = bind(METHOD.normal_, args) as [number, number, Generator | null];
+    ops.normal_(this, mean, std, generator ?? undefined);
+    return this;
+  }
   clamp(...args: Rest<typeof ops.clamp>): Tensor { return ops.clamp(this, ...args); }
-  clip(...args: Rest<typeof ops.clamp>): Tensor { return ops.clamp(this, ...args); }
+  clip(...args: Rest<typeof ops.clip>): Tensor { return ops.clip(this, ...args); }
   eq(...args: Rest<typeof ops.eq>): Tensor { return ops.eq(this, ...args); }
   ne(...args: Rest<typeof ops.ne>): Tensor { return ops.ne(this, ...args); }
   gt(...args: Rest<typeof ops.gt>): Tensor { return ops.gt(this, ...args); }
@@ -273,9 +390,9 @@ export class Tensor {
 
   // ---- shape -------------------------------------------------------------
   view(...args: Rest<typeof ops.view>): Tensor { return ops.view(this, ...args); }
-  view_as(other: Tensor): Tensor { return ops.view(this, other.shape); }
+  view_as(...args: [other: Tensor] | [options: { other: Tensor }]): Tensor { return ops.view(this, (bind(METHOD.view_as, args)[0] as Tensor).shape); }
   reshape(...args: Rest<typeof ops.reshape>): Tensor { return ops.reshape(this, ...args); }
-  reshape_as(other: Tensor): Tensor { return ops.reshape(this, other.shape); }
+  reshape_as(...args: [other: Tensor] | [options: { other: Tensor }]): Tensor { return ops.reshape(this, (bind(METHOD.reshape_as, args)[0] as Tensor).shape); }
   transpose(...args: Rest<typeof ops.transpose>): Tensor { return ops.transpose(this, ...args); }
   t(): Tensor { return ops.t(this); }
   get T(): Tensor { return ops.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i)); }
@@ -284,7 +401,7 @@ export class Tensor {
   squeeze(...args: Rest<typeof ops.squeeze>): Tensor { return ops.squeeze(this, ...args); }
   flatten(...args: Rest<typeof ops.flatten>): Tensor { return ops.flatten(this, ...args); }
   expand(...args: Rest<typeof ops.expand>): Tensor { return ops.expand(this, ...args); }
-  expand_as(other: Tensor): Tensor { return ops.expand(this, other.shape); }
+  expand_as(...args: [other: Tensor] | [options: { other: Tensor }]): Tensor { return ops.expand(this, (bind(METHOD.expand_as, args)[0] as Tensor).shape); }
   narrow(...args: Rest<typeof ops.narrow>): Tensor { return ops.narrow(this, ...args); }
   select(...args: Rest<typeof ops.select>): Tensor { return ops.select(this, ...args); }
   index_select(...args: Rest<typeof ops.index_select>): Tensor { return ops.index_select(this, ...args); }
@@ -292,9 +409,17 @@ export class Tensor {
   index_put(...args: Rest<typeof ops.index_put>): Tensor { return ops.index_put(this, ...args); }
   index_put_(...args: Rest<typeof ops.index_put_>): this { ops.index_put_(this, ...args); return this; }
   index_copy(...args: Rest<typeof ops.index_copy>): Tensor { return ops.index_copy(this, ...args); }
-  index_copy_(dim: number, index: Tensor, source: Tensor): this { ops.index_copy_(this, dim, index, source); return this; }
+  index_copy_(...args: CallArgs<[dim: number, index: Tensor, source: Tensor], { dim?: number; index?: Tensor; source?: Tensor }>): this {
+    const [dim, index, source] = bind(METHOD.index_copy_, args) as [number, Tensor, Tensor];
+    ops.index_copy_(this, dim, index, source);
+    return this;
+  }
   index_add(...args: Rest<typeof ops.index_add>): Tensor { return ops.index_add(this, ...args); }
-  index_add_(dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }): this { ops.index_add_(this, dim, index, source, options); return this; }
+  index_add_(...args: CallArgs<[dim: number, index: Tensor, source: Tensor], { dim?: number; index?: Tensor; source?: Tensor; alpha?: number }>): this {
+    const [dim, index, source, alpha] = bind(METHOD.index_add_, args) as [number, Tensor, Tensor, number];
+    ops.index_add_(this, dim, index, source, { alpha });
+    return this;
+  }
   chunk(...args: Rest<typeof ops.chunk>): Tensor[] { return ops.chunk(this, ...args); }
   sort(...args: Rest<typeof ops.sort>): ops.ValuesIndices { return ops.sort(this, ...args); }
   argsort(...args: Rest<typeof ops.argsort>): Tensor { return ops.argsort(this, ...args); }
@@ -302,13 +427,74 @@ export class Tensor {
   split(...args: Rest<typeof ops.split>): Tensor[] { return ops.split(this, ...args); }
 
   // ---- in place -------------------------------------------------------------
-  add_(other: TensorOrScalar, options?: { alpha?: number }): this { ops.add_(this, other, options); return this; }
-  sub_(other: TensorOrScalar, options?: { alpha?: number }): this { ops.sub_(this, other, options); return this; }
-  mul_(other: TensorOrScalar): this { ops.mul_(this, other); return this; }
-  div_(other: TensorOrScalar): this { ops.div_(this, other); return this; }
-  zero_(): this { ops.fill_(this, 0); return this; }
-  fill_(value: number): this { ops.fill_(this, value); return this; }
-  copy_(src: Tensor): this { ops.copy_(this, src); return this; }
+  add_(...args: [other: TensorOrScalar, options?: { alpha?: number }] | [options: { other: TensorOrScalar; alpha?: number }]): this {
+    if (plainOperand(args)) ops.add_(this, args[0] as TensorOrScalar);
+    else {
+      const [other, alpha] = bind(METHOD.add_, args) as [TensorOrScalar, number];
+      ops.add_(this, other, { alpha });
+    }
+    return this;
+  }
+  sub_(...args: [other: TensorOrScalar, options?: { alpha?: number }] | [options: { other: TensorOrScalar; alpha?: number }]): this {
+    if (plainOperand(args)) ops.sub_(this, args[0] as TensorOrScalar);
+    else {
+      const [other, alpha] = bind(METHOD.sub_, args) as [TensorOrScalar, number];
+      ops.sub_(this, other, { alpha });
+    }
+    return this;
+  }
+  mul_(...args: [other: TensorOrScalar] | [options: { other: TensorOrScalar }]): this {
+    ops.mul_(this, (plainOperand(args) ? args[0] : bind(METHOD.mul_, args)[0]) as TensorOrScalar);
+    return this;
+  }
+  /** div_(other, *, rounding_mode=None): 'trunc' and 'floor' as div's. */
+  div_(...args: [other: TensorOrScalar, options?: { rounding_mode?: 'trunc' | 'floor' | null }]
+    | [options: { other: TensorOrScalar; rounding_mode?: 'trunc' | 'floor' | null }]): this {
+    if (plainOperand(args)) ops.div_(this, args[0] as TensorOrScalar);
+    else {
+      const [other, rounding_mode] = bind(METHOD.div_, args) as [TensorOrScalar, 'trunc' | 'floor' | null];
+      if (rounding_mode === null) ops.div_(this, other);
+      else ops.applyInPlace(this, (old) => ops.div(old, other, { rounding_mode }));
+    }
+    return this;
+  }
+  zero_(...args: []): this {
+    if (args.length > 0) bind(METHOD.zero_, args);
+    ops.fill_(this, 0);
+    return this;
+  }
+  /** fill_(value): a number, or a 0-dim tensor's value (with its gradient), as PyTorch takes. */
+  fill_(...args: [value: number | boolean | Tensor] | [options: { value: number | boolean | Tensor }]): this {
+    const value = args.length === 1 && typeof args[0] === 'number' ? args[0] : bind(METHOD.fill_, args)[0] as number | boolean | Tensor;
+    if (value instanceof Tensor) {
+      if (value.dim() !== 0) throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
+      ops.copy_(this, value);
+    } else ops.fill_(this, Number(value));
+    return this;
+  }
+  /** copy_(other, non_blocking=False): other's values (broadcast, converted to this dtype). */
+  copy_(...args: CallArgs<[other: Tensor, non_blocking: boolean], { other?: Tensor; non_blocking?: boolean }>): this {
+    ops.copy_(this, (args.length === 1 && args[0] instanceof Tensor ? args[0] : bind(METHOD.copy_, args)[0]) as Tensor);
+    return this;
+  }
+}
+
+// PyTorch's messages for a method call leave self out (x.narrow(0.5, 0, 1): "argument 'dim' (position 1)", where
+// torch.narrow(x, 0.5, 0, 1) says position 2): each method re-throws the parser's error for its own call so.
+for (const name of Object.getOwnPropertyNames(Tensor.prototype)) {
+  const d = Object.getOwnPropertyDescriptor(Tensor.prototype, name)!;
+  if (name === 'constructor' || typeof d.value !== 'function') continue;
+  const method = d.value as (...a: unknown[]) => unknown;
+  const wrapped = {
+    [name](this: Tensor, ...args: unknown[]): unknown {
+      try {
+        return method.apply(this, args);
+      } catch (e) {
+        throw e instanceof ArgumentError && e.first === this && this instanceof Tensor ? new TypeError(e.asMethod) : e;
+      }
+    },
+  }[name];
+  Object.defineProperty(Tensor.prototype, name, { ...d, value: wrapped });
 }
 
 /** Drops t's gradient, freeing its memory now if user code never saw it. */

@@ -171,7 +171,7 @@ describe('default_collate', () => {
 
   it('errors as PyTorch does', () => {
     expect(() => default_collate([[1, 2], [3]])).toThrow('each element in list of batch should be of equal size');
-    expect(() => default_collate([null, null])).toThrow('default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found null');
+    expect(() => default_collate([null, null])).toThrow("default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found <class 'NoneType'>");
   });
 
   it('a collate_fn replaces it', () => {

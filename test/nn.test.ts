@@ -154,6 +154,6 @@ describe('recurrent layers', () => {
   it('num_layers may be positional, as in PyTorch; a wrong type is refused', () => {
     expect(new nn.GRU(4, 3, 2, { bidirectional: true }).num_layers).toBe(2);
     expect(new nn.RNN(4, 3, 3, { nonlinearity: 'relu' }).mode).toBe('RNN_RELU');
-    expect(() => new nn.GRU(4, 3, 'two' as unknown as number)).toThrow(new TypeError("GRU.__init__(): argument 'num_layers' (position 3) must be int, not str"));
+    expect(() => new nn.GRU(4, 3, 'two' as unknown as number)).toThrow(new TypeError("RNNBase.__init__(): argument 'num_layers' (position 3) must be int, not str"));
   });
 });

@@ -18,6 +18,8 @@ const param = () => torch.ones(2, { requires_grad: true });
 const instanceOf: Record<string, () => unknown> = {
   Optimizer: () => new torch.optim.SGD([param()], { lr: 0.1 }),
   Module: () => new torch.nn.Linear(2, 2),
+  Tensor: () => torch.ones(2, 2),
+  TensorBase: () => torch.ones(2, 2),
 };
 
 /** The public callable a signature declares: by its name in the namespaces, else a Tensor method. */
@@ -63,12 +65,14 @@ function wrongValues(sig: Signature, i: number): unknown[] {
   const p = sig.params[i];
   if (p.types.includes('Any') || p.types.includes('Generator')) return [];
   const out: unknown[] = [];
-  if (!p.types.includes('str')) out.push('not_a_value');
+  // a string is a device's name: where a form of the callable takes a device at this place, it is one
+  const deviceHere = sigs.some((s) => s.name === sig.name && s.params[i]?.types.includes('Device'));
+  if (!p.types.includes('str') && !deviceHere) out.push('not_a_value');
   else if (p.types.length === 1) out.push(7);
   if (p.types.every((t) => t === 'int' || t.startsWith('int['))) out.push(1.5, [1.5]);
   if (p.types.length === 1 && p.types[0] === 'bool') out.push(1);
   if (p.types.includes('ScalarType')) out.push('float64', 'banana');
-  if (!p.nullable && p.required) out.push(null);
+  if (!p.nullable && p.required && !sigs.some((s) => s.name === sig.name && s.params[i]?.nullable)) out.push(null);
   return out;
 }
 
@@ -94,26 +98,31 @@ describe('thousands of bad calls: PyTorch\'s TypeError, and no trace', () => {
     const fill = sig.params.map((p, i) => (p.required ? filler(sig, i) : undefined));
     const fillable = !sig.params.some((p, i) => p.required && fill[i] === null);
     const required = fill.slice(0, sig.required);
+    // a Tensor method taking no arguments says CPython's words
+    const noArgs = sig.label.startsWith('TensorBase.');
     if (fillable) {
       bad.push({ name: `${sig.schema}: an unknown keyword`, call: () => call(...required, { not_a_parameter: 1 }),
-        message: combination ?? `${sig.label}() got an unexpected keyword argument 'not_a_parameter'` });
+        message: combination ?? (noArgs ? `${sig.label}() takes no keyword arguments` : `${sig.label}() got an unexpected keyword argument 'not_a_parameter'`) });
     }
     if (forms.every((f) => f.varargs < 0)) {
       const most = Math.max(...forms.map((f) => f.positional));
       const n = most + 1;
       bad.push({ name: `${sig.schema}: ${n} positional arguments`, call: () => call(...new Array(n).fill(0)),
-        message: combination ?? new RegExp(`^${esc(sig.label)}\\(\\) takes (from \\d+ to )?${most + sig.self} positional arguments? but ${n + sig.self} were given$`) });
+        message: combination ?? (noArgs ? `${sig.label}() takes no arguments (${n} given)`
+          : new RegExp(`^${esc(sig.label)}\\(\\) takes (from \\d+ to )?${most + sig.self} positional arguments? but ${n + sig.self} (was|were) given$`)) });
     }
-    if (sig.required > 0) {
+    // a call another form takes is not a bad one (x.to() is to(device=None))
+    if (sig.required > 0 && !forms.some((f) => f.required === 0)) {
       // C++ ops say PyTorch's parser's words, Python classes and methods the interpreter's
       bad.push({ name: `${sig.schema}: no arguments`, call: () => call(),
-        message: combination ?? new RegExp(`^${esc(sig.label)}\\(\\) missing (required argument '${sig.params[0].name}' \\(pos 1\\)|\\d+ required positional arguments?: '${sig.params[0].name}')`) });
+        message: combination ?? new RegExp(`^${esc(sig.label)}\\(\\) missing (\\d+ required positional arguments?: "${sig.params[0].name}"|\\d+ required positional arguments?: '${sig.params[0].name}')`) });
     }
     if (!fillable) continue;
     sig.params.forEach((p, i) => {
       for (const v of wrongValues(sig, i)) {
         const args = p.required && i < sig.required ? required.map((f, k) => (k === i ? v : f)) : [...required, { [p.name]: v }];
-        const message = combination ?? new RegExp(`^${esc(sig.label)}\\(\\): argument '${p.name}'`);
+        const message = v === 'float64' ? new RegExp(`^${esc(sig.label)}\\(\\): argument 'dtype'( \\(position \\d\\))?: dtype 'float64' is not supported \\(float32, int64, int32, bool\\)$`)
+          : combination ?? new RegExp(`^${esc(sig.label)}\\(\\): argument '${p.name}'`);
         bad.push({ name: `${sig.schema}: ${p.name} = ${JSON.stringify(v)}`, call: () => call(...args), message });
         if (!p.required && !p.keywordOnly && v !== null && combination === null) {
           // the same by position, the optional parameters before it at their defaults

@@ -2,6 +2,13 @@
 import { Tensor } from '../tensor.js';
 import { tensor } from '../ops/creation.js';
 import { stack } from '../ops/shape.js';
+import { signature, pyType } from '../signature.js';
+import { pyBind } from '../optim/pyargs.js';
+import { asKeywords } from '../pyfunction.js';
+
+// Python functions in PyTorch: Python's words for a bad call
+const COLLATE = signature('default_collate(Any batch)');
+const CONVERT = signature('default_convert(Any data)');
 
 function fromTypedArray(a: ArrayBufferView): Tensor {
   if (a instanceof Float32Array || a instanceof Int32Array) return tensor(a);
@@ -26,7 +33,15 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
  *   array (samples must have equal lengths);
  * - plain object (PyTorch's dict): collated key by key.
  */
-export function default_collate(batch: unknown[]): any {
+export function default_collate(...args: [batch: unknown[]] | [options: { batch: unknown[] }]): any {
+  // the DataLoader's call, once a batch: no parsing
+  const batch = args.length === 1 && Array.isArray(args[0]) ? args[0] : pyBind(COLLATE, asKeywords(COLLATE, args))[0];
+  if (!Array.isArray(batch)) throw new TypeError(`'${pyType(batch)}' object is not subscriptable`);
+  return collate(batch);
+}
+
+function collate(batch: unknown[]): any {
+  if (batch.length === 0) throw new RangeError('list index out of range');
   const elem = batch[0];
   if (elem instanceof Tensor) return stack(batch as Tensor[], 0);
   if (ArrayBuffer.isView(elem) && !(elem instanceof DataView)) return stack(batch.map((a) => fromTypedArray(a as ArrayBufferView)), 0);
@@ -40,20 +55,24 @@ export function default_collate(batch: unknown[]): any {
     if (!batch.every((s) => Array.isArray(s) && s.length === elem.length)) {
       throw new Error('each element in list of batch should be of equal size');
     }
-    return elem.map((_, i) => default_collate(batch.map((s) => (s as unknown[])[i])));
+    return elem.map((_, i) => collate(batch.map((s) => (s as unknown[])[i])));
   }
   if (isPlainObject(elem)) {
-    return Object.fromEntries(Object.keys(elem).map((k) => [k, default_collate(batch.map((s) => (s as Record<string, unknown>)[k]))]));
+    return Object.fromEntries(Object.keys(elem).map((k) => [k, collate(batch.map((s) => (s as Record<string, unknown>)[k]))]));
   }
-  const found = elem === null ? 'null' : typeof elem === 'object' ? (elem as object).constructor?.name ?? 'object' : typeof elem;
-  throw new TypeError(`default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found ${found}`);
+  throw new TypeError(`default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found <class '${pyType(elem)}'>`);
 }
 
-/** torch.utils.data.default_convert (batch_size=null): typed arrays become tensors, the rest is kept. */
-export function default_convert(data: unknown): any {
+/** torch.utils.data.default_convert(data) (the DataLoader's with batch_size=None): typed arrays become tensors, the rest is kept. */
+export function default_convert(...args: [data: unknown]): any {
+  // one argument is the data, a plain object too (a dict sample)
+  return convert(args.length === 1 ? args[0] : pyBind(CONVERT, args)[0]);
+}
+
+function convert(data: unknown): any {
   if (data instanceof Tensor || typeof data !== 'object' || data === null) return data;
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return fromTypedArray(data);
-  if (Array.isArray(data)) return data.map(default_convert);
-  if (isPlainObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, default_convert(v)]));
+  if (Array.isArray(data)) return data.map((v) => convert(v));
+  if (isPlainObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, convert(v)]));
   return data;
 }

@@ -3,11 +3,15 @@
 import { Tensor } from '../tensor.js';
 import { randperm } from '../ops/creation.js';
 import { default_generator, type Generator } from '../random.js';
-import { signature } from '../signature.js';
+import { signature, bind, pyType, type CallArgs } from '../signature.js';
 import { pyBind } from '../optim/pyargs.js';
+import { starArgs, asKeywords } from '../pyfunction.js';
 
 /** PyTorch's default generator is torch.default_generator itself; None stands for it here. */
 const RANDOM_SPLIT = signature('random_split(Any dataset, float[] lengths, Generator? generator=None)');
+// indices is a list (or a Tensor) here, so that a last options object is keywords, not the indices
+const SUBSET = signature('Subset(Any dataset, int[]|Tensor indices)');
+const CONCAT = signature('ConcatDataset(Any datasets)');
 
 /**
  * What a DataLoader or Subset can index: a Dataset subclass, any object with
@@ -26,7 +30,11 @@ export function getItem<T>(dataset: DatasetLike<T>, index: number): T {
   const d = dataset as unknown as AnyDataset;
   if (typeof d.__getitem__ === 'function') return (d.__getitem__ as (i: number) => T).call(d, index);
   if (typeof d.getitem === 'function') return (d.getitem as (i: number) => T).call(d, index);
-  if (typeof d.length === 'number') return (dataset as ArrayLike<T>)[index];
+  if (typeof d.length === 'number') {
+    const i = index < 0 ? index + d.length : index; // Python's list indexing, out of range an IndexError
+    if (!(i >= 0 && i < d.length)) throw new RangeError('list index out of range');
+    return (dataset as ArrayLike<T>)[i];
+  }
   throw new TypeError(`'${typeName(dataset)}' object is not subscriptable`);
 }
 
@@ -39,9 +47,7 @@ export function lengthOf(dataset: unknown): number {
   throw new TypeError(`object of type '${typeName(dataset)}' has no len()`);
 }
 
-function typeName(x: unknown): string {
-  return (x as object | null)?.constructor?.name ?? String(x);
-}
+const typeName = pyType;
 
 /**
  * torch.utils.data.Dataset. Subclasses implement PyTorch's `__getitem__` and
@@ -68,28 +74,37 @@ export abstract class Dataset<T = any> {
   }
 }
 
-/** torch.utils.data.TensorDataset: sample i is `[t.select(0, i) for t in tensors]`. */
+/** torch.utils.data.TensorDataset(*tensors): sample i is `[t.select(0, i) for t in tensors]`. */
 export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
   constructor(...tensors: Tensor[]) {
     super();
-    if (!tensors.every((t) => t.size(0) === tensors[0].size(0))) throw new Error('Size mismatch between tensors');
-    this.tensors = tensors;
+    const given = starArgs('TensorDataset.__init__', tensors);
+    // PyTorch's assert over tensor.size(0), in order (a non-tensor fails on its missing size attribute)
+    for (const t of given) {
+      if (!(t instanceof Tensor)) throw new TypeError(`'${pyType(t)}' object has no attribute 'size'`);
+      if (t.size(0) !== (given[0] as Tensor).size(0)) throw new Error('Size mismatch between tensors');
+    }
+    this.tensors = given as Tensor[];
   }
   getitem(index: number): Tensor[] {
     return this.tensors.map((t) => t.select(0, index));
   }
   len(): number {
+    if (this.tensors.length === 0) throw new RangeError('tuple index out of range');
     return this.tensors[0].size(0);
   }
 }
 
-/** torch.utils.data.Subset: the dataset seen through a list of indices. */
+/** torch.utils.data.Subset(dataset, indices): the dataset seen through a list of indices. */
 export class Subset<T = any> extends Dataset<T> {
+  readonly dataset: DatasetLike<T>;
   readonly indices: number[];
-  constructor(readonly dataset: DatasetLike<T>, indices: ArrayLike<number> | Tensor) {
+  constructor(...args: CallArgs<[dataset: DatasetLike<T>, indices: number[] | Tensor], { dataset?: DatasetLike<T>; indices?: number[] | Tensor }>) {
     super();
-    this.indices = indices instanceof Tensor ? (indices.tolist() as number[]) : Array.from(indices);
+    const [dataset, indices] = bind(SUBSET, asKeywords(SUBSET, args)) as [DatasetLike<T>, number[] | Tensor];
+    this.dataset = dataset;
+    this.indices = indices instanceof Tensor ? (indices.tolist() as number[]) : indices;
   }
   getitem(idx: number): T {
     const i = idx < 0 ? idx + this.indices.length : idx; // Python list indexing
@@ -101,13 +116,17 @@ export class Subset<T = any> extends Dataset<T> {
   }
 }
 
-/** torch.utils.data.ConcatDataset: datasets one after another. */
+/** torch.utils.data.ConcatDataset(datasets): datasets one after another. */
 export class ConcatDataset<T = any> extends Dataset<T> {
   readonly datasets: DatasetLike<T>[];
   readonly cumulative_sizes: number[] = [];
-  constructor(datasets: Iterable<DatasetLike<T>>) {
+  constructor(...args: [datasets: Iterable<DatasetLike<T>>] | [options: { datasets: Iterable<DatasetLike<T>> }]) {
     super();
-    this.datasets = [...datasets];
+    const [datasets] = bind(CONCAT, asKeywords(CONCAT, args)) as [unknown];
+    if (datasets === null || typeof (datasets as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+      throw new TypeError(`'${pyType(datasets)}' object is not iterable`);
+    }
+    this.datasets = [...(datasets as Iterable<DatasetLike<T>>)];
     if (this.datasets.length === 0) throw new Error('datasets should not be an empty iterable');
     let total = 0;
     for (const d of this.datasets) this.cumulative_sizes.push((total += lengthOf(d)));

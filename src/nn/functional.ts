@@ -1,6 +1,8 @@
 // torch.nn.functional: activations are the ops themselves; losses are
 // compositions of ops, so they need no gradient code.
-import { signature, bind, type Signature } from '../signature.js';
+import type { CallArgs } from '../signature.js';
+import { pyFunction, plainArgs } from '../pyfunction.js';
+import { lossOptions, reductionOf, type Reduction, type LossOptions } from './loss_args.js';
 import { Tensor } from '../tensor.js';
 import { isIntegral, scalarTypeName } from '../dtype.js';
 import * as ops from '../ops/index.js';
@@ -10,66 +12,35 @@ import { record, no_grad as torch_no_grad, is_grad_enabled } from '../autograd/e
 export { relu, sigmoid, tanh, gelu, silu, leaky_relu, softplus, linear, softmax, log_softmax, embedding } from '../ops/index.js';
 export { batch_norm, layer_norm, group_norm, dropout, dropout2d } from './normalization.js';
 export { one_hot } from '../ops/sorting.js';
-export { conv1d, conv2d, unfold, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d, type ConvOptions, type PoolOptions } from '../ops/conv.js';
+export { conv1d, conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d, type ConvOptions, type PoolOptions } from '../ops/conv.js';
 
-export type Reduction = 'none' | 'mean' | 'sum';
-export interface LossOptions {
-  reduction?: Reduction;
-  /** legacy PyTorch argument: false means reduction 'sum' */
-  size_average?: boolean;
-  reduce?: boolean;
-}
+export type { Reduction, LossOptions } from './loss_args.js';
 
-/**
- * Each loss's parameters after (input, target), declared once: F.<name>(Tensor input, Tensor target, ...) and the
- * module's constructor <Module>(...) are both read from it, with PyTorch's names, order and defaults.
- */
-const LOSS_PARAMS: Record<string, [module: string, params: string]> = {
-  mse_loss: ['MSELoss', "bool? size_average=None, bool? reduce=None, str reduction='mean'"],
-  l1_loss: ['L1Loss', "bool? size_average=None, bool? reduce=None, str reduction='mean'"],
-  smooth_l1_loss: ['SmoothL1Loss', "bool? size_average=None, bool? reduce=None, str reduction='mean', float beta=1.0"],
-  huber_loss: ['HuberLoss', "str reduction='mean', float delta=1.0"],
-  binary_cross_entropy: ['BCELoss', "Tensor? weight=None, bool? size_average=None, bool? reduce=None, str reduction='mean'"],
-  binary_cross_entropy_with_logits: ['BCEWithLogitsLoss',
-    "Tensor? weight=None, bool? size_average=None, bool? reduce=None, str reduction='mean', Tensor? pos_weight=None"],
-  nll_loss: ['NLLLoss', "Tensor? weight=None, bool? size_average=None, int ignore_index=-100, bool? reduce=None, str reduction='mean'"],
-  cross_entropy: ['CrossEntropyLoss', 'Tensor? weight=None, bool? size_average=None, int ignore_index=-100, bool? reduce=None, ' +
-    "str reduction='mean', float label_smoothing=0.0"],
-};
-const LOSS_FUNCTIONS = new Map(Object.entries(LOSS_PARAMS).map(([name, [, params]]) =>
-  [name, signature(`${name}(Tensor input, Tensor target, ${params}) -> Tensor`)]));
-/** The constructor signatures of the loss modules, by module name. */
-export const LOSS_MODULES = new Map(Object.values(LOSS_PARAMS).map(([module, params]) => [module, signature(`${module}(${params})`)]));
+/** F.unfold(input [N, C, H, W], kernel_size, dilation=1, padding=0, stride=1) -> [N, C*kh*kw, L]: im2col. */
+export const unfold = pyFunction<(...args: CallArgs<[input: Tensor, kernel_size: Pair, dilation: Pair, padding: Pair, stride: Pair],
+  { input?: Tensor; kernel_size?: Pair; dilation?: Pair; padding?: Pair; stride?: Pair }>) => Tensor>(
+  'unfold(Tensor input, int[2] kernel_size, int[2] dilation=1, int[2] padding=0, int[2] stride=1) -> Tensor',
+  (input: Tensor, kernel_size: Pair, dilation: Pair = 1, padding: Pair = 0, stride: Pair = 1) => {
+    // im2col's checks, in its order and words
+    const [kh, kw] = pair(kernel_size), [dh, dw] = pair(dilation), [ph, pw] = pair(padding), [sh, sw] = pair(stride);
+    if (kh <= 0 || kw <= 0) throw new Error(`kernel size should be greater than zero, but got kernel_height: ${kh} kernel_width: ${kw}`);
+    if (dh <= 0 || dw <= 0) throw new Error(`dilation should be greater than zero, but got dilation_height: ${dh} dilation_width: ${dw}`);
+    if (ph < 0 || pw < 0) throw new Error(`padding should be non-negative, but got pad_height: ${ph} pad_width: ${pw}`);
+    if (sh <= 0 || sw <= 0) throw new Error(`stride should be greater than zero, but got stride_height: ${sh} stride_width: ${sw}`);
+    if (input.dim() === 4) {
+      const [H, W] = [input.shape[2], input.shape[3]];
+      // C++'s integer division, which truncates
+      const oh = Math.trunc((H + 2 * ph - dh * (kh - 1) - 1) / sh) + 1, ow = Math.trunc((W + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
+      if (oh < 1 || ow < 1) {
+        throw new Error(`Given input with spatial size (${H}, ${W}), kernel_size=(${kh}, ${kw}), dilation=(${dh}, ${dw}), ` +
+          `padding=(${ph}, ${pw}), calculated shape of the array of sliding blocks as (${oh}, ${ow}), but its components must be at least one.`);
+      }
+    }
+    return ops.unfold(input, [kh, kw], { dilation: [dh, dw], padding: [ph, pw], stride: [sh, sw] });
+  }, plainArgs('TPPPP', 2));
 
-/** Bound values as options: what was given or defaulted, without the None ones. */
-function asOptions(sig: Signature, values: unknown[], from: number): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (let i = from; i < sig.params.length; i++) if (values[i] !== null && values[i] !== undefined) o[sig.params[i].name] = values[i];
-  return o;
-}
-
-/** A loss's options from PyTorch's calling forms (positional or by name), checked by its signature line. */
-function lossOptions<O>(name: string, input: Tensor, target: Tensor, options: unknown, rest: unknown[]): O {
-  const sig = LOSS_FUNCTIONS.get(name)!;
-  return asOptions(sig, bind(sig, [input, target, options, ...rest]), 2) as O;
-}
-
-/** A loss module's options from its constructor's arguments. */
-export function lossModuleOptions<O>(module: string, args: unknown[]): O {
-  const sig = LOSS_MODULES.get(module)!;
-  return asOptions(sig, bind(sig, args), 0) as O;
-}
-
-/** PyTorch's legacy size_average/reduce arguments mapped onto reduction. */
-export function reductionOf(options: LossOptions = {}): Reduction {
-  if (options.size_average !== undefined || options.reduce !== undefined) {
-    if (options.reduce === false) return 'none';
-    return options.size_average === false ? 'sum' : 'mean';
-  }
-  const r = options.reduction ?? 'mean';
-  if (r !== 'none' && r !== 'mean' && r !== 'sum') throw new Error(`${r} is not a valid value for reduction`);
-  return r;
-}
+type Pair = number | number[];
+const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
 
 function reduce(loss: Tensor, reduction: Reduction): Tensor {
   return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;

@@ -8,6 +8,7 @@ import * as ops from '../ops/index.js';
 import { applyInPlace } from '../ops/inplace.js';
 import * as init from './init.js';
 import * as F from './functional.js';
+import { lossModuleOptions, reductionOf } from './loss_args.js';
 import { pyFloat } from '../pyrepr.js';
 import { signature, bind } from '../signature.js';
 import type { CallArgs } from '../signature.js';
@@ -236,11 +237,11 @@ export class Flatten extends Module {
 class Loss<O extends F.LossOptions = F.LossOptions> extends Module {
   readonly reduction: F.Reduction;
   readonly options: O;
-  /** PyTorch's constructor arguments, by position or by name (F.LOSS_MODULES holds each loss's signature line). */
+  /** PyTorch's constructor arguments, by position or by name (loss_args.ts holds each loss's signature line). */
   constructor(...args: unknown[]) {
     super();
-    this.options = F.lossModuleOptions<O>((new.target as unknown as { signatureName: string }).signatureName, args);
-    this.reduction = F.reductionOf(this.options);
+    this.options = lossModuleOptions<O>((new.target as unknown as { signatureName: string }).signatureName, args);
+    this.reduction = reductionOf(this.options);
   }
   private resolved: (O & { reduction: F.Reduction }) | null = null;
   /** the options with the resolved reduction, for the functional form (made again only if reduction was changed) */

@@ -8,6 +8,8 @@ import { shapeStr } from '../ops/core.js';
 import { isDeviceSpec, checkDevice } from '../device.js';
 import { parseDType, checkDType } from '../dtype.js';
 import { signature, bind, pyType, type CallArgs } from '../signature.js';
+import { starArgs } from '../pyfunction.js';
+import { empty_ } from '../ops/creation.js';
 
 /**
  * A module constructor's device and dtype (PyTorch's factory_kwargs): the CPU and float32 are the ones there are;
@@ -65,8 +67,23 @@ function checkName(m: Module, what: 'buffer' | 'parameter' | 'module', name: unk
   return name;
 }
 
+// Parameter.__new__(cls, data=None, requires_grad=True) is Python code without annotations: PyTorch's checks are
+// those of what it calls (data.detach(), Tensor._make_subclass), reproduced in their words.
+const PARAMETER = signature('Parameter(Any data=None, Any requires_grad=True)');
+PARAMETER.label = 'Parameter.__new__';
+
 export class Parameter extends Tensor {
-  constructor(data: Tensor, requires_grad = true) {
+  /** Parameter(data=None, requires_grad=True): data's storage, as a leaf to optimise; no data is an empty tensor. */
+  constructor(...args: CallArgs<[data: Tensor | null, requires_grad: boolean], { data?: Tensor | null; requires_grad?: boolean }>) {
+    // the layers' plain calls need no parsing
+    const [given, requires_grad] = args.length === 1 && args[0] instanceof Tensor ? [args[0], true]
+      : args.length === 2 && args[0] instanceof Tensor && typeof args[1] === 'boolean' ? args : bind(PARAMETER, args);
+    if (given !== null && !(given instanceof Tensor)) throw new TypeError(`'${pyType(given)}' object has no attribute 'detach'`);
+    if (typeof requires_grad !== 'boolean') {
+      throw new TypeError(`_make_subclass(): argument 'require_grad' (position 3) must be bool, not ${pyType(requires_grad)}`);
+    }
+    const data = given ?? empty_(0);
+    if (requires_grad && !data.is_floating_point()) throw new Error('Only Tensors of floating point and complex dtype can require gradients');
     super(data.storage, data.shape.slice(), data._strides.slice(), data.offset, data.dtype);
     this.requires_grad = requires_grad;
     this.storage.persistent = true;
@@ -439,18 +456,37 @@ export class Module {
   }
 }
 
-/** nn.Sequential: children named 0, 1, ...; forward chains them. */
+/** What a container holds, in order: each entry, shared modules as often as they were added (PyTorch's _modules). */
+function items(m: Module): Module[] {
+  const out: Module[] = [];
+  for (const [, v] of m._entries()) if (v instanceof Module) out.push(v);
+  return out;
+}
+
+/** A Module's class name, anything else's Python type name (Python's `type(x).__name__`). */
+const pyClassName = (v: unknown): string => (v instanceof Module ? v.constructor.name : pyType(v));
+
+/** A container's entry: a Module or None, else add_module's TypeError (checked here: a plain object would read as options). */
+function child(m: unknown): Module | null {
+  if (m === undefined) return null;
+  if (m !== null && !(m instanceof Module)) throw new TypeError(`${typename(m)} is not a Module subclass`);
+  return m;
+}
+
+/** nn.Sequential(*args) or nn.Sequential(OrderedDict): children named 0, 1, ... (or by the Map's keys); forward chains them. */
 export class Sequential extends Module {
   [index: number]: Module;
-  constructor(...modules: Module[]) {
+  constructor(...args: (Module | null)[] | [modules: Map<string, Module | null>]) {
     super();
-    modules.forEach((m, i) => this.add_module(String(i), m));
+    const modules = starArgs('Sequential.__init__', args);
+    if (modules.length === 1 && modules[0] instanceof Map) for (const [k, m] of modules[0]) this.add_module(k, child(m));
+    else modules.forEach((m, i) => this.add_module(String(i), child(m)));
   }
   get length(): number {
-    return this.children().length;
+    return this._entries().length;
   }
   forward(x: unknown): unknown {
-    for (const m of this.children()) x = m.forward(x);
+    for (const m of items(this)) x = m.forward(x);
     return x;
   }
   append(m: Module): this {
@@ -458,25 +494,37 @@ export class Sequential extends Module {
     return this;
   }
   [Symbol.iterator](): Iterator<Module> {
-    return this.children()[Symbol.iterator]();
+    return items(this)[Symbol.iterator]();
   }
 }
 
-/** nn.ModuleList: children named 0, 1, ...; no forward of its own. */
+const MODULE_LIST = signature('ModuleList(Any modules=None)');
+
+/** nn.ModuleList(modules=None): children named 0, 1, ...; no forward of its own. */
 export class ModuleList extends Module {
   [index: number]: Module;
-  constructor(modules: Module[] = []) {
+  constructor(...args: CallArgs<[modules: Iterable<Module | null> | null], { modules?: Iterable<Module | null> | null }>) {
     super();
-    modules.forEach((m, i) => this.add_module(String(i), m));
+    const [modules] = args.length === 0 ? [null] : bind(MODULE_LIST, args);
+    if (modules !== null) this.extend(modules as Iterable<Module | null>);
   }
   get length(): number {
-    return this.children().length;
+    return this._entries().length;
   }
   append(m: Module): this {
     this.add_module(String(this.length), m);
     return this;
   }
+  /** extend(modules): each module of an iterable appended, in order. */
+  extend(modules: Iterable<Module | null>): this {
+    if (modules === null || modules === undefined || typeof (modules as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+      throw new TypeError(`ModuleList.extend should be called with an iterable, but got ${pyClassName(modules)}`);
+    }
+    let n = this.length;
+    for (const m of modules) this.add_module(String(n++), child(m));
+    return this;
+  }
   [Symbol.iterator](): Iterator<Module> {
-    return this.children()[Symbol.iterator]();
+    return items(this)[Symbol.iterator]();
   }
 }

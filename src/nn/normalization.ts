@@ -2,48 +2,17 @@
 // F.group_norm, F.dropout, F.dropout2d. The normalizations are compositions
 // of ops (mean, sub, mul, rsqrt), so autograd differentiates them without
 // gradient code of their own. Dropout's masks come from the default generator
-// as PyTorch's CPU bernoulli_ draws them (see bernoulliMask).
+// as PyTorch's CPU bernoulli_ draws them (see bernoulliMask). Each public form
+// is PyTorch's Python function, declared by its schema line; the modules call
+// the implementations (batchNorm, ...) with their checked fields directly.
 import { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import { composite, shapeStr, normalizeDim, checkFloat } from '../ops/core.js';
 import { no_grad } from '../autograd/engine.js';
 import { default_generator } from '../random.js';
-
-type Options = Record<string, unknown>;
-
-function isOptions(a: unknown): a is Options {
-  return typeof a === 'object' && a !== null && !(a instanceof Tensor) && !Array.isArray(a) && !ArrayBuffer.isView(a);
-}
-
-/**
- * PyTorch's calling conventions at once: positional arguments in PyTorch's
- * order, and keyword arguments as an options object (last, or in place of the
- * remaining positionals). Returns the arguments by name.
- */
-function parseArgs(args: unknown[], names: string[], fn: string): Options {
-  const out: Options = {};
-  let i = 0;
-  for (const a of args) {
-    if (isOptions(a)) {
-      for (const [k, v] of Object.entries(a)) {
-        if (!names.includes(k)) throw new Error(`${fn}() got an unexpected keyword argument '${k}'`);
-        if (k in out) throw new Error(`${fn}() got multiple values for argument '${k}'`);
-        out[k] = v;
-      }
-      continue;
-    }
-    if (i >= names.length) throw new Error(`${fn}() takes at most ${names.length + 1} positional arguments`);
-    if (a !== undefined) out[names[i]] = a;
-    i++;
-  }
-  return out;
-}
-
-const tensorOrNull = (v: unknown, name: string, fn: string): Tensor | null => {
-  if (v === undefined || v === null) return null;
-  if (!(v instanceof Tensor)) throw new Error(`${fn}(): argument '${name}' must be Tensor, not ${typeof v}`);
-  return v;
-};
+import { pyFunction, plainArgs } from '../pyfunction.js';
+import { pyFloat, pyRepr } from '../pyrepr.js';
+import type { CallArgs } from '../signature.js';
 
 /** [1, C, 1, ...]: a per-channel vector shaped to broadcast against an [N, C, *] input. */
 function channelShape(ndim: number, c: number): number[] {
@@ -69,37 +38,34 @@ function verifyBatchSize(size: readonly number[], repr: string): void {
 // ---- batch_norm ----------------------------------------------------------------
 
 export interface BatchNormOptions {
+  input?: Tensor;
   running_mean?: Tensor | null;
   running_var?: Tensor | null;
   weight?: Tensor | null;
   bias?: Tensor | null;
   training?: boolean;
-  momentum?: number | null;
+  momentum?: number;
   eps?: number;
 }
 
-const BATCH_NORM_ARGS = ['running_mean', 'running_var', 'weight', 'bias', 'training', 'momentum', 'eps'];
-
 /**
- * F.batch_norm(input, running_mean, running_var, weight?, bias?, training=false,
- * momentum=0.1, eps=1e-5), or with keyword arguments in an options object.
- * input is [N, C] or [N, C, *]. In training the batch statistics normalize
- * (biased variance) and the running statistics, when given, are updated in
- * place: running = (1 - momentum) * running + momentum * stat, with the
- * unbiased variance for running_var. In evaluation the running statistics
- * normalize.
+ * F.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05),
+ * each by position or by name. input is [N, C] or [N, C, *]. In training the batch statistics normalize (biased
+ * variance) and the running statistics, when given, are updated in place: running = (1 - momentum) * running +
+ * momentum * stat, with the unbiased variance for running_var. In evaluation the running statistics normalize.
  */
-export function batch_norm(input: Tensor, ...rest: (Tensor | null | boolean | number | BatchNormOptions | undefined)[]): Tensor {
-  const a = parseArgs(rest, BATCH_NORM_ARGS, 'batch_norm');
-  const running_mean = tensorOrNull(a.running_mean, 'running_mean', 'batch_norm');
-  const running_var = tensorOrNull(a.running_var, 'running_var', 'batch_norm');
-  const weight = tensorOrNull(a.weight, 'weight', 'batch_norm');
-  const bias = tensorOrNull(a.bias, 'bias', 'batch_norm');
-  const training = Boolean(a.training ?? false);
-  const momentum = (a.momentum ?? 0.1) as number;
-  const eps = (a.eps ?? 1e-5) as number;
+export const batch_norm = pyFunction<(...args: CallArgs<[input: Tensor, running_mean: Tensor | null, running_var: Tensor | null,
+  weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number], BatchNormOptions>) => Tensor>(
+  'batch_norm(Tensor input, Tensor? running_mean, Tensor? running_var, Tensor? weight=None, Tensor? bias=None, ' +
+  'bool training=False, float momentum=0.1, float eps=1e-05) -> Tensor', batchNorm, plainArgs('Tttttbff', 3));
 
+/** F.batch_norm of checked arguments (BatchNorm*d.forward calls it directly). */
+export function batchNorm(input: Tensor, running_mean: Tensor | null, running_var: Tensor | null, weight: Tensor | null = null,
+  bias: Tensor | null = null, training = false, momentum = 0.1, eps = 1e-5): Tensor {
   if (training) verifyBatchSize(input.shape, `torch.Size(${sizeRepr(input.shape)})`);
+  // F.batch_norm's own checks (PyTorch's ValueErrors)
+  if (training && eps <= 0) throw new Error(`batch_norm eps must be positive during training, but got ${pyFloat(eps)}`);
+  if (eps < 0) throw new Error(`batch_norm eps must be non-negative, but got ${pyFloat(eps)}`);
   checkFloat(input, 'batch_norm');
   const C = input.shape[normalizeDim(1, input.dim())];
   const check = (t: Tensor | null, name: string) => {
@@ -148,22 +114,24 @@ export function batch_norm(input: Tensor, ...rest: (Tensor | null | boolean | nu
 // ---- layer_norm ----------------------------------------------------------------
 
 export interface LayerNormOptions {
+  input?: Tensor;
   weight?: Tensor | null;
   bias?: Tensor | null;
   eps?: number;
 }
 
 /**
- * F.layer_norm(input, normalized_shape, weight?, bias?, eps=1e-5): normalizes
- * over the last normalized_shape.length dims (biased variance), then
- * elementwise weight and bias of shape normalized_shape.
+ * F.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05): normalizes over the last
+ * normalized_shape.length dims (biased variance), then elementwise weight and bias of shape normalized_shape.
  */
-export function layer_norm(input: Tensor, normalized_shape: number | number[],
-  ...rest: (Tensor | null | number | LayerNormOptions | undefined)[]): Tensor {
-  const a = parseArgs(rest, ['weight', 'bias', 'eps'], 'layer_norm');
-  const weight = tensorOrNull(a.weight, 'weight', 'layer_norm');
-  const bias = tensorOrNull(a.bias, 'bias', 'layer_norm');
-  const eps = (a.eps ?? 1e-5) as number;
+export const layer_norm = pyFunction<(...args: CallArgs<[input: Tensor, normalized_shape: number | number[], weight: Tensor | null,
+  bias: Tensor | null, eps: number], LayerNormOptions & { normalized_shape?: number | number[] }>) => Tensor>(
+  'layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1e-05) -> Tensor',
+  layerNorm, plainArgs('TLttf', 2));
+
+/** F.layer_norm of checked arguments (LayerNorm.forward calls it directly). */
+export function layerNorm(input: Tensor, normalized_shape: number | number[], weight: Tensor | null = null, bias: Tensor | null = null,
+  eps = 1e-5): Tensor {
   const shape = typeof normalized_shape === 'number' ? [normalized_shape] : normalized_shape.slice();
   const k = shape.length;
   if (k < 1) {
@@ -197,21 +165,23 @@ export function layer_norm(input: Tensor, normalized_shape: number | number[],
 // ---- group_norm ----------------------------------------------------------------
 
 /**
- * F.group_norm(input, num_groups, weight?, bias?, eps=1e-5): input [N, C, *],
- * each sample's channels split into num_groups groups normalized on their own
- * (biased variance), then per-channel weight and bias.
+ * F.group_norm(input, num_groups, weight=None, bias=None, eps=1e-05): input [N, C, *], each sample's channels split
+ * into num_groups groups normalized on their own (biased variance), then per-channel weight and bias.
  */
-export function group_norm(input: Tensor, num_groups: number,
-  ...rest: (Tensor | null | number | LayerNormOptions | undefined)[]): Tensor {
-  const a = parseArgs(rest, ['weight', 'bias', 'eps'], 'group_norm');
-  const weight = tensorOrNull(a.weight, 'weight', 'group_norm');
-  const bias = tensorOrNull(a.bias, 'bias', 'group_norm');
-  const eps = (a.eps ?? 1e-5) as number;
+export const group_norm = pyFunction<(...args: CallArgs<[input: Tensor, num_groups: number, weight: Tensor | null, bias: Tensor | null,
+  eps: number], LayerNormOptions & { num_groups?: number }>) => Tensor>(
+  'group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1e-05) -> Tensor',
+  groupNorm, plainArgs('Tittf', 2));
+
+/** F.group_norm of checked arguments (GroupNorm.forward calls it directly). */
+export function groupNorm(input: Tensor, num_groups: number, weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
   if (input.dim() < 2) throw new Error(`Expected at least 2 dimensions for input tensor but received ${input.dim()}`);
   const [N, C] = input.shape;
   const spatial = input.shape.slice(2);
+  if (num_groups === 0) throw new Error('integer division or modulo by zero'); // Python's ZeroDivisionError, from N * C // num_groups
   verifyBatchSize([Math.floor((N * C) / num_groups), num_groups, ...spatial],
     sizeRepr([Math.floor((N * C) / num_groups), num_groups, ...spatial]));
+  if (num_groups < 0) throw new Error(`Expected num groups to be greater than 0, got ${num_groups}`);
   if (C % num_groups !== 0) {
     throw new Error('Expected number of channels in input to be divisible by num_groups, but got input of shape ' +
       `${shapeStr(input.shape)} and num_groups=${num_groups}`);
@@ -239,16 +209,16 @@ export function group_norm(input: Tensor, num_groups: number,
 // ---- dropout ---------------------------------------------------------------------
 
 export interface DropoutOptions {
+  input?: Tensor;
   p?: number;
   training?: boolean;
   inplace?: boolean;
 }
+type DropoutCall = (...args: CallArgs<[input: Tensor, p: number, training: boolean, inplace: boolean], DropoutOptions>) => Tensor;
 
-function dropoutArgs(rest: unknown[], fn: string): { p: number; training: boolean; inplace: boolean } {
-  const a = parseArgs(rest, ['p', 'training', 'inplace'], fn);
-  const p = (a.p ?? 0.5) as number;
-  if (!(p >= 0 && p <= 1)) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
-  return { p, training: Boolean(a.training ?? true), inplace: Boolean(a.inplace ?? false) };
+/** F.dropout's check of p (PyTorch's ValueError; NaN is refused too, by ATen's words and check). */
+function checkP(p: number): void {
+  if (!(p >= 0 && p <= 1)) throw new Error(`dropout probability has to be between 0 and 1, but got ${pyRepr(p)}`);
 }
 
 /**
@@ -311,12 +281,15 @@ function applyNoise(input: Tensor, noise: () => Tensor, inplace: boolean): Tenso
 }
 
 /**
- * F.dropout(input, p=0.5, training=true, inplace=false): zeroes each element
- * with probability p and scales the rest by 1/(1-p); the identity when not
- * training or p == 0.
+ * F.dropout(input, p=0.5, training=True, inplace=False): zeroes each element with probability p and scales the rest
+ * by 1/(1-p); the identity when not training or p == 0.
  */
-export function dropout(input: Tensor, ...rest: (number | boolean | DropoutOptions | undefined)[]): Tensor {
-  const { p, training, inplace } = dropoutArgs(rest, 'dropout');
+export const dropout = pyFunction<DropoutCall>('dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False) -> Tensor',
+  dropoutImpl, plainArgs('Tfbb', 1));
+
+/** F.dropout of checked arguments (Dropout.forward and the recurrent layers call it directly). */
+export function dropoutImpl(input: Tensor, p = 0.5, training = true, inplace = false): Tensor {
+  checkP(p);
   if (p === 0 || !training || input.numel() === 0) return input;
   if (p === 1) return applyNoise(input, () => ops.zeros([]), inplace);
   checkFloat(input, 'bernoulli_scalar_cpu_');
@@ -324,12 +297,15 @@ export function dropout(input: Tensor, ...rest: (number | boolean | DropoutOptio
 }
 
 /**
- * F.dropout2d(input, p=0.5, training=true, inplace=false): zeroes whole
- * channels: input [N, C, H, W] (or [N, C, L], as PyTorch treats 3-D input),
- * one draw per (sample, channel).
+ * F.dropout2d(input, p=0.5, training=True, inplace=False): zeroes whole channels: input [N, C, H, W] (or [N, C, L],
+ * as PyTorch treats 3-D input), one draw per (sample, channel).
  */
-export function dropout2d(input: Tensor, ...rest: (number | boolean | DropoutOptions | undefined)[]): Tensor {
-  const { p, training, inplace } = dropoutArgs(rest, 'dropout2d');
+export const dropout2d = pyFunction<DropoutCall>('dropout2d(Tensor input, float p=0.5, bool training=True, bool inplace=False) -> Tensor',
+  dropout2dImpl, plainArgs('Tfbb', 1));
+
+/** F.dropout2d of checked arguments (Dropout2d.forward calls it directly). */
+export function dropout2dImpl(input: Tensor, p = 0.5, training = true, inplace = false): Tensor {
+  checkP(p);
   const nd = input.dim();
   if (nd !== 3 && nd !== 4) {
     console.warn(`dropout2d: Received a ${nd}-D input to dropout2d, which is deprecated and will result in an error in a future release. ` +

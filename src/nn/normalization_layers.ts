@@ -10,7 +10,7 @@ import { no_grad } from '../autograd/engine.js';
 import { composite } from '../ops/core.js';
 import { pyFloat, pyBool, pyRepr, pyTuple } from '../pyrepr.js';
 export { pyFloat } from '../pyrepr.js';
-import { batch_norm, layer_norm, group_norm, dropout, dropout2d } from './normalization.js';
+import { batchNorm, layerNorm, groupNorm, dropoutImpl, dropout2dImpl } from './normalization.js';
 
 /**
  * A signature whose __init__ PyTorch defines in a private base class (_BatchNorm, _DropoutNd): Python's messages
@@ -126,7 +126,7 @@ export abstract class _BatchNorm extends Module {
     }
     const useBatchStats = this.training || (this.running_mean === null && this.running_var === null);
     const useRunning = !this.training || this.track_running_stats;
-    return batch_norm(input, useRunning ? this.running_mean : null, useRunning ? this.running_var : null,
+    return batchNorm(input, useRunning ? this.running_mean : null, useRunning ? this.running_var : null,
       this.weight, this.bias, useBatchStats, factor, this.eps);
   }
 
@@ -197,7 +197,7 @@ export class LayerNorm extends Module {
     });
   }
   forward(input: Tensor): Tensor {
-    return layer_norm(input, this.normalized_shape, this.weight, this.bias, this.eps);
+    return layerNorm(input, this.normalized_shape, this.weight, this.bias, this.eps);
   }
   extra_repr(): string {
     return `${pyTuple(this.normalized_shape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwise_affine)}, ` +
@@ -250,7 +250,7 @@ export class GroupNorm extends Module {
     });
   }
   forward(input: Tensor): Tensor {
-    return group_norm(input, this.num_groups, this.weight, this.bias, this.eps);
+    return groupNorm(input, this.num_groups, this.weight, this.bias, this.eps);
   }
   extra_repr(): string {
     return `${this.num_groups}, ${this.num_channels}, eps=${pyFloat(this.eps)}, affine=${pyBool(this.affine)}, bias=${pyBool(this.bias !== null)}`;
@@ -286,14 +286,14 @@ export abstract class _DropoutNd extends Module {
 /** nn.Dropout(p=0.5): F.dropout while training, the identity in eval mode. */
 export class Dropout extends _DropoutNd {
   forward(input: Tensor): Tensor {
-    return dropout(input, this.p, this.training, this.inplace);
+    return dropoutImpl(input, this.p, this.training, this.inplace);
   }
 }
 
 /** nn.Dropout2d(p=0.5): zeroes whole channels of [N, C, H, W] input while training. */
 export class Dropout2d extends _DropoutNd {
   forward(input: Tensor): Tensor {
-    return dropout2d(input, this.p, this.training, this.inplace);
+    return dropout2dImpl(input, this.p, this.training, this.inplace);
   }
 }
 

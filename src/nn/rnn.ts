@@ -3,16 +3,18 @@
 // o; GRU r, z, n), shapes and initialisation, and their cells. The input
 // projection of all time steps is one GEMM per layer and direction; the
 // recurrence, every step of it, is one fused op (ops/recurrence.ts).
-import { signature, bindNamed } from '../signature.js';
+import { signature, bind, bindNamed, pyType, type Signature, type CallArgs } from '../signature.js';
+import { pyFloat, pyRepr, pyBool } from '../pyrepr.js';
 import { Tensor } from '../tensor.js';
-import { Module, Parameter } from './module.js';
+import { Module, Parameter, factoryKwargs } from './module.js';
 import { empty_, zeros, tensor as torch_tensor } from '../ops/creation.js';
 import * as ops from '../ops/index.js';
 import * as init from './init.js';
-import { dropout } from './normalization.js';
+import { dropoutImpl } from './normalization.js';
 import { no_grad } from '../autograd/engine.js';
 import { composite } from '../ops/core.js';
 import { PackedSequence } from './packing.js';
+import { asKeywords } from '../pyfunction.js';
 
 type Mode = ops.RecurrentMode;
 
@@ -23,26 +25,91 @@ export interface RNNOptions {
   batch_first?: boolean;
   dropout?: number;
   bidirectional?: boolean;
+  proj_size?: number;
+  device?: unknown;
+  dtype?: unknown;
 }
 
-/** S: the state, h (RNN, GRU) or [h, c] (LSTM). */
+// PyTorch's RNNBase.__init__ and the forms of its subclasses, which pass their arguments on to it after the mode (so
+// proj_size may come by position to all three): Python's messages name RNNBase.__init__. input_size, hidden_size,
+// bias, batch_first and dropout are Any because RNNBase checks them itself, in its words.
+const RECURRENT_PARAMS = 'Any bias=True, Any batch_first=False, Any dropout=0.0, bool bidirectional=False, int proj_size=0, ' +
+  'Any device=None, Any dtype=None)';
+const RNN_BASE = recurrentSignature(`RNNBase(str mode, Any input_size, Any hidden_size, int num_layers=1, ${RECURRENT_PARAMS}`, 1);
+const RNN_SIG = recurrentSignature(`RNN(Any input_size, Any hidden_size, int num_layers=1, str nonlinearity='tanh', ${RECURRENT_PARAMS}`, 1);
+const LSTM_SIG = recurrentSignature(`LSTM(Any input_size, Any hidden_size, int num_layers=1, ${RECURRENT_PARAMS}`, 2);
+const GRU_SIG = recurrentSignature(`GRU(Any input_size, Any hidden_size, int num_layers=1, ${RECURRENT_PARAMS}`, 2);
+
+function recurrentSignature(schema: string, self: number): Signature {
+  const sig = signature(schema);
+  sig.label = 'RNNBase.__init__';
+  // what Python counts besides the arguments: self, and the mode LSTM and GRU put before them; RNN takes its
+  // nonlinearity out of them as it puts the mode in (there PyTorch's "takes from 4 to 12" is "from 3 to 12" here)
+  sig.self = self;
+  return sig;
+}
+
+type RNNBaseCall = CallArgs<[mode: string, input_size: number, hidden_size: number, num_layers: number, bias: boolean, batch_first: boolean,
+  dropout: number, bidirectional: boolean, proj_size: number, device: unknown, dtype: unknown], RNNOptions & { mode?: string; input_size?: number; hidden_size?: number }>;
+type Sizes = { input_size?: number; hidden_size?: number };
+type RNNCall = CallArgs<[input_size: number, hidden_size: number, num_layers: number, nonlinearity: string, bias: boolean,
+  batch_first: boolean, dropout: number, bidirectional: boolean, proj_size: number, device: unknown, dtype: unknown], RNNOptions & Sizes>;
+type LSTMCall = CallArgs<[input_size: number, hidden_size: number, num_layers: number, bias: boolean, batch_first: boolean, dropout: number,
+  bidirectional: boolean, proj_size: number, device: unknown, dtype: unknown], Omit<RNNOptions, 'nonlinearity'> & Sizes>;
+
+/** PyTorch's `isinstance` checks of RNNBase, in its words. */
+function checkType(name: string, v: unknown, type: 'bool' | 'int'): void {
+  if (type === 'bool' ? typeof v !== 'boolean' : !Number.isInteger(v)) throw new TypeError(`${name} should be of type ${type}, got: ${pyType(v)}`);
+}
+
+/**
+ * nn.RNNBase(mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+ * bidirectional=False, proj_size=0, device=None, dtype=None); S: the state, h (RNN, GRU) or [h, c] (LSTM).
+ */
 export class RNNBase<S extends Tensor | [Tensor, Tensor] = Tensor | [Tensor, Tensor]> extends Module {
+  readonly mode: Mode;
+  readonly input_size: number;
+  readonly hidden_size: number;
   readonly num_layers: number;
   readonly bias: boolean;
   readonly batch_first: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
-  constructor(readonly mode: Mode, readonly input_size: number, readonly hidden_size: number, o: RNNOptions = {}) {
+  readonly proj_size: number;
+  constructor(...args: RNNBaseCall) {
     super();
-    this.num_layers = o.num_layers ?? 1;
-    this.bias = o.bias ?? true;
-    this.batch_first = o.batch_first ?? false;
-    this.dropout = o.dropout ?? 0;
-    this.bidirectional = o.bidirectional ?? false;
-    if (!(this.dropout >= 0 && this.dropout <= 1)) {
+    const [mode, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, proj_size, device, dtype] =
+      bind(RNN_BASE, asKeywords(RNN_BASE, args)) as [string, number, number, number, boolean, boolean, number, boolean, number, unknown, unknown];
+    // RNNBase.__init__'s checks, in its order (ValueErrors but for the TypeErrors of checkType)
+    if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) {
       throw new Error('dropout should be a number in range [0, 1] representing the probability of an element being zeroed');
     }
-    const G = ops.GATES[mode] * hidden_size, dirs = this.bidirectional ? 2 : 1;
+    if (dropout > 0 && num_layers === 1) {
+      console.warn('dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater ' +
+        `than 1, but got dropout=${pyRepr(dropout)} and num_layers=${num_layers}`);
+    }
+    checkType('bias', bias, 'bool');
+    checkType('batch_first', batch_first, 'bool');
+    checkType('input_size', input_size, 'int');
+    if (input_size <= 0) throw new Error('input_size must be greater than zero');
+    checkType('hidden_size', hidden_size, 'int');
+    if (hidden_size <= 0) throw new Error('hidden_size must be greater than zero');
+    if (num_layers <= 0) throw new Error('num_layers must be greater than zero');
+    if (proj_size < 0) throw new Error('proj_size should be a positive integer or zero to disable projections');
+    if (proj_size >= hidden_size) throw new Error('proj_size has to be smaller than hidden_size');
+    if (!Object.prototype.hasOwnProperty.call(ops.GATES, mode)) throw new Error(`Unrecognized RNN mode: ${mode}`);
+    if (proj_size !== 0) throw new Error('LSTM: proj_size > 0 is not supported');
+    factoryKwargs('RNNBase', device, dtype);
+    this.mode = mode as Mode;
+    this.input_size = input_size;
+    this.hidden_size = hidden_size;
+    this.num_layers = num_layers;
+    this.bias = bias;
+    this.batch_first = batch_first;
+    this.dropout = dropout;
+    this.bidirectional = bidirectional;
+    this.proj_size = proj_size;
+    const G = ops.GATES[this.mode] * hidden_size, dirs = this.bidirectional ? 2 : 1;
     const self = this as unknown as Record<string, Parameter>;
     for (let layer = 0; layer < this.num_layers; layer++) {
       for (let d = 0; d < dirs; d++) {
@@ -134,7 +201,7 @@ export class RNNBase<S extends Tensor | [Tensor, Tensor] = Tensor | [Tensor, Ten
         if (c) cN.push(c);
       }
       x = dirs === 1 ? outs[0] : ops.cat(outs, 1);
-      if (this.dropout > 0 && this.training && layer < this.num_layers - 1) x = dropout(x, this.dropout, true);
+      if (this.dropout > 0 && this.training && layer < this.num_layers - 1) x = dropoutImpl(x, this.dropout, true);
     }
     const restore = (t: Tensor) => (seq.unsorted_indices ? t.index_select(1, seq.unsorted_indices) : t);
     return [x, restore(ops.stack(hN, 0)), c0 ? restore(ops.stack(cN, 0)) : null];
@@ -145,55 +212,59 @@ export class RNNBase<S extends Tensor | [Tensor, Tensor] = Tensor | [Tensor, Ten
     if (this.num_layers !== 1) s += `, num_layers=${this.num_layers}`;
     if (!this.bias) s += ', bias=False';
     if (this.batch_first) s += ', batch_first=True';
-    if (this.dropout !== 0) s += `, dropout=${this.dropout}`;
+    if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
     if (this.bidirectional) s += ', bidirectional=True';
     return s;
   }
 }
 
-type RNNArgs = (number | string | boolean | null | RNNOptions & { input_size?: number; hidden_size?: number; proj_size?: number })[];
-const RNN_SIG = signature("RNN(int input_size, int hidden_size, int num_layers=1, str nonlinearity='tanh', bool bias=True, " +
-  'bool batch_first=False, float dropout=0.0, bool bidirectional=False, Any device=None, Any dtype=None)');
-const LSTM_SIG = signature('LSTM(int input_size, int hidden_size, int num_layers=1, bool bias=True, bool batch_first=False, ' +
-  'float dropout=0.0, bool bidirectional=False, int proj_size=0, Any device=None, Any dtype=None)');
-const GRU_SIG = signature('GRU(int input_size, int hidden_size, int num_layers=1, bool bias=True, bool batch_first=False, ' +
-  'float dropout=0.0, bool bidirectional=False, Any device=None, Any dtype=None)');
+const isOptions = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
-/** The layer options of a recurrent module's checked arguments (after input_size, hidden_size). */
-function recurrentOptions(sig: typeof RNN_SIG, args: RNNArgs): [number, number, RNNOptions] {
-  const v = bindNamed(sig, args) as Record<string, unknown>;
-  if (((v.proj_size as number | undefined) ?? 0) !== 0) throw new Error('LSTM: proj_size > 0 is not supported');
-  if (v.num_layers as number < 1) throw new Error('num_layers must be greater than or equal to 1');
-  const o: RNNOptions = { num_layers: v.num_layers as number, bias: v.bias as boolean, batch_first: v.batch_first as boolean,
-    dropout: v.dropout as number, bidirectional: v.bidirectional as boolean };
-  if (v.nonlinearity !== undefined) {
-    if (v.nonlinearity !== 'tanh' && v.nonlinearity !== 'relu') throw new Error(`Unknown nonlinearity '${v.nonlinearity}'. Select from 'tanh' or 'relu'.`);
-    o.nonlinearity = v.nonlinearity;
-  }
-  return [v.input_size as number, v.hidden_size as number, o];
+/**
+ * A subclass's arguments checked by its own signature, as RNNBase's (mode first). RNN and GRU refuse proj_size by
+ * name, as PyTorch does (by position it is RNNBase's, passed on).
+ */
+function baseArgs(sig: Signature, mode: (v: Record<string, unknown>) => string, args: unknown[]): RNNBaseCall {
+  const last = args[args.length - 1];
+  if (sig !== LSTM_SIG && isOptions(last) && 'proj_size' in last) throw new Error('proj_size argument is only supported for LSTM, not RNN or GRU');
+  const v = bindNamed(sig, asKeywords(sig, args));
+  return RNN_BASE.params.map((p) => (p.name === 'mode' ? mode(v) : v[p.name])) as unknown as RNNBaseCall;
 }
 
-/** nn.RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False, dropout=0, bidirectional=False). */
+function rnnMode(v: Record<string, unknown>): string {
+  if (v.nonlinearity === 'tanh') return 'RNN_TANH';
+  if (v.nonlinearity === 'relu') return 'RNN_RELU';
+  throw new Error(`Unknown nonlinearity '${v.nonlinearity}'. Select from 'tanh' or 'relu'.`);
+}
+
+/** nn.RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None). */
 export class RNN extends RNNBase<Tensor> {
-  constructor(...args: RNNArgs) {
-    const [input_size, hidden_size, o] = recurrentOptions(RNN_SIG, args);
-    super(o.nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH', input_size, hidden_size, o);
+  readonly nonlinearity: 'tanh' | 'relu';
+  constructor(...args: RNNCall) {
+    super(...baseArgs(RNN_SIG, rnnMode, args));
+    this.nonlinearity = this.mode === 'RNN_RELU' ? 'relu' : 'tanh';
   }
 }
-/** nn.LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0, bidirectional=False, proj_size=0). */
+/** nn.LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None). */
 export class LSTM extends RNNBase<[Tensor, Tensor]> {
-  constructor(...args: RNNArgs) {
-    const [input_size, hidden_size, o] = recurrentOptions(LSTM_SIG, args);
-    super('LSTM', input_size, hidden_size, o);
+  constructor(...args: LSTMCall) {
+    super(...baseArgs(LSTM_SIG, () => 'LSTM', args));
   }
 }
-/** nn.GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0, bidirectional=False). */
+/** nn.GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None). */
 export class GRU extends RNNBase<Tensor> {
-  constructor(...args: RNNArgs) {
-    const [input_size, hidden_size, o] = recurrentOptions(GRU_SIG, args);
-    super('GRU', input_size, hidden_size, o);
+  constructor(...args: LSTMCall) {
+    super(...baseArgs(GRU_SIG, () => 'GRU', args));
   }
 }
+
+const RNN_CELL = signature("RNNCell(int input_size, int hidden_size, bool bias=True, str nonlinearity='tanh', Any device=None, Any dtype=None)");
+const GRU_CELL = signature('GRUCell(int input_size, int hidden_size, bool bias=True, Any device=None, Any dtype=None)');
+const LSTM_CELL = signature('LSTMCell(int input_size, int hidden_size, bool bias=True, Any device=None, Any dtype=None)');
+
+type CellCall = CallArgs<[input_size: number, hidden_size: number, bias: boolean, device: unknown, dtype: unknown],
+  { input_size?: number; hidden_size?: number; bias?: boolean; device?: unknown; dtype?: unknown }>;
 
 /** The cells: one step, parameters weight_ih, weight_hh, bias_ih, bias_hh. */
 class CellBase extends Module {
@@ -201,13 +272,26 @@ class CellBase extends Module {
   weight_hh: Parameter;
   bias_ih: Parameter | null;
   bias_hh: Parameter | null;
-  constructor(readonly mode: Mode, readonly input_size: number, readonly hidden_size: number, bias = true) {
+  readonly mode: Mode;
+  readonly input_size: number;
+  readonly hidden_size: number;
+  readonly bias: boolean;
+  constructor(sig: Signature, args: unknown[]) {
     super();
-    const G = ops.GATES[mode] * hidden_size;
+    const v = bindNamed(sig, args);
+    const nonlinearity = v.nonlinearity;
+    // PyTorch's RNNCell.forward refuses an unknown one (with these words); here the constructor does
+    if (sig === RNN_CELL && nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new Error(`Unknown nonlinearity: ${nonlinearity}`);
+    factoryKwargs(sig.name, v.device, v.dtype);
+    this.mode = sig === GRU_CELL ? 'GRU' : sig === LSTM_CELL ? 'LSTM' : nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH';
+    const input_size = this.input_size = v.input_size as number;
+    const hidden_size = this.hidden_size = v.hidden_size as number;
+    this.bias = v.bias as boolean;
+    const G = ops.GATES[this.mode] * hidden_size;
     this.weight_ih = new Parameter(empty_(G, input_size));
     this.weight_hh = new Parameter(empty_(G, hidden_size));
-    this.bias_ih = bias ? new Parameter(empty_(G)) : null;
-    this.bias_hh = bias ? new Parameter(empty_(G)) : null;
+    this.bias_ih = this.bias ? new Parameter(empty_(G)) : null;
+    this.bias_hh = this.bias ? new Parameter(empty_(G)) : null;
     const stdv = hidden_size > 0 ? 1 / Math.sqrt(hidden_size) : 0;
     for (const p of this.parameters()) init.uniform_(p, -stdv, stdv);
   }
@@ -227,29 +311,36 @@ class CellBase extends Module {
     return input.dim() === 1 ? [h2.squeeze(0), c2 ? c2.squeeze(0) : null] : [h2, c2];
   }
   extra_repr(): string {
-    return `${this.input_size}, ${this.hidden_size}${this.bias_ih ? '' : ', bias=False'}`;
+    const relu = this.mode === 'RNN_RELU' ? ', nonlinearity=relu' : '';
+    return `${this.input_size}, ${this.hidden_size}${this.bias ? '' : `, bias=${pyBool(this.bias)}`}${relu}`;
   }
 }
 
+/** nn.RNNCell(input_size, hidden_size, bias=True, nonlinearity='tanh', device=None, dtype=None). */
 export class RNNCell extends CellBase {
-  constructor(input_size: number, hidden_size: number, options: { bias?: boolean; nonlinearity?: 'tanh' | 'relu' } = {}) {
-    super((options.nonlinearity ?? 'tanh') === 'relu' ? 'RNN_RELU' : 'RNN_TANH', input_size, hidden_size, options.bias ?? true);
+  readonly nonlinearity: 'tanh' | 'relu';
+  constructor(...args: CallArgs<[input_size: number, hidden_size: number, bias: boolean, nonlinearity: 'tanh' | 'relu', device: unknown,
+    dtype: unknown], { input_size?: number; hidden_size?: number; bias?: boolean; nonlinearity?: 'tanh' | 'relu'; device?: unknown; dtype?: unknown }>) {
+    super(RNN_CELL, args);
+    this.nonlinearity = this.mode === 'RNN_RELU' ? 'relu' : 'tanh';
   }
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
     return this.run(input, hx, null)[0];
   }
 }
+/** nn.GRUCell(input_size, hidden_size, bias=True, device=None, dtype=None). */
 export class GRUCell extends CellBase {
-  constructor(input_size: number, hidden_size: number, options: { bias?: boolean } = {}) {
-    super('GRU', input_size, hidden_size, options.bias ?? true);
+  constructor(...args: CellCall) {
+    super(GRU_CELL, args);
   }
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
     return this.run(input, hx, null)[0];
   }
 }
+/** nn.LSTMCell(input_size, hidden_size, bias=True, device=None, dtype=None). */
 export class LSTMCell extends CellBase {
-  constructor(input_size: number, hidden_size: number, options: { bias?: boolean } = {}) {
-    super('LSTM', input_size, hidden_size, options.bias ?? true);
+  constructor(...args: CellCall) {
+    super(LSTM_CELL, args);
   }
   forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
     const [h, c] = this.run(input, hx ? hx[0] : null, hx ? hx[1] : null);

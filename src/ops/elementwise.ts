@@ -1,7 +1,7 @@
 // Elementwise ops: each one's forward kernel call, graph edge and local
 // derivative together, micrograd style. Derivatives are written with ops, so
 // they are differentiable again.
-import { op, hotOp, plainTensors } from '../signature.js';
+import { op, hotOp } from '../signature.js';
 import { Tensor, type TensorOrScalar } from '../tensor.js';
 import { type DType, promoteTypes, isIntegral, scalarTypeName } from '../dtype.js';
 import { record, no_grad } from '../autograd/engine.js';
@@ -12,7 +12,6 @@ import {
 import { scalarTensor } from './creation.js';
 import { applyInPlace } from './inplace.js';
 
-const one = plainTensors(1), two = plainTensors(2), three = plainTensors(3);
 type Unary = (input: Tensor) => Tensor;
 type UnaryInPlace = (input: Tensor, inplace?: boolean | { inplace?: boolean }) => Tensor;
 /** F.relu(x, inplace) and friends: the op's result written into x when asked. */
@@ -42,25 +41,25 @@ function unaryKernelOp(code: string, name: string, reads: '' | 'x' | 'y', deriva
 }
 /** The public unary op `torch.<name>(input)`, declared by its signature (U_EXP is exp). */
 function unaryOp(code: string, name: string, reads: '' | 'x' | 'y', derivative: (x: Tensor, y: Tensor, g: Tensor) => Tensor): Unary {
-  return hotOp<Unary>(`${code.slice(2).toLowerCase()}(Tensor input) -> Tensor`, unaryKernelOp(code, name, reads, derivative), one);
+  return hotOp<Unary>(`${code.slice(2).toLowerCase()}(Tensor input) -> Tensor`, unaryKernelOp(code, name, reads, derivative), 1);
 }
 /** The same with F's `inplace` parameter (relu, silu). */
 function unaryOpInPlace(code: string, name: string, reads: '' | 'x' | 'y', derivative: (x: Tensor, y: Tensor, g: Tensor) => Tensor): UnaryInPlace {
   return hotOp<UnaryInPlace>(`${code.slice(2).toLowerCase()}(Tensor input, bool inplace=False) -> Tensor`,
-    maybeInPlace(unaryKernelOp(code, name, reads, derivative)), one);
+    maybeInPlace(unaryKernelOp(code, name, reads, derivative)), 1);
 }
 
 export const neg = hotOp<Unary>('neg(Tensor input) -> Tensor', (x: Tensor): Tensor => {
   const y = unaryKernel(x, codes.U_NEG, 0, 0, x.dtype);
   return record(y, 'NegBackward0', [x], (g) => [neg(g)]);
-}, one);
+}, 1);
 export const exp = unaryOp('U_EXP', 'ExpBackward0', 'y', (_x, y, g) => g.mul(y));
 export const log = unaryOp('U_LOG', 'LogBackward0', 'x', (x, _y, g) => g.div(x));
 export const sqrt = unaryOp('U_SQRT', 'SqrtBackward0', 'y', (_x, y, g) => g.div(y.mul(2)));
 export const abs = hotOp<Unary>('abs(Tensor input) -> Tensor', (x: Tensor): Tensor => {
   const y = unaryKernel(x, codes.U_ABS, 0, 0, x.dtype);
   return record(y, 'AbsBackward0', [x], (g) => [g.mul(sign(x))], [x]);
-}, one);
+}, 1);
 export const sigmoid = unaryOp('U_SIGMOID', 'SigmoidBackward0', 'y', (_x, y, g) => g.mul(y.mul(sub(1, y))));
 export const tanh = unaryOp('U_TANH', 'TanhBackward0', 'y', (_x, y, g) => g.mul(sub(1, y.mul(y))));
 export const relu = unaryOpInPlace('U_RELU', 'ReluBackward0', 'y', (_x, y, g) => g.mul(y.gt(0)));
@@ -82,8 +81,8 @@ export const round = hotOp<(input: Tensor, options?: { decimals?: number }) => T
   if (d === 0) return roundHalfEven(x);
   const scale = 10 ** Math.abs(d);
   return d > 0 ? roundHalfEven(x.mul(scale)).div(scale) : roundHalfEven(x.div(scale)).mul(scale);
-}, one);
-export const rsqrt = hotOp<Unary>('rsqrt(Tensor input) -> Tensor', (x: Tensor): Tensor => composite(() => reciprocal(sqrt(x))), one);
+}, 1);
+export const rsqrt = hotOp<Unary>('rsqrt(Tensor input) -> Tensor', (x: Tensor): Tensor => composite(() => reciprocal(sqrt(x))), 1);
 export const silu = unaryOpInPlace('U_SILU', 'SiluBackward0', 'x', (x, _y, g) => {
   const s = sigmoid(x);
   return g.mul(s.mul(x.mul(sub(1, s)).add(1)));
@@ -103,7 +102,7 @@ export const gelu = hotOp<(input: Tensor, approximate?: 'none' | 'tanh' | { appr
     const pdf = exp(x.mul(x).mul(-0.5)).mul(1 / Math.sqrt(2 * Math.PI));
     return [g.mul(cdf.add(x.mul(pdf)))];
   }, [x]);
-}, one);
+}, 1);
 export const leaky_relu = hotOp<(input: Tensor, negative_slope?: number | { negative_slope?: number; inplace?: boolean }, inplace?: boolean) => Tensor>(
   'leaky_relu(Tensor input, float negative_slope=0.01, bool inplace=False) -> Tensor', (x: Tensor, slope = 0.01, inplace = false): Tensor => {
     const f = (v: Tensor): Tensor => {
@@ -119,10 +118,12 @@ export const softplus = hotOp<(input: Tensor, beta?: number | { beta?: number; t
       const z = exp(x.mul(beta));
       return [g.mul(where(x.mul(beta).gt(threshold), 1, z.div(z.add(1))))];
     }, [x]);
-  }, one);
+  }, 1);
 type Bound = number | Tensor | null;
 export const clamp = op<(input: Tensor, min?: Bound | { min?: Bound; max?: Bound }, max?: Bound) => Tensor>(
   'clamp(Tensor input, float|Tensor? min=None, float|Tensor? max=None) -> Tensor', clampImpl);
+/** torch.clip: clamp's alias, under its own name in messages. */
+export const clip = op<typeof clamp>('clip(Tensor input, float|Tensor? min=None, float|Tensor? max=None) -> Tensor', clampImpl);
 function clampImpl(x: Tensor, lo: Bound, hi: Bound): Tensor {
   if (lo instanceof Tensor || hi instanceof Tensor) return clampByTensors(x, lo, hi);
   if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
@@ -152,7 +153,7 @@ export const logical_not = hotOp<Unary>('logical_not(Tensor input) -> Tensor', (
   const y = unaryKernel(x, codes.U_LOGICAL_NOT);
   y.dtype = 'bool';
   return y;
-}, one);
+}, 1);
 
 // ---- binary -------------------------------------------------------------------
 
@@ -219,16 +220,13 @@ const asT = (v: Operand): Tensor | null => (v instanceof Tensor ? v : null);
 // The binary ops' first operand may be a number in the library's own calls (sub(1, y)); PyTorch's users give a Tensor.
 type Binary = (input: Operand, other: Operand) => Tensor;
 type WithAlpha = (input: Operand, other: Operand, options?: { alpha?: number }) => Tensor;
-const plainBinary = (args: unknown[]): boolean => args.length === 2 &&
-  (args[0] instanceof Tensor || typeof args[0] === 'number') && (args[1] instanceof Tensor || typeof args[1] === 'number');
-
-export const add = hotOp<WithAlpha>('add(Tensor|Scalar input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor', addImpl, plainBinary);
+export const add = hotOp<WithAlpha>('add(Tensor|Scalar input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor', addImpl, 2);
 function addImpl(a: Operand, b: Operand, alpha: number = 1): Tensor {
   if (alpha !== 1) b = b instanceof Tensor ? mul(b, alpha) : b * alpha;
   const y = binaryKernel(codes.B_ADD, a, b, resultDtype(a, b));
   return record(y, 'AddBackward0', [asT(a), asT(b)], (g) => [g, g]);
 }
-export const sub = hotOp<WithAlpha>('sub(Tensor|Scalar input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor', subImpl, plainBinary);
+export const sub = hotOp<WithAlpha>('sub(Tensor|Scalar input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor', subImpl, 2);
 function subImpl(a: Operand, b: Operand, alpha: number = 1): Tensor {
   if (alpha !== 1) b = b instanceof Tensor ? mul(b, alpha) : b * alpha;
   if (resultDtype(a, b) === 'bool') {
@@ -240,7 +238,7 @@ function subImpl(a: Operand, b: Operand, alpha: number = 1): Tensor {
 /** torch.rsub(input, other, alpha=1) = other - alpha * input (a function only: Tensor has no rsub method in PyTorch). */
 export const rsub = hotOp<WithAlpha>('rsub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor',
   (input: Operand, other: Operand, alpha = 1): Tensor => subImpl(other, input, alpha), () => false); // always parsed: input must be a Tensor
-export const mul = hotOp<Binary>('mul(Tensor|Scalar input, Tensor|Scalar other) -> Tensor', mulImpl, plainBinary);
+export const mul = hotOp<Binary>('mul(Tensor|Scalar input, Tensor|Scalar other) -> Tensor', mulImpl, 2);
 function mulImpl(a: Operand, b: Operand): Tensor {
   const y = binaryKernel(codes.B_MUL, a, b, resultDtype(a, b));
   return record(y, 'MulBackward0', [asT(a), asT(b)],
@@ -248,7 +246,7 @@ function mulImpl(a: Operand, b: Operand): Tensor {
     (needs) => [needs[0] ? asT(b) : null, needs[1] ? asT(a) : null]);
 }
 export const div = hotOp<(input: Operand, other: Operand, options?: { rounding_mode?: 'trunc' | 'floor' | null }) => Tensor>(
-  'div(Tensor|Scalar input, Tensor|Scalar other, *, str? rounding_mode=None) -> Tensor', divImpl, plainBinary);
+  'div(Tensor|Scalar input, Tensor|Scalar other, *, str? rounding_mode=None) -> Tensor', divImpl, 2);
 function divImpl(a: Operand, b: Operand, mode: string | null = null): Tensor {
   if (mode !== null) return roundedDiv(a, b, mode);
   const y = binaryKernel(codes.B_DIV, a, b, 'float32');
@@ -268,7 +266,7 @@ function roundedDiv(a: Operand, b: Operand, mode: string): Tensor {
   });
   return record(q, 'DivBackward1', [asT(a), asT(b)], (g) => [g.mul(0), g.mul(0)]);
 }
-export const pow = hotOp<Binary>('pow(Tensor|Scalar input, Tensor|Scalar exponent) -> Tensor', powImpl, plainBinary);
+export const pow = hotOp<Binary>('pow(Tensor|Scalar input, Tensor|Scalar exponent) -> Tensor', powImpl, 2);
 function powImpl(a: Operand, b: Operand): Tensor {
   const y = binaryKernel(codes.B_POW, a, b, resultDtype(a, b));
   return record(y, 'PowBackward1', [asT(a), asT(b)], (g, needs) => [
@@ -289,14 +287,14 @@ function minmax(op: number, name: string, a: Tensor, b: Tensor): Tensor {
   }, [a, b]);
 }
 export const maximum = hotOp<(input: Tensor, other: Tensor) => Tensor>('maximum(Tensor input, Tensor other) -> Tensor',
-  (a: Tensor, b: Tensor): Tensor => minmax(codes.B_MAX, 'MaximumBackward0', a, b), (a) => a.length === 2 && a[0] instanceof Tensor && a[1] instanceof Tensor);
+  (a: Tensor, b: Tensor): Tensor => minmax(codes.B_MAX, 'MaximumBackward0', a, b), 2);
 export const minimum = hotOp<(input: Tensor, other: Tensor) => Tensor>('minimum(Tensor input, Tensor other) -> Tensor',
-  (a: Tensor, b: Tensor): Tensor => minmax(codes.B_MIN, 'MinimumBackward0', a, b), (a) => a.length === 2 && a[0] instanceof Tensor && a[1] instanceof Tensor);
+  (a: Tensor, b: Tensor): Tensor => minmax(codes.B_MIN, 'MinimumBackward0', a, b), 2);
 
 function compare(code: string): Binary {
   const name = { B_GT: 'gt', B_LT: 'lt', B_GE: 'ge', B_LE: 'le', B_EQ: 'eq', B_NE: 'ne', B_AND: 'logical_and', B_OR: 'logical_or' }[code]!;
   return hotOp<Binary>(`${name}(Tensor|Scalar input, Tensor|Scalar other) -> Tensor`,
-    (a: Operand, b: Operand): Tensor => binaryKernel(codes[code], a, b, 'bool'), plainBinary);
+    (a: Operand, b: Operand): Tensor => binaryKernel(codes[code], a, b, 'bool'), 2);
 }
 export const gt = compare('B_GT');
 export const lt = compare('B_LT');
@@ -312,7 +310,7 @@ export const logical_or = compare('B_OR');
 
 /** torch.where(condition, input, other): elements of input where condition, else other. */
 export const where = hotOp<(condition: Tensor, input: Operand, other: Operand) => Tensor>(
-  'where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other) -> Tensor', whereImpl, plainTensors(3));
+  'where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other) -> Tensor', whereImpl, 3);
 function whereImpl(condition: Tensor, input: Operand, other: Operand): Tensor {
   if (condition.dtype !== 'bool') {
     throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeName(condition.dtype)}`);
@@ -353,6 +351,6 @@ export const masked_fill = hotOp<(input: Tensor, mask: Tensor, value: number | T
   broadcastShapes(x.shape, mask.shape); // PyTorch's message when they do not broadcast; the result has their shape
   const y = whereImpl(mask, value, x);
   return y.dtype === x.dtype ? y : y.to(x.dtype); // the value is cast to the input's dtype, as in PyTorch
-}, three);
+}, 3);
 
 export { isIntegral };

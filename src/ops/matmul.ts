@@ -2,7 +2,7 @@
 // GEMM kernel through their strides, so transposed views (backward's A^T and
 // B^T) cost no copy.
 import { Tensor, numelOf } from '../tensor.js';
-import { hotOp, plainTensors } from '../signature.js';
+import { hotOp } from '../signature.js';
 import { record } from '../autograd/engine.js';
 import { tick, empty, ptr, gemmScratch, broadcastShapes, checkFloat, composite, dense } from './core.js';
 import { sum } from './reduce.js';
@@ -98,8 +98,7 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
 }
 
 type MatrixOp = (input: Tensor, other: Tensor) => Tensor;
-const two = plainTensors(2);
-export const matmul = hotOp<MatrixOp>('matmul(Tensor input, Tensor other) -> Tensor', matmulImpl, two);
+export const matmul = hotOp<MatrixOp>('matmul(Tensor input, Tensor other) -> Tensor', matmulImpl, 2);
 function matmulImpl(a: Tensor, b: Tensor): Tensor {
   checkMatmul(a, b);
   return composite(() => matmulRanks(a, b));
@@ -121,14 +120,14 @@ function matmulRanks(a: Tensor, b: Tensor): Tensor {
   return y;
 }
 
-export const mm = hotOp<MatrixOp>('mm(Tensor input, Tensor mat2) -> Tensor', mmImpl, two);
+export const mm = hotOp<MatrixOp>('mm(Tensor input, Tensor mat2) -> Tensor', mmImpl, 2);
 function mmImpl(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length !== 2) throw new Error(`self must be a matrix`);
   if (b.shape.length !== 2) throw new Error(`mat2 must be a matrix`);
   return matmul(a, b);
 }
 
-export const bmm = hotOp<MatrixOp>('bmm(Tensor input, Tensor mat2) -> Tensor', bmmImpl, two);
+export const bmm = hotOp<MatrixOp>('bmm(Tensor input, Tensor mat2) -> Tensor', bmmImpl, 2);
 function bmmImpl(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length !== 3) throw new Error(`batch1 must be a 3D tensor`);
   if (b.shape.length !== 3) throw new Error(`batch2 must be a 3D tensor`);
@@ -138,7 +137,7 @@ function bmmImpl(a: Tensor, b: Tensor): Tensor {
   return matmul(a, b);
 }
 
-export const dot = hotOp<MatrixOp>('dot(Tensor input, Tensor tensor) -> Tensor', dotImpl, two);
+export const dot = hotOp<MatrixOp>('dot(Tensor input, Tensor tensor) -> Tensor', dotImpl, 2);
 function dotImpl(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length !== 1 || b.shape.length !== 1) {
     throw new Error(`1D tensors expected, but got ${a.shape.length}D and ${b.shape.length}D tensors`);

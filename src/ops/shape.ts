@@ -261,6 +261,9 @@ export function select(x: Tensor, dim: number, indexArg: number | Tensor, ...res
 }
 
 export const cat = op<(tensors: Tensor[], dim?: number | { dim?: number }) => Tensor>('cat(Tensor[] tensors, int dim=0) -> Tensor', catImpl);
+// cat's aliases, under their own names in messages
+export const concat = op<typeof cat>('concat(Tensor[] tensors, int dim=0) -> Tensor', catImpl);
+export const concatenate = op<typeof cat>('concatenate(Tensor[] tensors, int dim=0) -> Tensor', catImpl);
 function catImpl(tensors: Tensor[], dimArg: number): Tensor {
   if (tensors.length === 0) throw new Error('torch.cat(): expected a non-empty list of Tensors');
   const parts = tensors.filter((p) => !(p.shape.length === 1 && p.shape[0] === 0)); // legacy empty tensors are skipped

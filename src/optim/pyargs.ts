@@ -35,7 +35,7 @@ export function pyBind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
   try {
     return bind(sig, args);
   } catch (e) {
-    if (e instanceof TypeError && e.message.startsWith(`${sig.label}() missing required argument`)) {
+    if (e instanceof TypeError && e.message.startsWith(`${sig.label}() missing `)) {
       const m = missing(sig, args);
       if (m.length === 0) throw e;
       const kwOnly = m.length > 0 && sig.params[sig.byName.get(m[0])!].keywordOnly;
