@@ -6,7 +6,7 @@
 //
 // Types: Tensor, Tensor?, Tensor[], int, int[], int[N] (one int is repeated,
 // as is a list of one), int... (PyTorch's `*size`: the ints themselves or one
-// list), float, float[N], Scalar (a number or a bool: PyTorch's Number), bool, str, ScalarType, Generator, Any; `?` makes a
+// list), Any... (Python's `*args`), float, float[N], Scalar (a number or a bool: PyTorch's Number), bool, str, ScalarType, Generator, Any; `?` makes a
 // type nullable (None/null/undefined), `|` joins alternatives
 // (`int[2]|str padding=0`). A callable with several forms (arange(end),
 // arange(start, end, step)) is a list of schemas, bound by `overloads`.
@@ -14,6 +14,7 @@ import { Tensor } from './tensor.js';
 import { rollbackOnError } from './backend/memory.js';
 import { checkDType } from './dtype.js';
 import { Device } from './device.js';
+import { Generator } from './random.js';
 
 interface Param {
   name: string;
@@ -99,18 +100,22 @@ export function signature(schema: string): Signature {
     // an int[N] default given as one int is N of them
     const list = types.map((t) => /^int\[(\d+)\]$/.exec(t)).find((x) => x);
     if (typeof d === 'number' && list) d = new Array<number>(Number(list[1])).fill(d);
-    params.push({ name: p[2], types, kinds: types.map(kindOf), nullable, required: p[3] === undefined, default: d, keywordOnly });
+    // Python's *args may be empty
+    const star = types[0] === 'Any...';
+    params.push({ name: p[2], types, kinds: types.map(kindOf), nullable, required: p[3] === undefined && !star, default: star ? [] : d, keywordOnly });
   }
   const positional = params.filter((p) => !p.keywordOnly).length;
   let required = 0;
   while (required < positional && params[required].required) required++;
-  const varargs = params.findIndex((p) => p.types.includes('int...'));
+  const varargs = params.findIndex((p) => p.types.includes('int...') || p.types.includes('Any...'));
   // a class (Conv2d) or a method (Optimizer.zero_grad) is Python code in PyTorch: Python's messages, counting self;
   // Tensor.x is a Tensor method of PyTorch's parser (self not counted), TensorBase.x one taking no arguments
   const [owner, short] = m[1].includes('.') ? m[1].split('.') : ['', m[1]];
   const isClass = /^[A-Z]/.test(short), isPython = owner !== '' && owner !== 'Tensor' && owner !== 'TensorBase';
   const label = isClass ? `${m[1]}.__init__` : owner === 'Tensor' ? short : m[1];
-  const sig = { name: m[1], label, self: isClass || isPython ? 1 : 0, params, positional, required, schema, byName: new Map(params.map((p, i) => [p.name, i])), varargs };
+  // *args has no name a keyword can give
+  const byName = new Map(params.map((p, i) => [p.name, i] as [string, number]).filter(([, i]) => params[i].types[0] !== 'Any...'));
+  const sig = { name: m[1], label, self: isClass || isPython ? 1 : 0, params, positional, required, schema, byName, varargs };
   registered().set(sig.schema, sig);
   return sig;
 }
@@ -155,7 +160,8 @@ export class ArgumentError extends TypeError {
 }
 ArgumentError.prototype.name = 'TypeError'; // what users see printed: PyTorch's class
 
-const isOptions = (v: unknown): v is Record<string, unknown> =>
+/** A plain object: the keyword arguments of a call (a Tensor, an array or a class instance is an argument). */
+export const isOptions = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 /**
@@ -196,6 +202,7 @@ function kindOf(t: string): Kind {
   const list = /^(int|float)\[(\d*)\]$/.exec(t);
   if (list) return { t: `${list[1]}[]`, n: list[2] === '' ? 0 : Number(list[2]) };
   if (t === 'int...') return { t: 'int[]', n: 0 };
+  if (t === 'Any...') return { t: 'Any', n: 0 };
   if (!['Any', 'Tensor', 'Tensor[]', 'int', 'float', 'Scalar', 'bool', 'str', 'ScalarType', 'Generator', 'Device'].includes(t)) {
     throw new Error(`wasmtorch: unknown type ${t} in a signature`);
   }
@@ -238,7 +245,7 @@ function convertTo(k: Kind, v: unknown, explain = false): unknown {
       return typeof d === 'string' ? d : explain ? d : NO;
     }
     case 'Generator':
-      return v; // checked by the draws that read it
+      return v instanceof Generator ? v : fail(explain, () => `must be torch.Generator, not ${pyType(v)}`);
     case 'Device': // a torch.device or its name, checked by the callable (checkDevice: only the CPU is here)
       // a dtype's name is not a device's (x.to(torch.float64): torch.float64 is a string here)
       return (typeof v === 'string' && typeof checkDType(v) !== 'string' && !(checkDType(v) as Failed).why.startsWith(':')) || v instanceof Device ? v
@@ -279,7 +286,7 @@ function floatList(n: number, v: unknown, explain: boolean): unknown {
  * done nothing else.
  */
 export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
-  if (sig.varargs >= 0) args = gatherVarargs(sig.varargs, args);
+  if (sig.varargs >= 0) args = gatherVarargs(sig.varargs, args, sig.params[sig.varargs].types[0] === 'Any...');
   let n = args.length;
   // trailing undefined arguments are absent ones (f(x, undefined) is f(x)), also before the options object
   while (n > 0 && args[n - 1] === undefined) n--;
@@ -357,11 +364,14 @@ function missing(sig: Signature, values: unknown[]): TypeError {
   return new TypeError(`${sig.label}() missing ${absent.length} required ${kind} argument${absent.length === 1 ? '' : 's'}: ${list}`);
 }
 
-/** `zeros(2, 3)` is `zeros([2, 3])`: the positional arguments from the `int...` parameter on, before the options, as one list. */
-function gatherVarargs(at: number, args: ArrayLike<unknown>): ArrayLike<unknown> {
+/**
+ * `zeros(2, 3)` is `zeros([2, 3])`: the positional arguments from the `int...` parameter on, before the options, as
+ * one list. Python's `*args` (`Any...`: Sequential(*args)) gathers them all, one list included.
+ */
+function gatherVarargs(at: number, args: ArrayLike<unknown>, star: boolean): ArrayLike<unknown> {
   let end = args.length;
   while (end > at && (args[end - 1] === undefined || isOptions(args[end - 1]))) end--;
-  if (end <= at + 1) return args; // one list, or one int (int[] takes it as a list of one)
+  if (end <= at + 1 && !star) return args; // one list, or one int (int[] takes it as a list of one)
   const out = Array.prototype.slice.call(args, 0, at) as unknown[];
   out.push(Array.prototype.slice.call(args, at, end));
   for (let i = end; i < args.length; i++) out.push(args[i]);

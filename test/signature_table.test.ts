@@ -57,13 +57,18 @@ function filler(sig: Signature, i: number): unknown {
   if (p.name === 'params') return [param()];
   if (p.name === 'optimizer') return instanceOf.Optimizer();
   if (p.name === 'dataset' || p.name === 'data') return [1, 2, 3];
+  if (p.name === 'input_size' || p.name === 'hidden_size') return 2;
+  if (p.name === 'datasets') return [[1, 2]];
+  if (p.name === 'batch') return [[1], [2]];
   return null;
 }
 
 /** Values of the wrong type for a parameter, each refused by PyTorch with a TypeError. */
 function wrongValues(sig: Signature, i: number): unknown[] {
   const p = sig.params[i];
-  if (p.types.includes('Any') || p.types.includes('Generator')) return [];
+  if (p.types.includes('Any') || p.types.includes('Any...') || p.types.includes('Generator')) return [];
+  // RNN and GRU refuse proj_size given by name whatever its value (PyTorch's ValueError, before any type)
+  if ((sig.name === 'RNN' || sig.name === 'GRU') && p.name === 'proj_size') return [];
   const out: unknown[] = [];
   // a string is a device's name: where a form of the callable takes a device at this place, it is one
   const deviceHere = sigs.some((s) => s.name === sig.name && s.params[i]?.types.includes('Device'));

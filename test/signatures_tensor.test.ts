@@ -77,6 +77,18 @@ describe('methods PyTorch has only as methods', () => {
     expect(call(t, 'backward', { foo: 1 })).toThrow(new TypeError("Tensor.backward() got an unexpected keyword argument 'foo'"));
   });
 
+  it("uniform_ and normal_ check their range, std and generator as PyTorch does", () => {
+    const t = x();
+    expect(call(t, 'uniform_', 1, 0)).toThrow('uniform_ expects to return a [from, to) range, but found from=1 > to=0');
+    expect(call(t, 'normal_', 0, -1)).toThrow('normal expects std >= 0.0, but found std -1');
+    expect(call(t, 'uniform_', { generator: 3 })).toThrow(new TypeError("uniform_(): argument 'generator' must be torch.Generator, not int"));
+    const g = new torch.Generator().manual_seed(0);
+    const u = torch.zeros(1000).uniform_(-2, 3, { generator: g });
+    expect(u.min().item()).toBeGreaterThanOrEqual(-2);
+    expect(u.max().item()).toBeLessThan(3);
+    expect(t.tolist()).toEqual([[1, 1, 1], [1, 1, 1]]);
+  });
+
   it('fill_ takes a number or a 0-dim tensor', () => {
     const t = x();
     expect(call(t, 'fill_', torch.ones(2))).toThrow('fill_ only supports 0-dimension value tensor but got tensor with 1 dimensions.');

@@ -5,7 +5,8 @@ import { getItem, lengthOf, type DatasetLike } from './dataset.js';
 import { BatchSampler, RandomSampler, SequentialSampler, randomInt64 } from './sampler.js';
 import { default_collate, default_convert } from './collate.js';
 import { signature } from '../signature.js';
-import { pyBindNamed, type CallArgs } from '../optim/pyargs.js';
+import { pyBindNamed } from '../pyfunction.js';
+import { type CallArgs } from '../signature.js';
 
 export interface DataLoaderOptions<T = any, B = any> {
   /** samples per batch (default 1); null turns automatic batching off */

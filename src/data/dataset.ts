@@ -4,8 +4,8 @@ import { Tensor } from '../tensor.js';
 import { randperm } from '../ops/creation.js';
 import { default_generator, type Generator } from '../random.js';
 import { signature, bind, pyType, type CallArgs } from '../signature.js';
-import { pyBind } from '../optim/pyargs.js';
-import { starArgs, asKeywords } from '../pyfunction.js';
+import { pyBind } from '../pyfunction.js';
+import { asKeywords } from '../pyfunction.js';
 
 /** PyTorch's default generator is torch.default_generator itself; None stands for it here. */
 const RANDOM_SPLIT = signature('random_split(Any dataset, float[] lengths, Generator? generator=None)');
@@ -74,12 +74,14 @@ export abstract class Dataset<T = any> {
   }
 }
 
+const TENSOR_DATASET = signature('TensorDataset(Any... tensors)');
+
 /** torch.utils.data.TensorDataset(*tensors): sample i is `[t.select(0, i) for t in tensors]`. */
 export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
   constructor(...tensors: Tensor[]) {
     super();
-    const given = starArgs('TensorDataset.__init__', tensors);
+    const [given] = bind(TENSOR_DATASET, tensors) as [unknown[]];
     // PyTorch's assert over tensor.size(0), in order (a non-tensor fails on its missing size attribute)
     for (const t of given) {
       if (!(t instanceof Tensor)) throw new TypeError(`'${pyType(t)}' object has no attribute 'size'`);

@@ -4,7 +4,8 @@ import { randint, randperm } from '../ops/creation.js';
 import { Generator, default_generator } from '../random.js';
 import { lengthOf } from './dataset.js';
 import { signature } from '../signature.js';
-import { pyBind, pyBindNamed, type CallArgs } from '../optim/pyargs.js';
+import { pyBind, pyBindNamed } from '../pyfunction.js';
+import { type CallArgs } from '../signature.js';
 
 const SEQUENTIAL = signature('SequentialSampler(Any data_source)');
 const RANDOM = signature('RandomSampler(Any data_source, bool replacement=False, int? num_samples=None, Generator? generator=None)');

@@ -9,7 +9,7 @@ import { scalarTensor } from '../ops/creation.js';
 import { stack } from '../ops/shape.js';
 import { signature } from '../signature.js';
 import { pyFloat } from '../pyrepr.js';
-import { pyBind as bind } from '../optim/pyargs.js';
+import { pyBind as bind } from '../pyfunction.js';
 
 export type TensorOrTensors = Tensor | Iterable<Tensor>;
 export type NormType = number | 'inf' | '-inf';

@@ -40,15 +40,12 @@ export const calculate_gain = pyFunction<(...args: CallArgs<[nonlinearity: strin
 
 /** t.uniform_(a, b, generator=...) or t.normal_(...), outside autograd, as nn.init calls them (their messages are the Tensor methods'). */
 function draw(kind: 'uniform_' | 'normal_', t: Tensor, a: number, b: number, generator: Gen): Tensor {
+  // checked here, not by the parser: PyTorch passes it on by name, so its message names no position
   if (generator !== null && !(generator instanceof Generator)) {
     throw new TypeError(`${kind}(): argument 'generator' must be torch.Generator, not ${pyType(generator)}`);
   }
-  if (kind === 'uniform_') {
-    if (a > b) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${pyRepr(a)} > to=${pyRepr(b)}`);
-    return drawUniform(t, a, b, generator ?? undefined);
-  }
-  if (b < 0) throw new Error(`normal expects std >= 0.0, but found std ${pyRepr(b)}`);
-  return drawNormal(t, a, b, generator ?? undefined);
+  // the draws check the range and std
+  return kind === 'uniform_' ? drawUniform(t, a, b, generator ?? undefined) : drawNormal(t, a, b, generator ?? undefined);
 }
 
 /** An initialiser's arguments: the tensor, then P, by position or by name. */
@@ -57,12 +54,12 @@ type GenOpt = { generator?: Generator | null };
 
 /** uniform_(tensor, a=0.0, b=1.0, generator=None): U(a, b) in place. */
 export const uniform_ = pyFunction<Init<[a: number, b: number, generator: Gen], { a?: number; b?: number } & GenOpt>>(
-  'uniform_(Tensor tensor, float a=0.0, float b=1.0, Generator? generator=None) -> Tensor',
+  'uniform_(Tensor tensor, float a=0.0, float b=1.0, Any generator=None) -> Tensor',
   (t: Tensor, a: number, b: number, generator: Gen) => draw('uniform_', t, a, b, generator));
 
 /** normal_(tensor, mean=0.0, std=1.0, generator=None): N(mean, std²) in place. */
 export const normal_ = pyFunction<Init<[mean: number, std: number, generator: Gen], { mean?: number; std?: number } & GenOpt>>(
-  'normal_(Tensor tensor, float mean=0.0, float std=1.0, Generator? generator=None) -> Tensor',
+  'normal_(Tensor tensor, float mean=0.0, float std=1.0, Any generator=None) -> Tensor',
   (t: Tensor, mean: number, std: number, generator: Gen) => draw('normal_', t, mean, std, generator));
 
 function fill(t: Tensor, val: number | boolean): Tensor {
@@ -81,14 +78,14 @@ export const zeros_ = pyFunction<Init<[], object>>('zeros_(Tensor tensor) -> Ten
 type Xavier = Init<[gain: number, generator: Gen], { gain?: number } & GenOpt>;
 
 /** xavier_uniform_(tensor, gain=1.0, generator=None): U(-a, a), a = gain·sqrt(6 / (fan_in + fan_out)). */
-export const xavier_uniform_ = pyFunction<Xavier>('xavier_uniform_(Tensor tensor, float gain=1.0, Generator? generator=None) -> Tensor',
+export const xavier_uniform_ = pyFunction<Xavier>('xavier_uniform_(Tensor tensor, float gain=1.0, Any generator=None) -> Tensor',
   (t: Tensor, g: number, generator: Gen) => {
     const [fanIn, fanOut] = fans(t);
     const bound = Math.sqrt(3) * (g * Math.sqrt(2 / (fanIn + fanOut))); // PyTorch's std, then its bound
     return draw('uniform_', t, -bound, bound, generator);
   });
 /** xavier_normal_(tensor, gain=1.0, generator=None): N(0, std²), std = gain·sqrt(2 / (fan_in + fan_out)). */
-export const xavier_normal_ = pyFunction<Xavier>('xavier_normal_(Tensor tensor, float gain=1.0, Generator? generator=None) -> Tensor',
+export const xavier_normal_ = pyFunction<Xavier>('xavier_normal_(Tensor tensor, float gain=1.0, Any generator=None) -> Tensor',
   (t: Tensor, g: number, generator: Gen) => {
     const [fanIn, fanOut] = fans(t);
     return draw('normal_', t, 0, g * Math.sqrt(2 / (fanIn + fanOut)), generator);
@@ -111,14 +108,14 @@ function kaimingStd(t: Tensor, a: number, mode: string, nonlinearity: string): n
 
 /** kaiming_uniform_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu', generator=None): U(-b, b), b = gain·sqrt(3 / fan). */
 export const kaiming_uniform_ = pyFunction<Kaiming>("kaiming_uniform_(Tensor tensor, float a=0, str mode='fan_in', " +
-  "str nonlinearity='leaky_relu', Generator? generator=None) -> Tensor",
+  "str nonlinearity='leaky_relu', Any generator=None) -> Tensor",
   (t: Tensor, a: number, mode: string, nonlinearity: string, generator: Gen) => {
     const std = kaimingStd(t, a, mode, nonlinearity);
     return std === null ? t : draw('uniform_', t, -Math.sqrt(3) * std, Math.sqrt(3) * std, generator);
   });
 /** kaiming_normal_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu', generator=None): N(0, std²), std = gain / sqrt(fan). */
 export const kaiming_normal_ = pyFunction<Kaiming>("kaiming_normal_(Tensor tensor, float a=0, str mode='fan_in', " +
-  "str nonlinearity='leaky_relu', Generator? generator=None) -> Tensor",
+  "str nonlinearity='leaky_relu', Any generator=None) -> Tensor",
   (t: Tensor, a: number, mode: string, nonlinearity: string, generator: Gen) => {
     const std = kaimingStd(t, a, mode, nonlinearity);
     return std === null ? t : draw('normal_', t, 0, std, generator);

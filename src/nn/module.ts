@@ -8,7 +8,6 @@ import { shapeStr } from '../ops/core.js';
 import { isDeviceSpec, checkDevice } from '../device.js';
 import { parseDType, checkDType } from '../dtype.js';
 import { signature, bind, pyType, type CallArgs } from '../signature.js';
-import { starArgs } from '../pyfunction.js';
 import { empty_ } from '../ops/creation.js';
 
 /**
@@ -473,12 +472,14 @@ function child(m: unknown): Module | null {
   return m;
 }
 
+const SEQUENTIAL = signature('Sequential(Any... args)');
+
 /** nn.Sequential(*args) or nn.Sequential(OrderedDict): children named 0, 1, ... (or by the Map's keys); forward chains them. */
 export class Sequential extends Module {
   [index: number]: Module;
   constructor(...args: (Module | null)[] | [modules: Map<string, Module | null>]) {
     super();
-    const modules = starArgs('Sequential.__init__', args);
+    const [modules] = bind(SEQUENTIAL, args) as [unknown[]];
     if (modules.length === 1 && modules[0] instanceof Map) for (const [k, m] of modules[0]) this.add_module(k, child(m));
     else modules.forEach((m, i) => this.add_module(String(i), child(m)));
   }

@@ -3,7 +3,7 @@
 // o; GRU r, z, n), shapes and initialisation, and their cells. The input
 // projection of all time steps is one GEMM per layer and direction; the
 // recurrence, every step of it, is one fused op (ops/recurrence.ts).
-import { signature, bind, bindNamed, pyType, type Signature, type CallArgs } from '../signature.js';
+import { signature, bind, bindNamed, pyType, isOptions, type Signature, type CallArgs } from '../signature.js';
 import { pyFloat, pyRepr, pyBool } from '../pyrepr.js';
 import { Tensor } from '../tensor.js';
 import { Module, Parameter, factoryKwargs } from './module.js';
@@ -217,9 +217,6 @@ export class RNNBase<S extends Tensor | [Tensor, Tensor] = Tensor | [Tensor, Ten
     return s;
   }
 }
-
-const isOptions = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 /**
  * A subclass's arguments checked by its own signature, as RNNBase's (mode first). RNN and GRU refuse proj_size by

@@ -329,12 +329,14 @@ function generatorOf(arg: Generator | { generator?: Generator } | undefined): Ge
 // Drawn as PyTorch's Tensor.uniform_ / normal_ draw them, so seeded initialisation gives PyTorch's initial weights.
 /** Tensor.uniform_(from=0, to=1, *, generator=None) and nn.init.uniform_: fills t in place, outside autograd. */
 export function uniform_(t: Tensor, a = 0, b = 1, generator?: Generator | { generator?: Generator }): Tensor {
+  if (a > b) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${pyRepr(a)} > to=${pyRepr(b)}`);
   const g = generatorOf(generator);
   no_grad(() => t.copy_(fromData(uniformFloats(g ?? default_generator, t.numel(), a, b)).reshape(t.shape)));
   return t;
 }
 /** Tensor.normal_(mean=0, std=1, *, generator=None) and nn.init.normal_. */
 export function normal_(t: Tensor, mean = 0, std = 1, generator?: Generator | { generator?: Generator }): Tensor {
+  if (std < 0) throw new Error(`normal expects std >= 0.0, but found std ${pyRepr(std)}`);
   const g = generatorOf(generator);
   no_grad(() => t.copy_(fromData((g ?? default_generator).normalFloats(t.numel(), mean, std)).reshape(t.shape)));
   return t;

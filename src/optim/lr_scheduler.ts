@@ -4,8 +4,8 @@
 // step(epoch) uses the closed form where PyTorch has one.
 import { Optimizer } from './optimizer.js';
 import { Tensor } from '../tensor.js';
-import { signature, pyType } from '../signature.js';
-import { pyBindNamed, type CallArgs } from './pyargs.js';
+import { signature, pyType, isOptions, type CallArgs } from '../signature.js';
+import { pyBindNamed } from '../pyfunction.js';
 
 type AnyOptimizer = Optimizer<object>;
 type Group = AnyOptimizer['param_groups'][number];
@@ -15,9 +15,6 @@ export type LrLambda = (epoch: number) => number;
 
 /** Leading positional arguments in PyTorch's order, optionally followed by keyword arguments as one object. */
 type Args<P extends unknown[], O> = CallArgs<P, O>;
-
-const isOptions = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype;
 
 /** Each scheduler's constructor, as PyTorch 2.13 declares it (inspect.signature), `self` left out. */
 const SIGS = {

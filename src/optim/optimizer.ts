@@ -5,7 +5,8 @@ import { zeros_like } from '../ops/creation.js';
 import { shapeStr } from '../ops/core.js';
 import { no_grad } from '../autograd/engine.js';
 import { signature, pyType } from '../signature.js';
-import { pyBind, methodSignature, pyRepr } from './pyargs.js';
+import { pyBind } from '../pyfunction.js';
+import { pyRepr } from '../pyrepr.js';
 
 /** A parameter's rows (its first dimension): optimizer updates split across threads by rows, as GEMMs split weights. */
 export function rowsOf(p: Tensor): number {
@@ -32,8 +33,8 @@ function typename(v: unknown): string {
   return pyType(v);
 }
 
-const ZERO_GRAD = methodSignature(signature('Optimizer.zero_grad(bool set_to_none=True)'));
-const ADD_PARAM_GROUP = methodSignature(signature('Optimizer.add_param_group(Any param_group)'));
+const ZERO_GRAD = signature('Optimizer.zero_grad(bool set_to_none=True)');
+const ADD_PARAM_GROUP = signature('Optimizer.add_param_group(Any param_group)');
 
 /**
  * A learning rate (or weight decay) PyTorch also takes as a one-element tensor: its value, as a number

@@ -3,7 +3,9 @@
 import { Tensor } from '../tensor.js';
 import { Optimizer, rowsOf, scalarOption, refuseUnsupported, type Params, type ParamGroup } from './optimizer.js';
 import { signature } from '../signature.js';
-import { pyBindNamed, pyRepr, type CallArgs } from './pyargs.js';
+import { pyBindNamed } from '../pyfunction.js';
+import { pyRepr } from '../pyrepr.js';
+import { type CallArgs } from '../signature.js';
 import { tick, ptr } from '../ops/core.js';
 import { optimizerStep } from '../backend/threads.js';
 
