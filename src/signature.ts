@@ -314,7 +314,10 @@ export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
       // PyTorch's parser also takes NumPy's names for these two
       if (i === undefined && !sig.self && (key === 'axis' || key === 'keepdims')) i = sig.byName.get(key === 'axis' ? 'dim' : 'keepdim');
       if (i === undefined) {
-        throw new TypeError(sig.label.startsWith('TensorBase.') ? `${sig.label}() takes no keyword arguments` : `${sig.label}() got an unexpected keyword argument '${key}'`);
+        if (sig.label.startsWith('TensorBase.')) throw new TypeError(`${sig.label}() takes no keyword arguments`);
+        // an op of one tensor (exp) is, as a method, one taking no arguments: CPython's words
+        throw new ArgumentError(`${sig.label}() got an unexpected keyword argument '${key}'`, first,
+          params.length === 1 ? `TensorBase.${sig.label}() takes no keyword arguments` : `${sig.label}() got an unexpected keyword argument '${key}'`);
       }
       if (kw[key] === undefined) continue;
       if (out[i] !== UNSET) throw new TypeError(`${sig.label}() got multiple values for argument '${params[i].name}'`);
@@ -345,7 +348,7 @@ function tooMany(sig: Signature, n: number, first: unknown): TypeError {
     const range = lo === hi ? `${hi}` : `from ${lo} to ${hi}`;
     return `${sig.label}() takes ${range} positional argument${lo === hi && hi === 1 ? '' : 's'} but ${got} ${got === 1 ? 'was' : 'were'} given`;
   };
-  return new ArgumentError(words(0), first, words(1));
+  return new ArgumentError(words(0), first, sig.params.length === 1 ? `TensorBase.${sig.label}() takes no arguments (${n - 1} given)` : words(1));
 }
 
 /**

@@ -289,8 +289,8 @@ export class Tensor {
     const d = parseDType(dtype as DType);
     return d === null ? this : ops.toDtype(this, d);
   }
-  clone(...args: Rest<typeof ops.clone>): Tensor { return ops.clone(this, ...args); }
-  contiguous(...args: Rest<typeof ops.contiguous>): Tensor { return ops.contiguous(this, ...args); }
+  declare clone: (...args: Rest<typeof ops.clone>) => Tensor;
+  declare contiguous: (...args: Rest<typeof ops.contiguous>) => Tensor;
   cpu(...args: []): Tensor {
     if (args.length > 0) bind(METHOD.cpu, args);
     return this;
@@ -301,37 +301,37 @@ export class Tensor {
   }
 
   // ---- elementwise -------------------------------------------------------------
-  add(...args: Rest<typeof ops.add>): Tensor { return ops.add(this, ...args); }
-  sub(...args: Rest<typeof ops.sub>): Tensor { return ops.sub(this, ...args); }
-  mul(...args: Rest<typeof ops.mul>): Tensor { return ops.mul(this, ...args); }
-  div(...args: Rest<typeof ops.div>): Tensor { return ops.div(this, ...args); }
-  pow(...args: Rest<typeof ops.pow>): Tensor { return ops.pow(this, ...args); }
-  maximum(...args: Rest<typeof ops.maximum>): Tensor { return ops.maximum(this, ...args); }
-  minimum(...args: Rest<typeof ops.minimum>): Tensor { return ops.minimum(this, ...args); }
-  neg(): Tensor { return ops.neg(this); }
-  exp(): Tensor { return ops.exp(this); }
-  log(): Tensor { return ops.log(this); }
-  sqrt(): Tensor { return ops.sqrt(this); }
-  rsqrt(): Tensor { return ops.rsqrt(this); }
-  abs(): Tensor { return ops.abs(this); }
-  sigmoid(): Tensor { return ops.sigmoid(this); }
-  tanh(): Tensor { return ops.tanh(this); }
-  relu(): Tensor { return ops.relu(this); }
-  sin(): Tensor { return ops.sin(this); }
-  cos(): Tensor { return ops.cos(this); }
-  reciprocal(): Tensor { return ops.reciprocal(this); }
-  square(): Tensor { return ops.square(this); }
-  sign(): Tensor { return ops.sign(this); }
-  log1p(): Tensor { return ops.log1p(this); }
-  expm1(): Tensor { return ops.expm1(this); }
-  erf(): Tensor { return ops.erf(this); }
-  floor(): Tensor { return ops.floor(this); }
-  ceil(): Tensor { return ops.ceil(this); }
-  round(...args: Rest<typeof ops.round>): Tensor { return ops.round(this, ...args); }
+  declare add: (...args: Rest<typeof ops.add>) => Tensor;
+  declare sub: (...args: Rest<typeof ops.sub>) => Tensor;
+  declare mul: (...args: Rest<typeof ops.mul>) => Tensor;
+  declare div: (...args: Rest<typeof ops.div>) => Tensor;
+  declare pow: (...args: Rest<typeof ops.pow>) => Tensor;
+  declare maximum: (...args: Rest<typeof ops.maximum>) => Tensor;
+  declare minimum: (...args: Rest<typeof ops.minimum>) => Tensor;
+  declare neg: (...args: Rest<typeof ops.neg>) => Tensor;
+  declare exp: (...args: Rest<typeof ops.exp>) => Tensor;
+  declare log: (...args: Rest<typeof ops.log>) => Tensor;
+  declare sqrt: (...args: Rest<typeof ops.sqrt>) => Tensor;
+  declare rsqrt: (...args: Rest<typeof ops.rsqrt>) => Tensor;
+  declare abs: (...args: Rest<typeof ops.abs>) => Tensor;
+  declare sigmoid: (...args: Rest<typeof ops.sigmoid>) => Tensor;
+  declare tanh: (...args: Rest<typeof ops.tanh>) => Tensor;
+  declare relu: (...args: Rest<typeof ops.relu>) => Tensor;
+  declare sin: (...args: Rest<typeof ops.sin>) => Tensor;
+  declare cos: (...args: Rest<typeof ops.cos>) => Tensor;
+  declare reciprocal: (...args: Rest<typeof ops.reciprocal>) => Tensor;
+  declare square: (...args: Rest<typeof ops.square>) => Tensor;
+  declare sign: (...args: Rest<typeof ops.sign>) => Tensor;
+  declare log1p: (...args: Rest<typeof ops.log1p>) => Tensor;
+  declare expm1: (...args: Rest<typeof ops.expm1>) => Tensor;
+  declare erf: (...args: Rest<typeof ops.erf>) => Tensor;
+  declare floor: (...args: Rest<typeof ops.floor>) => Tensor;
+  declare ceil: (...args: Rest<typeof ops.ceil>) => Tensor;
+  declare round: (...args: Rest<typeof ops.round>) => Tensor;
   where(condition: Tensor, other: TensorOrScalar): Tensor { return ops.where(condition, this, other); }
-  unbind(...args: Rest<typeof ops.unbind>): Tensor[] { return ops.unbind(this, ...args); }
-  unflatten(...args: Rest<typeof ops.unflatten>): Tensor { return ops.unflatten(this, ...args); }
-  multinomial(...args: Rest<typeof ops.multinomial>): Tensor { return ops.multinomial(this, ...args); }
+  declare unbind: (...args: Rest<typeof ops.unbind>) => Tensor[];
+  declare unflatten: (...args: Rest<typeof ops.unflatten>) => Tensor;
+  declare multinomial: (...args: Rest<typeof ops.multinomial>) => Tensor;
   /** uniform_(from=0, to=1, *, generator=None): fills this tensor in place, outside autograd. */
   uniform_(...args: CallArgs<[from: number, to: number], { from?: number; to?: number; generator?: Generator | null }>): this {
     const [from, to, generator] = bind(METHOD.uniform_, args) as [number, number, Generator | null];
@@ -344,24 +344,24 @@ export class Tensor {
     ops.normal_(this, mean, std, generator ?? undefined);
     return this;
   }
-  clamp(...args: Rest<typeof ops.clamp>): Tensor { return ops.clamp(this, ...args); }
-  clip(...args: Rest<typeof ops.clip>): Tensor { return ops.clip(this, ...args); }
-  eq(...args: Rest<typeof ops.eq>): Tensor { return ops.eq(this, ...args); }
-  ne(...args: Rest<typeof ops.ne>): Tensor { return ops.ne(this, ...args); }
-  gt(...args: Rest<typeof ops.gt>): Tensor { return ops.gt(this, ...args); }
-  lt(...args: Rest<typeof ops.lt>): Tensor { return ops.lt(this, ...args); }
-  ge(...args: Rest<typeof ops.ge>): Tensor { return ops.ge(this, ...args); }
-  le(...args: Rest<typeof ops.le>): Tensor { return ops.le(this, ...args); }
-  logical_not(): Tensor { return ops.logical_not(this); }
-  logical_and(...args: Rest<typeof ops.logical_and>): Tensor { return ops.logical_and(this, ...args); }
-  logical_or(...args: Rest<typeof ops.logical_or>): Tensor { return ops.logical_or(this, ...args); }
-  masked_fill(...args: Rest<typeof ops.masked_fill>): Tensor { return ops.masked_fill(this, ...args); }
+  declare clamp: (...args: Rest<typeof ops.clamp>) => Tensor;
+  declare clip: (...args: Rest<typeof ops.clip>) => Tensor;
+  declare eq: (...args: Rest<typeof ops.eq>) => Tensor;
+  declare ne: (...args: Rest<typeof ops.ne>) => Tensor;
+  declare gt: (...args: Rest<typeof ops.gt>) => Tensor;
+  declare lt: (...args: Rest<typeof ops.lt>) => Tensor;
+  declare ge: (...args: Rest<typeof ops.ge>) => Tensor;
+  declare le: (...args: Rest<typeof ops.le>) => Tensor;
+  declare logical_not: (...args: Rest<typeof ops.logical_not>) => Tensor;
+  declare logical_and: (...args: Rest<typeof ops.logical_and>) => Tensor;
+  declare logical_or: (...args: Rest<typeof ops.logical_or>) => Tensor;
+  declare masked_fill: (...args: Rest<typeof ops.masked_fill>) => Tensor;
 
   // ---- reductions -------------------------------------------------------------
-  sum(...args: Rest<typeof ops.sum>): Tensor { return ops.sum(this, ...args); }
-  mean(...args: Rest<typeof ops.mean>): Tensor { return ops.mean(this, ...args); }
-  amax(...args: Rest<typeof ops.amax>): Tensor { return ops.amax(this, ...args); }
-  amin(...args: Rest<typeof ops.amin>): Tensor { return ops.amin(this, ...args); }
+  declare sum: (...args: Rest<typeof ops.sum>) => Tensor;
+  declare mean: (...args: Rest<typeof ops.mean>) => Tensor;
+  declare amax: (...args: Rest<typeof ops.amax>) => Tensor;
+  declare amin: (...args: Rest<typeof ops.amin>) => Tensor;
   max(): Tensor;
   max(other: Tensor): Tensor;
   max(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): ops.ValuesIndices;
@@ -374,57 +374,57 @@ export class Tensor {
   min(...args: unknown[]): Tensor | ops.ValuesIndices {
     return (ops.min as (...a: unknown[]) => Tensor | ops.ValuesIndices)(this, ...args);
   }
-  argmax(...args: Rest<typeof ops.argmax>): Tensor { return ops.argmax(this, ...args); }
-  argmin(...args: Rest<typeof ops.argmin>): Tensor { return ops.argmin(this, ...args); }
-  logsumexp(...args: Rest<typeof ops.logsumexp>): Tensor { return ops.logsumexp(this, ...args); }
-  softmax(...args: Rest<typeof ops.softmax>): Tensor { return ops.softmax(this, ...args); }
-  log_softmax(...args: Rest<typeof ops.log_softmax>): Tensor { return ops.log_softmax(this, ...args); }
-  var(...args: Rest<typeof ops.var_>): Tensor { return ops.var_(this, ...args); }
-  std(...args: Rest<typeof ops.std>): Tensor { return ops.std(this, ...args); }
+  declare argmax: (...args: Rest<typeof ops.argmax>) => Tensor;
+  declare argmin: (...args: Rest<typeof ops.argmin>) => Tensor;
+  declare logsumexp: (...args: Rest<typeof ops.logsumexp>) => Tensor;
+  declare softmax: (...args: Rest<typeof ops.softmax>) => Tensor;
+  declare log_softmax: (...args: Rest<typeof ops.log_softmax>) => Tensor;
+  declare var: (...args: Rest<typeof ops.var_>) => Tensor;
+  declare std: (...args: Rest<typeof ops.std>) => Tensor;
 
   // ---- linear algebra -------------------------------------------------------------
-  matmul(...args: Rest<typeof ops.matmul>): Tensor { return ops.matmul(this, ...args); }
-  mm(...args: Rest<typeof ops.mm>): Tensor { return ops.mm(this, ...args); }
-  bmm(...args: Rest<typeof ops.bmm>): Tensor { return ops.bmm(this, ...args); }
-  dot(...args: Rest<typeof ops.dot>): Tensor { return ops.dot(this, ...args); }
+  declare matmul: (...args: Rest<typeof ops.matmul>) => Tensor;
+  declare mm: (...args: Rest<typeof ops.mm>) => Tensor;
+  declare bmm: (...args: Rest<typeof ops.bmm>) => Tensor;
+  declare dot: (...args: Rest<typeof ops.dot>) => Tensor;
 
   // ---- shape -------------------------------------------------------------
-  view(...args: Rest<typeof ops.view>): Tensor { return ops.view(this, ...args); }
+  declare view: (...args: Rest<typeof ops.view>) => Tensor;
   view_as(...args: [other: Tensor] | [options: { other: Tensor }]): Tensor { return ops.view(this, (bind(METHOD.view_as, args)[0] as Tensor).shape); }
-  reshape(...args: Rest<typeof ops.reshape>): Tensor { return ops.reshape(this, ...args); }
+  declare reshape: (...args: Rest<typeof ops.reshape>) => Tensor;
   reshape_as(...args: [other: Tensor] | [options: { other: Tensor }]): Tensor { return ops.reshape(this, (bind(METHOD.reshape_as, args)[0] as Tensor).shape); }
-  transpose(...args: Rest<typeof ops.transpose>): Tensor { return ops.transpose(this, ...args); }
-  t(): Tensor { return ops.t(this); }
+  declare transpose: (...args: Rest<typeof ops.transpose>) => Tensor;
+  declare t: (...args: Rest<typeof ops.t>) => Tensor;
   get T(): Tensor { return ops.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i)); }
-  permute(...args: Rest<typeof ops.permute>): Tensor { return ops.permute(this, ...args); }
-  unsqueeze(...args: Rest<typeof ops.unsqueeze>): Tensor { return ops.unsqueeze(this, ...args); }
-  squeeze(...args: Rest<typeof ops.squeeze>): Tensor { return ops.squeeze(this, ...args); }
-  flatten(...args: Rest<typeof ops.flatten>): Tensor { return ops.flatten(this, ...args); }
-  expand(...args: Rest<typeof ops.expand>): Tensor { return ops.expand(this, ...args); }
+  declare permute: (...args: Rest<typeof ops.permute>) => Tensor;
+  declare unsqueeze: (...args: Rest<typeof ops.unsqueeze>) => Tensor;
+  declare squeeze: (...args: Rest<typeof ops.squeeze>) => Tensor;
+  declare flatten: (...args: Rest<typeof ops.flatten>) => Tensor;
+  declare expand: (...args: Rest<typeof ops.expand>) => Tensor;
   expand_as(...args: [other: Tensor] | [options: { other: Tensor }]): Tensor { return ops.expand(this, (bind(METHOD.expand_as, args)[0] as Tensor).shape); }
-  narrow(...args: Rest<typeof ops.narrow>): Tensor { return ops.narrow(this, ...args); }
-  select(...args: Rest<typeof ops.select>): Tensor { return ops.select(this, ...args); }
-  index_select(...args: Rest<typeof ops.index_select>): Tensor { return ops.index_select(this, ...args); }
-  gather(...args: Rest<typeof ops.gather>): Tensor { return ops.gather(this, ...args); }
-  index_put(...args: Rest<typeof ops.index_put>): Tensor { return ops.index_put(this, ...args); }
+  declare narrow: (...args: Rest<typeof ops.narrow>) => Tensor;
+  declare select: (...args: Rest<typeof ops.select>) => Tensor;
+  declare index_select: (...args: Rest<typeof ops.index_select>) => Tensor;
+  declare gather: (...args: Rest<typeof ops.gather>) => Tensor;
+  declare index_put: (...args: Rest<typeof ops.index_put>) => Tensor;
   index_put_(...args: Rest<typeof ops.index_put_>): this { ops.index_put_(this, ...args); return this; }
-  index_copy(...args: Rest<typeof ops.index_copy>): Tensor { return ops.index_copy(this, ...args); }
+  declare index_copy: (...args: Rest<typeof ops.index_copy>) => Tensor;
   index_copy_(...args: CallArgs<[dim: number, index: Tensor, source: Tensor], { dim?: number; index?: Tensor; source?: Tensor }>): this {
     const [dim, index, source] = bind(METHOD.index_copy_, args) as [number, Tensor, Tensor];
     ops.index_copy_(this, dim, index, source);
     return this;
   }
-  index_add(...args: Rest<typeof ops.index_add>): Tensor { return ops.index_add(this, ...args); }
+  declare index_add: (...args: Rest<typeof ops.index_add>) => Tensor;
   index_add_(...args: CallArgs<[dim: number, index: Tensor, source: Tensor], { dim?: number; index?: Tensor; source?: Tensor; alpha?: number }>): this {
     const [dim, index, source, alpha] = bind(METHOD.index_add_, args) as [number, Tensor, Tensor, number];
     ops.index_add_(this, dim, index, source, { alpha });
     return this;
   }
-  chunk(...args: Rest<typeof ops.chunk>): Tensor[] { return ops.chunk(this, ...args); }
-  sort(...args: Rest<typeof ops.sort>): ops.ValuesIndices { return ops.sort(this, ...args); }
-  argsort(...args: Rest<typeof ops.argsort>): Tensor { return ops.argsort(this, ...args); }
-  topk(...args: Rest<typeof ops.topk>): ops.ValuesIndices { return ops.topk(this, ...args); }
-  split(...args: Rest<typeof ops.split>): Tensor[] { return ops.split(this, ...args); }
+  declare chunk: (...args: Rest<typeof ops.chunk>) => Tensor[];
+  declare sort: (...args: Rest<typeof ops.sort>) => ops.ValuesIndices;
+  declare argsort: (...args: Rest<typeof ops.argsort>) => Tensor;
+  declare topk: (...args: Rest<typeof ops.topk>) => ops.ValuesIndices;
+  declare split: (...args: Rest<typeof ops.split>) => Tensor[];
 
   // ---- in place -------------------------------------------------------------
   add_(...args: [other: TensorOrScalar, options?: { alpha?: number }] | [options: { other: TensorOrScalar; alpha?: number }]): this {
@@ -479,18 +479,122 @@ export class Tensor {
   }
 }
 
-// PyTorch's messages for a method call leave self out (x.narrow(0.5, 0, 1): "argument 'dim' (position 1)", where
-// torch.narrow(x, 0.5, 0, 1) says position 2): each method re-throws the parser's error for its own call so.
-for (const name of Object.getOwnPropertyNames(Tensor.prototype)) {
+// The methods of ops: each calls its op with this tensor first. PyTorch's messages for a method call leave self out
+// (x.narrow(0.5, 0, 1): "argument 'dim' (position 1)", where torch.narrow(x, 0.5, 0, 1) says position 2): each
+// re-throws the parser's error for its own call so.
+const OP_METHODS: Record<string, keyof typeof ops> = {
+  clone: 'clone',
+  contiguous: 'contiguous',
+  add: 'add',
+  sub: 'sub',
+  mul: 'mul',
+  div: 'div',
+  pow: 'pow',
+  maximum: 'maximum',
+  minimum: 'minimum',
+  neg: 'neg',
+  exp: 'exp',
+  log: 'log',
+  sqrt: 'sqrt',
+  rsqrt: 'rsqrt',
+  abs: 'abs',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  relu: 'relu',
+  sin: 'sin',
+  cos: 'cos',
+  reciprocal: 'reciprocal',
+  square: 'square',
+  sign: 'sign',
+  log1p: 'log1p',
+  expm1: 'expm1',
+  erf: 'erf',
+  floor: 'floor',
+  ceil: 'ceil',
+  round: 'round',
+  unbind: 'unbind',
+  unflatten: 'unflatten',
+  multinomial: 'multinomial',
+  clamp: 'clamp',
+  clip: 'clip',
+  eq: 'eq',
+  ne: 'ne',
+  gt: 'gt',
+  lt: 'lt',
+  ge: 'ge',
+  le: 'le',
+  logical_not: 'logical_not',
+  logical_and: 'logical_and',
+  logical_or: 'logical_or',
+  masked_fill: 'masked_fill',
+  sum: 'sum',
+  mean: 'mean',
+  amax: 'amax',
+  amin: 'amin',
+  argmax: 'argmax',
+  argmin: 'argmin',
+  logsumexp: 'logsumexp',
+  softmax: 'softmax',
+  log_softmax: 'log_softmax',
+  var: 'var_',
+  std: 'std',
+  matmul: 'matmul',
+  mm: 'mm',
+  bmm: 'bmm',
+  dot: 'dot',
+  view: 'view',
+  reshape: 'reshape',
+  transpose: 'transpose',
+  t: 't',
+  permute: 'permute',
+  unsqueeze: 'unsqueeze',
+  squeeze: 'squeeze',
+  flatten: 'flatten',
+  expand: 'expand',
+  narrow: 'narrow',
+  select: 'select',
+  index_select: 'index_select',
+  gather: 'gather',
+  index_put: 'index_put',
+  index_copy: 'index_copy',
+  index_add: 'index_add',
+  chunk: 'chunk',
+  sort: 'sort',
+  argsort: 'argsort',
+  topk: 'topk',
+  split: 'split',
+};
+for (const [name, opName] of Object.entries(OP_METHODS)) {
+  // the op is looked up at the first call: an op module imported first is still loading when this runs
+  let op: ((...a: unknown[]) => unknown) | undefined;
+  const method = {
+    [name](this: Tensor, ...args: unknown[]): unknown {
+      try {
+        return (op ??= (ops as unknown as Record<string, (...a: unknown[]) => unknown>)[opName])(this, ...args);
+      } catch (e) {
+        throw asMethodError(e, this);
+      }
+    },
+  }[name];
+  Object.defineProperty(Tensor.prototype, name, { value: method, writable: true, configurable: true });
+}
+
+/** The parser's error for a method call on t, in the method form; any other error as it is. */
+function asMethodError(e: unknown, t: Tensor): unknown {
+  return e instanceof ArgumentError && e.first === t ? new TypeError(e.asMethod) : e;
+}
+
+// The methods of ops written out above (typed overloads, where's order, index_put_'s result) the same way, around
+// their bodies. (The methods PyTorch has only as methods bind their own signatures, self left out: no wrapper.)
+for (const name of ['where', 'max', 'min', 'index_put_']) {
   const d = Object.getOwnPropertyDescriptor(Tensor.prototype, name)!;
-  if (name === 'constructor' || typeof d.value !== 'function') continue;
   const method = d.value as (...a: unknown[]) => unknown;
   const wrapped = {
     [name](this: Tensor, ...args: unknown[]): unknown {
       try {
         return method.apply(this, args);
       } catch (e) {
-        throw e instanceof ArgumentError && e.first === this && this instanceof Tensor ? new TypeError(e.asMethod) : e;
+        throw asMethodError(e, this);
       }
     },
   }[name];

@@ -21,6 +21,14 @@ describe('method forms of ops count from after self', () => {
     expect(call(t, 'max', 'a')).toThrow(/^max\(\) received an invalid combination of arguments - got \(str\), but expected one of:\n \* \(\)\n \* \(Tensor other\)/);
   });
 
+  it("an op of one tensor is, as a method, one taking no arguments (CPython's words)", () => {
+    const t = x();
+    expect(call(t, 'neg', 1)).toThrow(new TypeError('TensorBase.neg() takes no arguments (1 given)'));
+    expect(call(t, 't', 3)).toThrow(new TypeError('TensorBase.t() takes no arguments (1 given)'));
+    expect(call(t, 'exp', { a: 1 })).toThrow(new TypeError('TensorBase.exp() takes no keyword arguments'));
+    expect(() => (torch.exp as Loose)(t, 1)).toThrow(new TypeError('exp() takes 1 positional argument but 2 were given'));
+  });
+
   it("missing arguments in PyTorch's parser's words (its plural as printed)", () => {
     const t = x();
     expect(call(t, 'transpose', 0)).toThrow(new TypeError('transpose() missing 1 required positional arguments: "dim1"'));

@@ -254,7 +254,7 @@ function rootGradient(t: Tensor, gradient: Tensor | null): Tensor {
     return gradient;
   }
   if (t.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
-  return ops.ones_like(t);
+  return ops.filled(t.shape, 1, { dtype: t.dtype }); // ones_like without parsing its options on every backward()
 }
 
 function checkRoot(t: Tensor): void {

@@ -8,7 +8,7 @@ import * as ops from '../ops/index.js';
 import { applyInPlace } from '../ops/inplace.js';
 import * as init from './init.js';
 import * as F from './functional.js';
-import { lossModuleOptions, reductionOf } from './loss_args.js';
+import { lossModuleOptions, reductionOf, checkedOptions } from './loss_args.js';
 import { pyFloat } from '../pyrepr.js';
 import { signature, bind } from '../signature.js';
 import type { CallArgs } from '../signature.js';
@@ -249,7 +249,7 @@ class Loss<O extends F.LossOptions = F.LossOptions> extends Module {
     if (this.resolved === null || this.resolved.reduction !== this.reduction) {
       // the legacy size_average/reduce are folded into reduction (and huber_loss has neither)
       const { size_average: _sa, reduce: _r, ...rest } = this.options;
-      this.resolved = { ...rest, reduction: this.reduction } as O & { reduction: F.Reduction };
+      this.resolved = checkedOptions({ ...rest, reduction: this.reduction } as O & { reduction: F.Reduction });
     }
     return this.resolved;
   }

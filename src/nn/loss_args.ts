@@ -1,7 +1,7 @@
 // The losses' parameters, declared once for F.<loss> and the loss modules' constructors, and the binding of both:
 // internal to nn (F and the modules import it), so none of it is in the public torch.nn.functional namespace.
 import { signature, bind, type Signature } from '../signature.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 export interface LossOptions {
@@ -39,8 +39,19 @@ function asOptions(sig: Signature, values: unknown[], from: number): Record<stri
   return o;
 }
 
+// Options objects already checked: a loss module's, passed to its F.<loss> every step (frozen, so they stay so).
+const checked = new WeakSet<object>();
+/** Marks options made from checked ones (a loss module's, with its reduction resolved) as checked. */
+export function checkedOptions<O extends object>(options: O): O {
+  checked.add(Object.freeze(options));
+  return options;
+}
+
 /** A loss's options from PyTorch's calling forms (positional or by name), checked by its signature line. */
 export function lossOptions<O>(name: string, input: Tensor, target: Tensor, options: unknown, rest: unknown[]): O {
+  // a module's call: its options were checked when it was made
+  if (rest.length === 0 && typeof options === 'object' && options !== null && checked.has(options) &&
+    input instanceof Tensor && target instanceof Tensor) return options as O;
   const sig = LOSS_FUNCTIONS.get(name)!;
   return asOptions(sig, bind(sig, [input, target, options, ...rest]), 2) as O;
 }

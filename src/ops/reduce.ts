@@ -15,7 +15,11 @@ type KeepArg = boolean | { keepdim?: boolean; dtype?: DType };
 
 /** Sorted, unique, normalized dims (all dims for null). */
 function reductionDims(dim: number | number[] | null, ndim: number): number[] {
-  if (dim === null || (Array.isArray(dim) && dim.length === 0)) return Array.from({ length: ndim }, (_, i) => i);
+  if (dim === null || (Array.isArray(dim) && dim.length === 0)) {
+    const all = new Array<number>(ndim);
+    for (let i = 0; i < ndim; i++) all[i] = i;
+    return all;
+  }
   const list = (Array.isArray(dim) ? dim : [dim]).map((d) => normalizeDim(d, ndim));
   for (let i = 0; i < list.length; i++) {
     if (list.indexOf(list[i]) !== i) throw new Error(`dim ${list[i]} appears multiple times in the list of dims`);
