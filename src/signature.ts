@@ -442,26 +442,42 @@ export function hotOp<T extends (...args: never[]) => unknown>(schema: string, i
   plain: number | ((args: unknown[]) => boolean)): T & { signature: Signature } {
   const sig = signature(schema);
   const run = impl as (...v: unknown[]) => unknown;
-  const isPlain = typeof plain === 'number' ? plainTest(sig, plain) : plain;
-  const f = function (...args: unknown[]) {
-    if (isPlain(args)) return run(...args);
+  const checked = (args: ArrayLike<unknown>) => {
     const values = bind(sig, args);
     return rollbackOnError(() => run(...values));
   };
+  let f: (...args: unknown[]) => unknown;
+  if (plain === 1 || plain === 2) {
+    // the commonest arities without a rest array: x.exp(), x.add(y), one test per place
+    const [ok0, ok1] = [placeTest(sig, 0), placeTest(sig, 1)];
+    const run1 = impl as (a: unknown) => unknown, run2 = impl as (a: unknown, b: unknown) => unknown;
+    f = plain === 1
+      ? function (a: unknown) { return arguments.length === 1 && ok0(a) ? run1(a) : checked(arguments); }
+      : function (a: unknown, b: unknown) { return arguments.length === 2 && ok0(a) && ok1(b) ? run2(a, b) : checked(arguments); };
+  } else {
+    const isPlain = typeof plain === 'number' ? plainTest(sig, plain) : plain;
+    f = function (...args: unknown[]) {
+      return isPlain(args) ? run(...args) : checked(args);
+    };
+  }
   Object.defineProperty(f, 'name', { value: sig.name.split('.').pop() });
   return Object.assign(f, { signature: sig }) as unknown as T & { signature: Signature };
 }
 
+/** hotOp's test for one place: a Tensor where the parameter takes one, a number where it takes a Scalar or float. */
+function placeTest(sig: Signature, i: number): (a: unknown) => boolean {
+  const p = sig.params[i];
+  const tensorOk = p !== undefined && p.types.includes('Tensor');
+  const numberOk = p !== undefined && (p.types.includes('Scalar') || p.types.includes('float'));
+  return (a) => (a instanceof Tensor ? tensorOk : typeof a === 'number' && numberOk);
+}
+
 /** hotOp's test for n positional arguments of their parameters' types: per place, whether a Tensor and a number may come. */
 function plainTest(sig: Signature, n: number): (args: unknown[]) => boolean {
-  const tensorOk = sig.params.slice(0, n).map((p) => p.types.includes('Tensor'));
-  const numberOk = sig.params.slice(0, n).map((p) => p.types.includes('Scalar') || p.types.includes('float'));
+  const ok = Array.from({ length: n }, (_, i) => placeTest(sig, i));
   return (args) => {
     if (args.length !== n) return false;
-    for (let i = 0; i < n; i++) {
-      const a = args[i];
-      if (a instanceof Tensor ? !tensorOk[i] : typeof a !== 'number' || !numberOk[i]) return false;
-    }
+    for (let i = 0; i < n; i++) if (!ok[i](args[i])) return false;
     return true;
   };
 }
