@@ -10,8 +10,7 @@ import * as init from './init.js';
 import * as F from './functional.js';
 import { lossModuleOptions, reductionOf, checkedOptions } from './loss_args.js';
 import { pyFloat } from '../pyrepr.js';
-import { signature, bind } from '../signature.js';
-import type { CallArgs } from '../signature.js';
+import { signature, bind, type Signature, type CallArgs } from '../signature.js';
 
 const LINEAR = signature('Linear(int in_features, int out_features, bool bias=True, Any device=None, Any dtype=None)');
 
@@ -57,33 +56,35 @@ const TANH = signature('Tanh()');
 
 type InplaceArgs = CallArgs<[inplace: boolean], { inplace?: boolean }>;
 
-/** nn.ReLU(inplace=False). */
-export class ReLU extends Module {
+/** An activation with PyTorch's inplace flag: ReLU, SiLU. */
+abstract class InplaceActivation extends Module {
   readonly inplace: boolean;
-  constructor(...args: InplaceArgs) {
+  protected abstract readonly fn: (x: Tensor) => Tensor;
+  constructor(sig: Signature, args: unknown[]) {
     super();
-    [this.inplace] = bind(RELU, args) as [boolean];
+    [this.inplace] = bind(sig, args) as [boolean];
   }
   forward(x: Tensor): Tensor {
-    return this.inplace ? applyInPlace(x, ops.relu) : ops.relu(x);
+    return this.inplace ? applyInPlace(x, this.fn) : this.fn(x);
   }
   extra_repr(): string {
     return this.inplace ? 'inplace=True' : '';
   }
 }
 
-/** nn.SiLU(inplace=False). */
-export class SiLU extends Module {
-  readonly inplace: boolean;
+/** nn.ReLU(inplace=False). */
+export class ReLU extends InplaceActivation {
+  protected readonly fn = ops.relu;
   constructor(...args: InplaceArgs) {
-    super();
-    [this.inplace] = bind(SILU, args) as [boolean];
+    super(RELU, args);
   }
-  forward(x: Tensor): Tensor {
-    return this.inplace ? applyInPlace(x, ops.silu) : ops.silu(x);
-  }
-  extra_repr(): string {
-    return this.inplace ? 'inplace=True' : '';
+}
+
+/** nn.SiLU(inplace=False). */
+export class SiLU extends InplaceActivation {
+  protected readonly fn = ops.silu;
+  constructor(...args: InplaceArgs) {
+    super(SILU, args);
   }
 }
 
