@@ -1,23 +1,26 @@
 // wasmtorch: PyTorch's programming model, kernels in SIMD WebAssembly.
 //   import * as torch from 'wasmtorch';
 //   const { nn, optim } = torch; const F = torch.nn.functional;
-import { Tensor, fromArray, type NestedArray } from './tensor.js';
-import * as ops from './ops/index.js';
+import { Tensor } from './tensor.js';
 import * as engine from './autograd/engine.js';
 import { memoryInfo, setMemoryBudget } from './backend/memory.js';
 
 export { Tensor };
 export type { Shape, NestedArray, TensorOrScalar } from './tensor.js';
-export * from './dtype.js';
-export { manual_seed, initial_seed, Generator, default_generator } from './random.js';
-export { set_num_threads, get_num_threads } from './backend/threads.js';
-export { use_deterministic_algorithms, are_deterministic_algorithms_enabled } from './backend/wasm.js';
+export {
+  type DType, float32, float, int64, long, int32, int, bool,
+  float64, double, float16, half, bfloat16, int16, short, int8, uint8, complex64, complex128,
+} from './dtype.js';
+export { Generator, default_generator } from './random.js';
+export {
+  manual_seed, initial_seed, set_num_threads, get_num_threads, is_grad_enabled, set_grad_enabled, no_grad, enable_grad,
+  use_deterministic_algorithms, are_deterministic_algorithms_enabled, is_tensor, numel, is_floating_point, promote_types,
+  FloatTensor, LongTensor, from_numpy, save, load,
+} from './torch_functions.js';
 export * as backends from './backends.js';
 export { device, cuda, get_default_device } from './device.js';
 export { tidy, keep } from './tidy.js';
-export { no_grad, enable_grad, is_grad_enabled, set_grad_enabled } from './autograd/engine.js';
 export * as nn from './nn/index.js';
-export { save, load } from './io/serialization.js';
 export type { SaveOptions, LoadOptions, Loaded } from './io/serialization.js';
 export * as safetensors from './io/safetensors.js';
 export * as utils from './data/utils.js';
@@ -56,24 +59,6 @@ export const autograd = {
     engine.backward(ts, gs, options);
   },
 };
-
-export function is_tensor(x: unknown): x is Tensor {
-  return x instanceof Tensor;
-}
-export function numel(t: Tensor): number {
-  return t.numel();
-}
-
-/** Legacy constructors the course uses: torch.FloatTensor([...]), torch.LongTensor([...]). */
-export function FloatTensor(data: NestedArray): Tensor {
-  return ops.tensor(data, { dtype: 'float32' });
-}
-export function LongTensor(data: NestedArray): Tensor {
-  return ops.tensor(data, { dtype: 'int64' });
-}
-export function from_numpy(data: Float32Array | Int32Array, shape?: number[]): Tensor {
-  return fromArray(data, shape ?? [data.length], data instanceof Int32Array ? 'int64' : 'float32');
-}
 
 /** Resident bytes and blocks in WebAssembly memory, host bytes, write-backs, linear memory size. */
 export function memory() {

@@ -3,16 +3,25 @@
 // low 24 bits of one draw, a double the low 53 bits of two; normals by
 // Box-Muller as ATen does them. So torch.manual_seed(1); torch.rand(5) (and
 // nn.Linear's initial weights) come out as in PyTorch.
+import { Device, checkDevice } from './device.js';
+import { pyType } from './signature.js';
+
 export class Generator {
   private mt = new Uint32Array(624);
   private index = 624;
   private seed_ = 0;
   /** the second Box-Muller value, kept for the next draw as ATen does */
   private nextNormal_: number | null = null;
-  constructor(seed = 67280421310721) {
-    this.manual_seed(seed);
+  /** torch.Generator(device='cpu'): the CPU's is the one there is (seeded with PyTorch's default seed). */
+  constructor(device: string | Device = 'cpu') {
+    checkDevice(device);
+    this.manual_seed(67280421310721);
   }
+  /** manual_seed(seed): an integer (a bigint past 2^53), as PyTorch's `long`. */
   manual_seed(seed: number | bigint): this {
+    if (!(typeof seed === 'bigint' || (typeof seed === 'number' && Number.isInteger(seed)))) {
+      throw new Error(`manual_seed expected a long, but got ${pyType(seed)}`);
+    }
     const s = BigInt.asUintN(64, BigInt(seed));
     this.seed_ = Number(s);
     this.mt[0] = Number(s & 0xffffffffn);

@@ -57,7 +57,7 @@ describe('use_deterministic_algorithms', () => {
     torch.use_deterministic_algorithms(false);
     expect(K.gemm).toBe(kernels.relaxed!.fn.gemm);
     expect(() => torch.use_deterministic_algorithms(1 as unknown as boolean))
-      .toThrow("use_deterministic_algorithms(): argument 'mode' must be bool, not number");
+      .toThrow("use_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not int");
   });
 
   it('deterministic matmul equals the separately rounded k-order sum bit for bit; the fused one is as close', () => {

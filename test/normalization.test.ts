@@ -400,7 +400,7 @@ describe('dropout', () => {
   it('draws as PyTorch\'s CPU bernoulli_(1 - p): one 53-bit double per element, kept when u < 1 - p', () => {
     torch.manual_seed(123);
     const y = values(dropout(torch.ones([1000]), 0.4));
-    const g = new torch.Generator(123);
+    const g = new torch.Generator().manual_seed(123);
     const scale = Math.fround(1 / Math.fround(0.6));
     expect(y).toEqual(Array.from({ length: 1000 }, () => (g.nextDouble() < 0.6 ? scale : 0)));
     // and the generator is left where PyTorch leaves it: the next torch.rand continues the stream
@@ -480,7 +480,7 @@ describe('dropout', () => {
     }
     expect(zeroed).toBeGreaterThan(4);
     expect(zeroed).toBeLessThan(28);
-    const g = new torch.Generator(17);
+    const g = new torch.Generator().manual_seed(17);
     const expected = Array.from({ length: 32 }, () => (g.nextDouble() < 0.5 ? scale : 0));
     expect(Array.from({ length: 32 }, (_, ch) => v[ch * 25])).toEqual(expected);
     // module form, eval identity

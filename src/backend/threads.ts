@@ -108,9 +108,8 @@ function startWorker(): WorkerHandle {
   return { ctrl, args, scratch };
 }
 
-/** torch.set_num_threads(n): threads used by large GEMMs (and so by linear and conv layers) and optimizer updates. */
+/** Threads used by large GEMMs (and so by linear and conv layers) and optimizer updates (torch.set_num_threads checks n). */
 export function set_num_threads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`set_num_threads expects a positive integer, but got ${n}`);
   threads = threadsAvailable() ? n : 1;
   while (pool.length < threads - 1) pool.push(startWorker());
 }

@@ -157,9 +157,8 @@ export function bindKernels(): void {
 bindKernels();
 export const codes = kernels.codes;
 
-/** torch.use_deterministic_algorithms(mode): true runs the plain build, whose sums round the same everywhere. */
+/** true runs the plain build, whose sums round the same everywhere (torch.use_deterministic_algorithms checks mode). */
 export function use_deterministic_algorithms(mode: boolean, _opts: { warn_only?: boolean } = {}): void {
-  if (typeof mode !== 'boolean') throw new TypeError(`use_deterministic_algorithms(): argument 'mode' must be bool, not ${typeof mode}`);
   deterministic = mode;
   bindKernels();
 }
