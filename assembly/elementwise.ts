@@ -81,7 +81,7 @@ export function erf(x: f64): f64 { return erf64(x); }
       if (y > p1) y = p1;
       return y;
     }
-    case U_SIGN: return x > 0 ? 1 : (x < 0 ? -1 : x);
+    case U_SIGN: return x > 0 ? 1 : (x < 0 ? -1 : 0); // sign(nan) and sign(-0) are 0, as PyTorch's
     case U_ERF: return <f32>erf64(<f64>x);
     case U_LOG1P: return <f32>Math.log1p(<f64>x);
     case U_EXPM1: return <f32>Math.expm1(<f64>x);

@@ -134,7 +134,9 @@ export function softmax(mode: i32, x: usize, out: usize, outer: i32, len: i32, i
         const v = load<f32>(src + <usize>r * step);
         if (v > m || v != v) m = v;
       }
-      if (m == -Infinity || m == Infinity) m = 0; // all -inf rows give NaN/-inf as PyTorch
+      // logsumexp takes an infinite max as 0 (as ATen: inf stays inf, an all -inf row is -inf); softmax keeps it, so
+      // inf - inf is NaN and the row is NaN (softmax([inf, 0]) is [nan, nan] in PyTorch)
+      if (mode == S_LOGSUMEXP && (m == -Infinity || m == Infinity)) m = 0;
       let s: f64 = 0;
       for (let r = 0; r < len; r++) s += Math.exp(<f64>(load<f32>(src + <usize>r * step) - m));
       if (mode == S_LOGSUMEXP) {

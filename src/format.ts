@@ -1,6 +1,7 @@
 // Tensor.toString(): PyTorch's repr (4 decimals, aligned columns, scientific
 // notation for wide ranges, summarised past 1000 elements).
 import type { Tensor } from './tensor.js';
+import { readElement } from './backend/memory.js';
 
 const EDGE = 3;
 const THRESHOLD = 1000;
@@ -23,29 +24,36 @@ function formatter(values: number[], dtype: string): (v: number) => string {
 }
 
 export function formatTensor(t: Tensor): string {
-  const data = Array.from(t.dataSync());
-  const summarize = data.length > THRESHOLD;
-  const shown = summarize ? summaryValues(data, t.shape) : data;
+  const summarize = t.numel() > THRESHOLD;
+  const integral = t.dtype !== 'float32';
+  // the indices shown along a dim of n: all, or (summarised) the first and last EDGE with null for the "..."
+  const shownAlong = (n: number): (number | null)[] => {
+    if (!summarize || n <= 2 * EDGE) return Array.from({ length: n }, (_, i) => i);
+    return [...Array.from({ length: EDGE }, (_, i) => i), null, ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)];
+  };
+  const along = t.shape.map(shownAlong);
+  // only the elements shown are read, through the tensor's strides: printing costs the same at any size
+  const read = (off: number) => readElement(t.storage, off, integral);
+  const shown: number[] = [];
+  const collect = (d: number, off: number): void => {
+    if (d === t.shape.length) { shown.push(read(off)); return; }
+    for (const i of along[d]) if (i !== null) collect(d + 1, off + i * t._strides[d]);
+  };
+  if (t.numel() > 0) collect(0, t.offset);
   const fmt = formatter(shown, t.dtype);
   const width = Math.max(0, ...shown.map((v) => fmt(v).length));
   const cell = (v: number) => fmt(v).padStart(width);
   const indent = 'tensor('.length;
-  const strides = t.shape.map((_, i) => t.shape.slice(i + 1).reduce((a, b) => a * b, 1));
   const render = (d: number, off: number): string => {
-    if (d === t.shape.length) return cell(data[off]);
-    const n = t.shape[d];
-    const items: string[] = [];
-    const push = (i: number) => items.push(render(d + 1, off + i * strides[d]));
-    if (summarize && n > 2 * EDGE) {
-      for (let i = 0; i < EDGE; i++) push(i);
-      items.push('...');
-      for (let i = n - EDGE; i < n; i++) push(i);
-    } else for (let i = 0; i < n; i++) push(i);
+    if (d === t.shape.length) return cell(read(off));
+    // PyTorch's elided run: ' ...' in a row, '...' on a line of its own
+    const gap = d === t.shape.length - 1 ? ' ...' : '...';
+    const items = along[d].map((i) => (i === null ? gap : render(d + 1, off + i * t._strides[d])));
     if (d === t.shape.length - 1) return `[${items.join(', ')}]`;
     const sep = ',' + '\n'.repeat(t.shape.length - 1 - d) + ' '.repeat(indent + d + 1);
     return `[${items.join(sep)}]`;
   };
-  let body = t.shape.length === 0 ? fmt(data[0]) : render(0, 0);
+  let body = t.shape.length === 0 ? fmt(read(t.offset)) : render(0, t.offset);
   if (t.numel() === 0) body = '[]';
   const extras: string[] = [];
   if (t.numel() === 0 && t.shape.length > 1) extras.push(`size=(${t.shape.join(', ')})`);
@@ -53,15 +61,4 @@ export function formatTensor(t: Tensor): string {
   if (t.grad_fn !== null) extras.push(`grad_fn=<${t.grad_fn.name()}>`);
   else if (t.requires_grad) extras.push('requires_grad=True');
   return `tensor(${body}${extras.map((e) => ', ' + e).join('')})`;
-}
-
-function summaryValues(data: number[], shape: number[]): number[] {
-  if (shape.length === 0) return data;
-  const last = shape[shape.length - 1];
-  const out: number[] = [];
-  for (let r = 0; r < data.length; r += last) {
-    const row = data.slice(r, r + last);
-    out.push(...(row.length > 2 * EDGE ? [...row.slice(0, EDGE), ...row.slice(-EDGE)] : row));
-  }
-  return out;
 }

@@ -35,7 +35,7 @@ const cases: [string, () => unknown, string][] = [
   ['stack sizes', () => torch.stack([z(2, 3), z(3, 2)]), 'stack expects each tensor to be equal size, but got [2, 3] at entry 0 and [3, 2] at entry 1'],
   ['index_select out of range', () => torch.index_select(z(5, 4), 0, long([1, 5])), 'index out of range in self'],
   ['index_select float index', () => torch.index_select(z(5, 4), 0, torch.tensor([1])), 'index_select(): Expected dtype int32/int64 for index but got Float'],
-  ['gather out of range', () => torch.gather(z(3, 4), 1, long([0, 4]).reshape(1, 2)), 'index 4 is out of bounds for dimension with size 4'],
+  ['gather out of range', () => torch.gather(z(3, 4), 1, long([0, 4]).reshape(1, 2)), 'index 4 is out of bounds for dimension 1 with size 4'],
   ['gather ranks', () => torch.gather(z(3, 4), 1, long([0])), 'Index tensor must have the same number of dimensions as input tensor'],
   ['where condition dtype', () => torch.where(z(2), z(2), z(2)), 'where expected condition to be a boolean tensor, but got a tensor with dtype Float'],
   ['masked_fill mask dtype', () => z(2).masked_fill(z(2), 1), 'masked_fill_ only supports boolean masks, but got mask with dtype float32'],

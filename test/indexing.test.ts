@@ -74,7 +74,7 @@ describe('index assignment', () => {
     expect(() => x.index_put([long([0, 1]), long([0, 1, 0])], 1)).toThrow('The size of tensor a (2) must match the size of tensor b (3)');
     expect(() => x.index_copy(0, long([0]), torch.zeros(1, 3))).toThrow(
       'index_copy(): Source/destination tensor must have same slice shapes. Destination slice shape: [1, 2] at dimension 0 and source slice shape: [1, 3] at dimension 0.');
-    expect(() => x.index_copy(0, long([5]), torch.zeros(1, 2))).toThrow('index 5 is out of bounds for dimension with size 3');
+    expect(() => x.index_copy(0, long([5]), torch.zeros(1, 2))).toThrow('index_copy_(): index 5 is out of bounds for dimension 0 with size 3');
     expect(() => x.index_add(0, torch.tensor([[0]], { dtype: torch.long }), torch.zeros(1, 2))).toThrow('index_add(): Index should have dimension 1 or 0 (got 2)');
   });
 });

@@ -281,7 +281,7 @@ const UNARY: UnarySpec[] = [
     tol: EXACT,
     params: [[-1, 1], [NaN, 0.5], [-0.5, NaN], [NaN, NaN], [2, 2], [1, -1]],
   },
-  { code: 'U_SIGN', ref: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), tol: EXACT },
+  { code: 'U_SIGN', ref: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), tol: EXACT }, // sign(nan) is 0, as PyTorch's
   { code: 'U_ERF', ref: erfRef, tol: TRANSCENDENTAL },
   { code: 'U_LOG1P', ref: Math.log1p, tol: TRANSCENDENTAL },
   { code: 'U_EXPM1', ref: Math.expm1, tol: TRANSCENDENTAL },

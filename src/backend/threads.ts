@@ -108,10 +108,31 @@ function startWorker(): WorkerHandle {
   return { ctrl, args, scratch };
 }
 
-/** Threads used by large GEMMs (and so by linear and conv layers) and optimizer updates (torch.set_num_threads checks n). */
+/** The cores the engine reports (os.availableParallelism in Node, navigator.hardwareConcurrency on the web), at least 1. */
+function hardwareThreads(): number {
+  const g = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { getBuiltinModule?: (id: string) => unknown } };
+  const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  return Math.max(1, os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1);
+}
+
+/**
+ * Threads used by large GEMMs (and so by linear and conv layers) and optimizer updates (torch.set_num_threads
+ * checks n): at most the cores there are, since more only add hand-offs (set_num_threads(256) on 2 cores had
+ * started 255 workers and made a step 130x slower).
+ */
 export function set_num_threads(n: number): void {
+  useThreads(Math.min(n, hardwareThreads()));
+}
+
+/** n threads, whatever the cores (the tests split work three ways on two cores). */
+export function useThreads(n: number): void {
   threads = threadsAvailable() ? n : 1;
   while (pool.length < threads - 1) pool.push(startWorker());
+}
+
+/** How many workers have been started (they are kept for later calls). */
+export function workerCount(): number {
+  return pool.length;
 }
 
 /** torch.get_num_threads(). */

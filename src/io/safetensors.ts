@@ -147,11 +147,16 @@ export function decodeSafetensors(input: Uint8Array | ArrayBuffer): Safetensors 
   if (8 + n > bytes.length) fail(`header length ${n} runs past the end of the ${bytes.length}-byte buffer`);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    // ignoreBOM keeps a byte order mark in the text, so the '{' check refuses it as the reference reader does
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + n));
   } catch {
     return fail('header is not valid UTF-8');
   }
   if (!text.startsWith('{')) fail("header does not start with '{'");
+  // JSON.parse reads 4.0 as 4: the reference reader takes only integers in shapes and offsets
+  for (const m of text.matchAll(/"(shape|data_offsets)"\s*:\s*\[([^\]]*)\]/g)) {
+    if (m[2].trim() !== '' && !m[2].split(',').every((v) => /^\s*-?\d+\s*$/.test(v))) fail(`${m[1]} [${m[2].trim()}] holds a number that is not an integer`);
+  }
   let header: unknown;
   try {
     header = JSON.parse(text);
@@ -198,7 +203,8 @@ export function decodeSafetensors(input: Uint8Array | ArrayBuffer): Safetensors 
   for (const t of sorted) {
     const copy = bytes.slice(dataStart + t.begin, dataStart + t.end).buffer; // aligned
     const [values, dtype] = READERS[t.dtype](copy, t.name);
-    tensors[t.name] = fromArray(values, t.shape, dtype);
+    // defined, not assigned: a tensor named __proto__ is a key like any other, not the object's prototype
+    Object.defineProperty(tensors, t.name, { value: fromArray(values, t.shape, dtype), enumerable: true, writable: true, configurable: true });
   }
   return { tensors, metadata };
 }

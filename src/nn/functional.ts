@@ -162,6 +162,15 @@ function classBlocks(input: Tensor): [number, number, number] {
   return [input.shape[0], input.shape[1], input.shape.slice(2).reduce((a, b) => a * b, 1)];
 }
 
+/**
+ * A loss's mean over the weight of the targets not ignored: total / weight, or, when every target is ignored
+ * (weight 0), nan with a zero gradient, as PyTorch's (a gradient of total / 0 would be nan everywhere).
+ */
+function weightedMean(total: Tensor, weight: Tensor | number): Tensor {
+  const w = typeof weight === 'number' ? weight : weight.item();
+  return w === 0 ? total.mul(0).add(NaN) : total.div(weight);
+}
+
 /** nll_loss(input [N, C, ...] log-probabilities, target [N, ...] class indices). */
 export function nll_loss(input: Tensor, target: Tensor, options: NLLOptions | boolean | null = {}, ...rest: unknown[]): Tensor {
   const o = lossOptions<NLLOptions>('nll_loss', input, target, options, rest);
@@ -179,7 +188,7 @@ export function nll_loss(input: Tensor, target: Tensor, options: NLLOptions | bo
     if (o.weight) w = w.mul(ops.index_select(o.weight, 0, safe.reshape([-1])).reshape(safe.shape));
     const loss = picked.mul(w);
     const reduction = reductionOf(o);
-    if (reduction === 'mean') return loss.sum().div(w.sum());
+    if (reduction === 'mean') return weightedMean(loss.sum(), w.sum());
     return reduction === 'sum' ? loss.sum() : loss;
   });
 }
@@ -237,7 +246,7 @@ export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntro
     return composite(() => {
       const { loss, count } = crossEntropyIndices(input, target, ignore);
       if (reduction === 'none') return loss;
-      return reduction === 'sum' ? loss.sum() : loss.sum().div(count);
+      return reduction === 'sum' ? loss.sum() : weightedMean(loss.sum(), count);
     });
   }
   return composite(() => {
@@ -253,8 +262,8 @@ export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntro
     else if (reduction === 'sum') smoothed = smooth.sum();
     else if (o.weight) {
       const safe = ops.where(valid, target, 0).to('int64').reshape([-1]);
-      smoothed = smooth.sum().div(ops.index_select(o.weight, 0, safe).mul(valid.reshape([-1])).sum());
-    } else smoothed = smooth.sum().div(valid.sum()); // over the targets not ignored
+      smoothed = weightedMean(smooth.sum(), ops.index_select(o.weight, 0, safe).mul(valid.reshape([-1])).sum());
+    } else smoothed = weightedMean(smooth.sum(), valid.sum()); // over the targets not ignored
     return nll.mul(1 - smoothing).add(smoothed.mul(smoothing / classes));
   });
 }

@@ -67,6 +67,7 @@ function conv(x: Tensor, w: Tensor, b: Tensor | null | undefined, o: ConvOptions
   }
   if (x.dim() === 3) return conv(x.unsqueeze(0), w, b, o, name, dims).squeeze(0);
   const groups = o.groups ?? 1;
+  checkConvParams(o, groups);
   const [N, C, H, W] = x.shape;
   const [Cout, Cg, kh, kw] = w.shape;
   if (w.dim() !== 4) throw new Error(`weight should have 4 dimensions, got ${w.dim()}`);
@@ -104,6 +105,15 @@ function conv(x: Tensor, w: Tensor, b: Tensor | null | undefined, o: ConvOptions
     if (b) out = out.add(b.reshape(Cout, 1));
     return out.reshape(Cout, N, oh, ow).transpose(0, 1).contiguous();
   });
+}
+
+/** PyTorch's checks of a convolution's parameters, in its order. */
+function checkConvParams(o: ConvOptions, groups: number): void {
+  const [sh, sw] = pair(o.stride ?? 1), [dh, dw] = pair(o.dilation ?? 1);
+  if (typeof o.padding !== 'string' && pair(o.padding ?? 0).some((p) => p < 0)) throw new Error('negative padding is not supported');
+  if (sh <= 0 || sw <= 0) throw new Error('non-positive stride is not supported');
+  if (dh <= 0 || dw <= 0) throw new Error(`dilation should be greater than zero, but got [${dh}, ${dw}]`);
+  if (groups <= 0) throw new Error('non-positive groups is not supported');
 }
 
 type IntArg = number | number[];
@@ -148,6 +158,12 @@ function poolGeometry(x: Tensor, kernel: Pair, o: PoolOptions, name: string): Ge
   if (x.dim() !== 4) throw new Error(`${name}: non-empty 3D or 4D (batch mode) tensor expected for input, got input of size: ${shapeStr(x.shape)}`);
   const [, C, H, W] = x.shape;
   const [kh, kw] = pair(kernel), [sh, sw] = pair(o.stride ?? kernel), [ph, pw] = pair(o.padding ?? 0), [dh, dw] = pair(o.dilation ?? 1);
+  // PyTorch's checks, in its order
+  if (sh === 0 || sw === 0) throw new Error('stride should not be zero');
+  if (kh <= 0 || kw <= 0) throw new Error(`kernel size should be greater than zero, but got kH: ${kh} kW: ${kw}`);
+  if (sh < 0 || sw < 0) throw new Error(`stride should be greater than zero, but got dH: ${sh} dW: ${sw}`);
+  if (ph < 0 || pw < 0) throw new Error(`pad must be non-negative, but got pad: ${Math.min(ph, pw)}`);
+  if (dh <= 0 || dw <= 0) throw new Error(`dilation should be greater than zero, but got dilationH: ${dh} dilationW: ${dw}`);
   if (ph > Math.floor((dh * (kh - 1) + 1) / 2) || pw > Math.floor((dw * (kw - 1) + 1) / 2)) {
     throw new Error(`pad should be at most half of effective kernel size, but got pad=${ph}, kernel_size=${kh} and dilation=${dh}`);
   }

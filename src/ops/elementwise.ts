@@ -260,9 +260,12 @@ function roundedDiv(a: Operand, b: Operand, mode: string): Tensor {
   if (mode !== 'trunc' && mode !== 'floor') {
     throw new Error(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode}'`);
   }
+  const type = resultDtype(a, b);
+  // an integer quotient by zero has no value: PyTorch's error, where a float one is inf or nan
+  if (isIntegral(type) && (b instanceof Tensor ? no_grad(() => eq(b, 0).sum().item() > 0) : b === 0)) throw new Error('ZeroDivisionError');
   const q = no_grad(() => {
     const y = binaryKernel(codes.B_DIV, a, b, 'float32');
-    return fromFloat(mode === 'floor' ? floor(y) : y.sign().mul(floor(abs(y))), resultDtype(a, b));
+    return fromFloat(mode === 'floor' ? floor(y) : y.sign().mul(floor(abs(y))), type);
   });
   return record(q, 'DivBackward1', [asT(a), asT(b)], (g) => [g.mul(0), g.mul(0)]);
 }

@@ -19,9 +19,10 @@ function blocks(shape: number[], d: number): [number, number, number] {
   return [numelOf(shape.slice(0, d)), shape[d], numelOf(shape.slice(d + 1))];
 }
 
-function badIndex(idx: Tensor, at: number, size: number): never {
+/** PyTorch's error for the index at `at` outside [0, size) along dim d (`op` prefixes it where PyTorch's does). */
+function badIndex(idx: Tensor, at: number, size: number, d: number, op = ''): never {
   const v = idx.dataSync()[at];
-  throw new Error(`index ${v} is out of bounds for dimension with size ${size}`);
+  throw new Error(`${op}index ${v} is out of bounds for dimension ${d} with size ${size}`);
 }
 
 const plainIndex = (a: unknown[]): boolean => a.length === 3 && a[0] instanceof Tensor && Number.isInteger(a[1]) && a[2] instanceof Tensor;
@@ -92,7 +93,7 @@ function gatherImpl(x: Tensor, dim: number, index: Tensor): Tensor {
   const out = empty(index.shape.slice(), 'float32');
   if (out.numel() > 0) {
     const bad = K.gather(ptr(src), ptr(idx), ptr(out), outer, size, inner, index.shape[d]);
-    if (bad >= 0) badIndex(idx, bad, size);
+    if (bad >= 0) badIndex(idx, bad, size, d);
   }
   const y = fromFloat(out, x.dtype);
   return record(y, 'GatherBackward0', [x, null], (g) => [scatter_add_zeros(x.shape, region, d, idx, g)], [idx]);
@@ -198,7 +199,7 @@ export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor)
   const src = dense(asFloat(source.detach()));
   if (src.numel() > 0) {
     const bad = K.index_copy(ptr(out), ptr(idx), ptr(src), outer, size, inner, idx.numel());
-    if (bad >= 0) badIndex(idx, bad, size);
+    if (bad >= 0) badIndex(idx, bad, size, d, 'index_copy_(): ');
   }
   const y = fromFloat(out, x.dtype);
   return record(y, 'IndexCopyBackward0', [x, source], (g, needs) => [
@@ -214,7 +215,15 @@ export const index_add = hotOp<(input: Tensor, dim: number, index: Tensor, sourc
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, alpha = 1): Tensor {
   const d = normalizeDim(dim, x.dim());
   checkIndexVector(x, d, index, source, 'index_add');
-  const { idx } = rows(x, d, index);
+  const { idx, blocks: [, size] } = rows(x, d, index);
+  // PyTorch refuses an index outside [0, size), negative ones too (the kernel would skip it)
+  const values = idx.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < 0 || values[i] >= size) {
+      if (d === 0) throw new Error('index out of range in self');
+      badIndex(idx, i, size, d);
+    }
+  }
   const scaled = alpha === 1 ? source : source.mul(alpha);
   // a 0-dim x is added into as a 1-element vector
   const shape = x.dim() === 0 ? [1] : x.shape, dd = x.dim() === 0 ? 0 : d;
