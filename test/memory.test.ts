@@ -232,6 +232,27 @@ describe('memory', () => {
     expect(torch.memory().resident_blocks).toBeLessThan(before + 20);
   });
 
+  it("a loss kept after backward() does not keep its step's activations (the freed graph holds edges, not data)", async () => {
+    const gc = (globalThis as { gc?: () => void }).gc!;
+    const w = torch.randn(64, 256, { requires_grad: true });
+    const losses: torch.Tensor[] = [];
+    const step = (retain: boolean): WeakRef<torch.Tensor> => {
+      const h = torch.randn(32, 64).matmul(w).relu(); // an activation the graph saved and depends on
+      const loss = h.pow(2).sum();
+      loss.backward({ retain_graph: retain });
+      losses.push(loss);
+      return new WeakRef(h);
+    };
+    const freed = step(false), kept = step(true);
+    await new Promise((r) => setTimeout(r, 0)); // a WeakRef's target lives to the end of the job that made it
+    gc();
+    expect(freed.deref()).toBeUndefined();
+    // with retain_graph the graph still needs it, as in PyTorch
+    expect(kept.deref()).toBeDefined();
+    // a second backward through the freed graph is PyTorch's error
+    expect(() => losses[0].backward()).toThrow('Trying to backward through the graph a second time');
+  });
+
   it('memory() reports its fields', () => {
     const m = torch.memory();
     for (const k of ['resident_bytes', 'resident_blocks', 'host_bytes', 'write_backs', 'linear_memory_bytes', 'budget']) {

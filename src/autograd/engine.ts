@@ -139,6 +139,17 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
   leaf._grad.storage.persistent = true;
 }
 
+// The storage of a freed graph's edges: no data (made at first use, once Storage has loaded).
+let edgeStorage: Storage | null = null;
+/** An edge of a freed graph in place of tensor t: its grad_fn, shape and flags over no data. */
+function edgeOf(t: Tensor): Tensor {
+  edgeStorage ??= new Storage(0);
+  const e = new Tensor(edgeStorage, t.shape, t._strides, 0, t.dtype);
+  e.requires_grad = t.requires_grad;
+  e.grad_fn = t.grad_fn;
+  return e;
+}
+
 /** True while a backward pass runs the graph's backward rules (torch.profiler marks those kernels "(backward)"). */
 export let inBackward = false;
 
@@ -238,6 +249,12 @@ function runGraph(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tens
       if (node.saved.length > 0) node.backwardFn = null; // a second pass must fail, as in PyTorch
       for (const t of node.saved) if (t.storage.slot.internal) internalSaved.push(t.storage.slot);
       node.saved = [];
+      // the graph keeps its edges, not the intermediate tensors' data: a loss kept by user code (losses.push(loss))
+      // no longer holds every step's activations, as PyTorch's freed graph does not
+      for (let i = 0; i < node.inputs.length; i++) {
+        const t = node.inputs[i];
+        if (t !== null && t.grad_fn !== null && t.storage !== edgeStorage) node.inputs[i] = edgeOf(t);
+      }
     }
   }
   // what library ops saved for this backward and never handed out is dead now

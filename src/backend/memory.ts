@@ -272,12 +272,13 @@ function releaseSlot(slot: Slot): void {
 }
 
 const SMALL_WORDS = 64;
+// (Addresses and byte counts are shifted with >>>: past 2 GiB a signed >> turns them negative.)
 
 function writeBack(slot: Slot): void {
-  const words = slot.bytes >> 2;
+  const words = slot.bytes >>> 2;
   if (words <= SMALL_WORDS) {
     const host = new Array<number>(words);
-    const base = slot.ptr >> 2;
+    const base = slot.ptr >>> 2;
     for (let i = 0; i < words; i++) host[i] = I32[base + i];
     slot.host = host;
   } else {
@@ -361,7 +362,7 @@ export function ptrOf(storage: Storage): number {
   const ptr = allocBlock(slot);
   watch(storage);
   if (host !== null) {
-    if (Array.isArray(host)) I32.set(host, ptr >> 2);
+    if (Array.isArray(host)) I32.set(host, ptr >>> 2);
     else new Uint8Array(kernels.memory.buffer, ptr, slot.bytes).set(new Uint8Array(host));
     dropHost(slot);
   }
@@ -400,7 +401,7 @@ const wordBits = new Int32Array(1), wordAsFloat = new Float32Array(wordBits.buff
 export function readElement(storage: Storage, index: number, integral: boolean): number {
   const slot = storage.slot;
   if (storage.disposed) throw new Error(DISPOSED);
-  if (slot.ptr !== 0) return integral ? I32[(slot.ptr >> 2) + index] : F32[(slot.ptr >> 2) + index];
+  if (slot.ptr !== 0) return integral ? I32[(slot.ptr >>> 2) + index] : F32[(slot.ptr >>> 2) + index];
   if (Array.isArray(slot.host)) wordBits[0] = slot.host[index];
   else if (slot.host !== null) wordBits[0] = new Int32Array(slot.host, index * 4, 1)[0];
   else return 0;
