@@ -139,6 +139,7 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
   leaf._grad.storage.persistent = true;
 }
 
+const EDGE_MIN_NUMEL = 256;
 // The storage of a freed graph's edges: no data (made at first use, once Storage has loaded).
 let edgeStorage: Storage | null = null;
 /** An edge of a freed graph in place of tensor t: its grad_fn, shape and flags over no data. */
@@ -250,10 +251,11 @@ function runGraph(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tens
       for (const t of node.saved) if (t.storage.slot.internal) internalSaved.push(t.storage.slot);
       node.saved = [];
       // the graph keeps its edges, not the intermediate tensors' data: a loss kept by user code (losses.push(loss))
-      // no longer holds every step's activations, as PyTorch's freed graph does not
+      // no longer holds every step's activations, as PyTorch's freed graph does not (small ones, whose edge would
+      // cost more than their data, are left: the seed program's are 3 floats)
       for (let i = 0; i < node.inputs.length; i++) {
         const t = node.inputs[i];
-        if (t !== null && t.grad_fn !== null && t.storage !== edgeStorage) node.inputs[i] = edgeOf(t);
+        if (t !== null && t.grad_fn !== null && t.storage.numel > EDGE_MIN_NUMEL) node.inputs[i] = edgeOf(t);
       }
     }
   }
