@@ -3,7 +3,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import * as torch from '../src/index.js';
 import os from 'node:os';
-import { threadsAvailable, threadStats, useThreads, workerCount } from '../src/backend/threads.js';
+import { threadsAvailable, threadStats, useThreads, workerCount, stopWorker } from '../src/backend/threads.js';
 
 const same = (a: torch.Tensor, b: torch.Tensor) => {
   const x = a.dataSync(), y = b.dataSync();
@@ -54,6 +54,21 @@ describe('threads', () => {
     const three = a.matmul(b);
     expect(torch.get_num_threads()).toBe(3);
     expect(same(one, three)).toBe(true);
+  });
+
+  it('a worker that dies does not hang the next threaded GEMM: its part is done elsewhere, and it is replaced', async () => {
+    torch.manual_seed(3);
+    const a = torch.randn(128, 384), b = torch.randn(384, 400);
+    const one = a.matmul(b);
+    useThreads(2);
+    expect(same(a.matmul(b), one)).toBe(true);
+    stopWorker(0); // killed while idle; the call below comes before its exit event can be seen
+    expect(same(a.matmul(b), one)).toBe(true);
+    await new Promise((r) => setTimeout(r, 50)); // the exit event
+    expect(same(a.matmul(b), one)).toBe(true); // the dead worker is replaced first
+    const jobs = threadStats().jobs;
+    expect(same(a.matmul(b), one)).toBe(true);
+    expect(threadStats().jobs).toBeGreaterThan(jobs); // and the new one takes part
   });
 
   it('set_num_threads uses at most the cores there are (256 on two cores had started 255 workers)', () => {

@@ -15,12 +15,19 @@ import { kernels, K, shared, nodeWorkerThreads, activeKernels } from './wasm.js'
 import { staticBlock } from './memory.js';
 
 interface WorkerHandle {
-  ctrl: Int32Array; // [generation, ready, done generation, error, kernel, argument count, build]
+  ctrl: Int32Array; // [generation, ready, done generation, error, kernel, argument count, build, started generation]
   args: Float64Array; // the kernel's arguments (pointers, sizes and f32 scalars are all exact as doubles)
   scratch: number;
+  /** it exited or failed to take a job: never handed work again, and replaced */
+  dead: boolean;
+  /** ends the thread (the tests kill one this way) */
+  stop: () => void;
 }
-const GEN = 0, READY = 1, DONE = 2, ERROR = 3, KERNEL = 4, NARGS = 5, BUILD = 6, ARGS_BYTE = 64, MAX_ARGS = 16;
+const GEN = 0, READY = 1, DONE = 2, ERROR = 3, KERNEL = 4, NARGS = 5, BUILD = 6, STARTED = 7, ARGS_BYTE = 64, MAX_ARGS = 16;
 const SPIN_MS = 2;
+// A worker that has not taken a job this long after it was posted is dead (terminated, or lost its thread): the
+// caller runs its part itself. Waking a sleeping worker takes microseconds to a few milliseconds.
+const PICKUP_MS = 500;
 // the kernels a worker runs a part of, by index
 const SHARED_KERNELS = ['gemm', 'sgd_step', 'adam_step', 'rmsprop_step', 'adagrad_step'] as const;
 type SharedKernel = typeof SHARED_KERNELS[number];
@@ -44,6 +51,7 @@ function serve(module, relaxed, memory, ctrl) {
     while (Atomics.load(ctrl, ${GEN}) === seen && performance.now() < until) {}
     Atomics.wait(ctrl, ${GEN}, seen);
     seen = Atomics.load(ctrl, ${GEN});
+    Atomics.store(ctrl, ${STARTED}, seen);
     try {
       builds[ctrl[${BUILD}]][names[ctrl[${KERNEL}]]](...args.subarray(0, ctrl[${NARGS}]));
     } catch (e) {
@@ -59,7 +67,8 @@ serve(workerData.module, workerData.relaxed, workerData.memory, workerData.ctrl)
 const WEB_WORKER = `${WORKER_LOOP}
 self.onmessage = (e) => serve(e.data.module, e.data.relaxed, e.data.memory, e.data.ctrl);`;
 
-type NodeWorkerCtor = new (code: string, opts: { eval: boolean; workerData: unknown }) => { unref(): void; terminate(): unknown };
+type NodeWorkerCtor = new (code: string, opts: { eval: boolean; workerData: unknown }) =>
+  { unref(): void; terminate(): unknown; on(event: 'exit' | 'error', f: () => void): void };
 type WebWorkerCtor = new (url: string) => { postMessage(data: unknown): void };
 const g = globalThis as {
   Worker?: WebWorkerCtor;
@@ -91,10 +100,15 @@ function startWorker(): WorkerHandle {
   const ctrl = new Int32Array(buffer, 0, ARGS_BYTE / 4), args = new Float64Array(buffer, ARGS_BYTE, MAX_ARGS);
   const scratch = staticBlock(kernels.codes.GEMM_SCRATCH_BYTES);
   const modules = { module: kernels.module, relaxed: kernels.relaxed?.module, memory: kernels.memory, ctrl };
+  const handle: WorkerHandle = { ctrl, args, scratch, dead: false, stop: () => {} };
   const NodeWorker = nodeWorker();
   if (NodeWorker) {
     const worker = new NodeWorker(NODE_WORKER, { eval: true, workerData: modules });
     worker.unref(); // idle workers never keep the process alive
+    const died = () => markDead(handle);
+    worker.on('exit', died);
+    worker.on('error', died);
+    handle.stop = () => void worker.terminate();
     // the worker starts on its own thread, so the caller can block until it is ready
     if (Atomics.wait(ctrl, READY, 0, 10_000) === 'timed-out') {
       worker.terminate();
@@ -103,9 +117,27 @@ function startWorker(): WorkerHandle {
   } else {
     // starts in the background; gemm() hands it work once it reports ready
     const url = g.URL!.createObjectURL!(new g.Blob!([WEB_WORKER], { type: 'text/javascript' }));
-    new (webWorker()!)(url).postMessage(modules);
+    const worker = new (webWorker()!)(url) as { postMessage(data: unknown): void; terminate?(): void };
+    worker.postMessage(modules);
+    handle.stop = () => worker.terminate?.();
   }
-  return { ctrl, args, scratch };
+  return handle;
+}
+
+function markDead(w: WorkerHandle): void {
+  w.dead = true;
+  Atomics.store(w.ctrl, READY, 0);
+}
+
+/** Dead workers out of the pool, new ones in up to the threads asked for. */
+function replaceDead(): void {
+  for (let i = pool.length - 1; i >= 0; i--) if (pool[i].dead) pool.splice(i, 1);
+  while (pool.length < threads - 1) pool.push(startWorker());
+}
+
+/** Ends worker i's thread (tests: a worker that dies must not hang the next threaded call). */
+export function stopWorker(i: number): void {
+  pool[i].stop();
 }
 
 /** The cores the engine reports (os.availableParallelism in Node, navigator.hardwareConcurrency on the web), at least 1. */
@@ -168,7 +200,8 @@ export function gemm(m: number, n: number, k: number, a: number, rsA: number, cs
  */
 function runParts(name: SharedKernel, extent: number, unit: number, args: (from: number, len: number, scratch: number) => number[],
   scratch: number): void {
-  const ready = pool.filter((w) => Atomics.load(w.ctrl, READY) === 1).slice(0, threads - 1);
+  if (pool.some((w) => w.dead)) replaceDead();
+  const ready = pool.filter((w) => !w.dead && Atomics.load(w.ctrl, READY) === 1).slice(0, threads - 1);
   const parts = Math.min(1 + ready.length, Math.floor(extent / unit));
   const kernel = K[name] as (...a: number[]) => void;
   if (parts < 2) {
@@ -176,7 +209,7 @@ function runParts(name: SharedKernel, extent: number, unit: number, args: (from:
     return;
   }
   const chunk = Math.ceil(extent / parts / unit) * unit;
-  const started: WorkerHandle[] = [];
+  const started: { w: WorkerHandle; from: number; len: number }[] = [];
   const build = activeKernels() === kernels ? 0 : 1;
   for (let p = 1; p < parts; p++) {
     const from = p * chunk, len = Math.min(chunk, extent - from);
@@ -189,14 +222,21 @@ function runParts(name: SharedKernel, extent: number, unit: number, args: (from:
     w.ctrl[BUILD] = build;
     Atomics.add(w.ctrl, GEN, 1);
     Atomics.notify(w.ctrl, GEN);
-    started.push(w);
+    started.push({ w, from, len });
   }
+  const posted = performance.now();
   kernel(...args(0, Math.min(chunk, extent), scratch));
   let failed = false;
-  for (const w of started) {
+  for (const { w, from, len } of started) {
     const gen = Atomics.load(w.ctrl, GEN);
     for (let spin = 0; Atomics.load(w.ctrl, DONE) !== gen; spin++) {
       if (canBlock && spin > 2000) Atomics.wait(w.ctrl, DONE, Atomics.load(w.ctrl, DONE), 1);
+      // a worker that never took its part is dead: the part is done here (the same kernel: the same bits)
+      if (spin % 64 === 0 && Atomics.load(w.ctrl, STARTED) !== gen && performance.now() - posted > PICKUP_MS) {
+        markDead(w);
+        kernel(...args(from, len, scratch));
+        break;
+      }
     }
     if (Atomics.exchange(w.ctrl, ERROR, 0) !== 0) failed = true;
   }
