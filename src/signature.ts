@@ -45,6 +45,8 @@ export interface Signature {
   byName: Map<string, number>;
   /** the index of the `int...` parameter, or -1 */
   varargs: number;
+  /** a method PyTorch has only as a method (`Tensor.x`, `TensorBase.x`): its first argument is not self */
+  methodOnly: boolean;
 }
 
 function parseDefault(text: string): unknown {
@@ -115,7 +117,8 @@ export function signature(schema: string): Signature {
   const label = isClass ? `${m[1]}.__init__` : owner === 'Tensor' ? short : m[1];
   // *args has no name a keyword can give
   const byName = new Map(params.map((p, i) => [p.name, i] as [string, number]).filter(([, i]) => params[i].types[0] !== 'Any...'));
-  const sig = { name: m[1], label, self: isClass || isPython ? 1 : 0, params, positional, required, schema, byName, varargs };
+  const methodOnly = owner === 'Tensor' || owner === 'TensorBase';
+  const sig = { name: m[1], label, self: isClass || isPython ? 1 : 0, params, positional, required, schema, byName, varargs, methodOnly };
   registered().set(sig.schema, sig);
   return sig;
 }
@@ -301,7 +304,7 @@ export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
   }
   while (n > 0 && args[n - 1] === undefined) n--;
   // a method-only signature's first argument is not self, whatever it is
-  const first = sig.name.startsWith('Tensor.') || sig.name.startsWith('TensorBase.') ? UNSET : args[0];
+  const first = sig.methodOnly ? UNSET : args[0];
   if (n > sig.positional) throw tooMany(sig, n, first);
   const params = sig.params;
   const out = new Array<unknown>(params.length);
@@ -407,7 +410,7 @@ export function overloads(sigs: Signature[], args: ArrayLike<unknown>): [number,
   // the method form (x.max('a')) lists neither self nor its type
   const words = (less: number) => `${sigs[0].label}() received an invalid combination of arguments - got (${got.slice(less).join(', ')}), ` +
     `but expected one of:\n${forms.map((f) => ` * (${f.slice(less).join(', ')})`).join('\n')}`;
-  throw new ArgumentError(words(0), sigs[0].name.startsWith('Tensor.') ? UNSET : args[0], words(1));
+  throw new ArgumentError(words(0), sigs[0].methodOnly ? UNSET : args[0], words(1));
 }
 
 /** bind() into an object keyed by parameter name. */
