@@ -253,6 +253,25 @@ describe('memory', () => {
     expect(() => losses[0].backward()).toThrow('Trying to backward through the graph a second time');
   });
 
+  it('a tensor past 2 GiB is written back and read back, and the library keeps working', () => {
+    // 2.2 GB: its byte count shifted with a signed >> had gone negative, and every later op threw
+    // "RangeError: Invalid array length" (7 s and about 5 GB of memory at its peak)
+    const budget = torch.memory().budget;
+    let big: torch.Tensor | null = torch.full([5.5e8], 2);
+    try {
+      torch.set_memory_budget(64e6); // the next allocation writes it back to the JS heap
+      expect(torch.ones(1e6).mul(3).sum().item()).toBe(3e6);
+      expect(torch.memory().host_bytes).toBeGreaterThanOrEqual(2.2e9);
+      expect(big.narrow(0, 5.5e8 - 3, 3).tolist()).toEqual([2, 2, 2]);
+      expect(torch.tensor([[1, 2, 3], [4, 5, 6]]).sum().item()).toBe(21);
+    } finally {
+      big.dispose();
+      big = null;
+      torch.set_memory_budget(budget);
+    }
+    expect(() => torch.empty(1.2e9)).toThrow('wasmtorch: out of memory: a tensor of 1200000000 elements needs 4800000000 bytes');
+  });
+
   it('memory() reports its fields', () => {
     const m = torch.memory();
     for (const k of ['resident_bytes', 'resident_blocks', 'host_bytes', 'write_backs', 'linear_memory_bytes', 'budget']) {
