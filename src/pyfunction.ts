@@ -2,54 +2,17 @@
 // default_collate, Sequential(*args)): declared by a schema line like the ops, but their messages are the Python
 // interpreter's ("missing 1 required positional argument: 'tensor'"), since they are not ATen ops. The same
 // binding serves the optimizers, lr schedulers, the DataLoader and samplers, and nn.utils.clip_grad_*.
-import { signature, bind, isOptions, type Signature } from './signature.js';
+import { callable, bind, bindNamed, isOptions, type Signature } from './signature.js';
 import { Tensor } from './tensor.js';
-import { rollbackOnError } from './backend/memory.js';
 
-/** Python's list of names: 'a', 'a' and 'b', 'a', 'b', and 'c'. */
-function names(list: string[]): string {
-  const q = list.map((n) => `'${n}'`);
-  if (q.length <= 2) return q.join(' and ');
-  return `${q.slice(0, -1).join(', ')}, and ${q[q.length - 1]}`;
-}
-
-/** The required parameters a call leaves out, read as bind reads the call. */
-function missing(sig: Signature, args: ArrayLike<unknown>): string[] {
-  let n = args.length;
-  while (n > 0 && args[n - 1] === undefined) n--;
-  let kw: Record<string, unknown> = {};
-  if (n > 0 && isOptions(args[n - 1])) {
-    const p = sig.params[n - 1];
-    if (!(p !== undefined && n - 1 < sig.required && p.types.includes('Any'))) {
-      kw = args[n - 1] as Record<string, unknown>;
-      n--;
-    }
-  }
-  return sig.params.filter((p, i) => p.required && !(i < n && args[i] !== undefined) && kw[p.name] === undefined).map((p) => p.name);
-}
-
-/** bind() with Python's words for missing arguments. */
+/** bind() with Python's words for missing arguments (these callables are Python functions, not ATen ops). */
 export function pyBind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
-  try {
-    return bind(sig, args);
-  } catch (e) {
-    if (e instanceof TypeError && e.message.startsWith(`${sig.label}() missing `)) {
-      const m = missing(sig, args);
-      if (m.length === 0) throw e;
-      const kwOnly = m.length > 0 && sig.params[sig.byName.get(m[0])!].keywordOnly;
-      throw new TypeError(`${sig.label}() missing ${m.length} required ${kwOnly ? 'keyword-only' : 'positional'} ` +
-        `argument${m.length === 1 ? '' : 's'}: ${names(m)}`);
-    }
-    throw e;
-  }
+  return bind(sig, args, true);
 }
 
 /** pyBind() into an object keyed by parameter name. */
 export function pyBindNamed(sig: Signature, args: ArrayLike<unknown>): Record<string, unknown> {
-  const values = pyBind(sig, args);
-  const out: Record<string, unknown> = {};
-  sig.params.forEach((p, i) => (out[p.name] = values[i]));
-  return out;
+  return bindNamed(sig, args, true);
 }
 
 /**
@@ -59,15 +22,7 @@ export function pyBindNamed(sig: Signature, args: ArrayLike<unknown>): Record<st
  */
 export function pyFunction<T extends (...args: never[]) => unknown>(schema: string, impl: (...values: never[]) => unknown,
   plain?: (args: unknown[]) => boolean): T & { signature: Signature } {
-  const sig = signature(schema);
-  const run = impl as (...v: unknown[]) => unknown;
-  const f = function (...args: unknown[]) {
-    if (plain !== undefined && plain(args)) return run(...args);
-    const values = pyBind(sig, args);
-    return rollbackOnError(() => run(...values));
-  };
-  Object.defineProperty(f, 'name', { value: sig.name });
-  return Object.assign(f, { signature: sig }) as unknown as T & { signature: Signature };
+  return callable<T>(schema, impl, plain ?? null, true);
 }
 
 /**

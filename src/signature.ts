@@ -12,7 +12,7 @@
 // arange(start, end, step)) is a list of schemas, bound by `overloads`.
 import { Tensor } from './tensor.js';
 import { rollbackOnError } from './backend/memory.js';
-import { checkDType } from './dtype.js';
+import { checkDType, typeName } from './dtype.js';
 import { Device } from './device.js';
 import { Generator } from './random.js';
 
@@ -113,7 +113,8 @@ export function signature(schema: string): Signature {
   // a class (Conv2d) or a method (Optimizer.zero_grad) is Python code in PyTorch: Python's messages, counting self;
   // Tensor.x is a Tensor method of PyTorch's parser (self not counted), TensorBase.x one taking no arguments
   const [owner, short] = m[1].includes('.') ? m[1].split('.') : ['', m[1]];
-  const isClass = /^[A-Z]/.test(short), isPython = owner !== '' && owner !== 'Tensor' && owner !== 'TensorBase';
+  // (a private base class, _BatchNorm, is a class too)
+  const isClass = /^_?[A-Z]/.test(short), isPython = owner !== '' && owner !== 'Tensor' && owner !== 'TensorBase';
   const label = isClass ? `${m[1]}.__init__` : owner === 'Tensor' ? short : m[1];
   // *args has no name a keyword can give
   const byName = new Map(params.map((p, i) => [p.name, i] as [string, number]).filter(([, i]) => params[i].types[0] !== 'Any...'));
@@ -131,6 +132,11 @@ export function apiReference(): string {
     'the tests check it is current). Every parameter before `*` may be given by position or by name in a last',
     'options object. The callables not listed here are not yet declared in the table.', '',
     ...sigs.map((s) => `- \`${s.schema}\``), ''].join('\n');
+}
+
+/** torch.typename: torch.FloatTensor for a float32 tensor, the Python type's name for anything else. */
+export function typename(v: unknown): string {
+  return v instanceof Tensor ? typeName(v.dtype) : pyType(v);
 }
 
 /** Python's name for the type of a JS value, as PyTorch's messages say it. */
@@ -288,7 +294,7 @@ function floatList(n: number, v: unknown, explain: boolean): unknown {
  * parameter order, defaults filled in and every value converted; throws PyTorch's TypeError otherwise, having
  * done nothing else.
  */
-export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
+export function bind(sig: Signature, args: ArrayLike<unknown>, python = false): unknown[] {
   if (sig.varargs >= 0) args = gatherVarargs(sig.varargs, args, sig.params[sig.varargs].types[0] === 'Any...');
   let n = args.length;
   // trailing undefined arguments are absent ones (f(x, undefined) is f(x)), also before the options object
@@ -331,7 +337,7 @@ export function bind(sig: Signature, args: ArrayLike<unknown>): unknown[] {
   for (let i = 0; i < params.length; i++) {
     const p = params[i];
     if (out[i] === UNSET) {
-      if (p.required) throw missing(sig, out);
+      if (p.required) throw missing(sig, out, python);
       const d = p.default;
       out[i] = Array.isArray(d) ? d.slice() : d;
       continue;
@@ -356,11 +362,12 @@ function tooMany(sig: Signature, n: number, first: unknown): TypeError {
 
 /**
  * The error for required arguments left out: PyTorch's parser's words for an op (its plural is as printed:
- * "1 required positional arguments", "2 required positional argument"), Python's for a class or method.
+ * "1 required positional arguments", "2 required positional argument"), Python's for a class, a method or (`python`)
+ * a Python function.
  */
-function missing(sig: Signature, values: unknown[]): TypeError {
+function missing(sig: Signature, values: unknown[], python: boolean): TypeError {
   const absent = sig.params.filter((p, i) => p.required && values[i] === UNSET);
-  if (!sig.self) {
+  if (!sig.self && !python) {
     return new TypeError(`${sig.label}() missing ${absent.length} required positional argument${absent.length === 1 ? 's' : ''}: ` +
       absent.map((p) => `"${p.name}"`).join(', '));
   }
@@ -414,8 +421,8 @@ export function overloads(sigs: Signature[], args: ArrayLike<unknown>): [number,
 }
 
 /** bind() into an object keyed by parameter name. */
-export function bindNamed(sig: Signature, args: ArrayLike<unknown>): Record<string, unknown> {
-  const values = bind(sig, args);
+export function bindNamed(sig: Signature, args: ArrayLike<unknown>, python = false): Record<string, unknown> {
+  const values = bind(sig, args, python);
   const out: Record<string, unknown> = {};
   sig.params.forEach((p, i) => (out[p.name] = values[i]));
   return out;
@@ -427,13 +434,7 @@ export function bindNamed(sig: Signature, args: ArrayLike<unknown>): Record<stri
  * schema's parameter order. `T` is the TypeScript type users see.
  */
 export function op<T extends (...args: never[]) => unknown>(schema: string, impl: (...values: never[]) => unknown): T & { signature: Signature } {
-  const sig = signature(schema);
-  const f = function (...args: unknown[]) {
-    const values = bind(sig, args);
-    return rollbackOnError(() => (impl as (...v: unknown[]) => unknown)(...values));
-  };
-  Object.defineProperty(f, 'name', { value: sig.name.split('.').pop() });
-  return Object.assign(f, { signature: sig }) as unknown as T & { signature: Signature };
+  return callable<T>(schema, impl, null, false);
 }
 
 /**
@@ -443,14 +444,25 @@ export function op<T extends (...args: never[]) => unknown>(schema: string, impl
  */
 export function hotOp<T extends (...args: never[]) => unknown>(schema: string, impl: (...values: never[]) => unknown,
   plain: number | ((args: unknown[]) => boolean)): T & { signature: Signature } {
+  return callable<T>(schema, impl, plain, false);
+}
+
+/**
+ * op and hotOp, and (`python`: Python's words for missing arguments) pyfunction.ts's pyFunction: calls that `plain`
+ * recognises go straight to `impl`; the others are bound, checked, and rolled back if `impl` throws.
+ */
+export function callable<T extends (...args: never[]) => unknown>(schema: string, impl: (...values: never[]) => unknown,
+  plain: number | ((args: unknown[]) => boolean) | null, python: boolean): T & { signature: Signature } {
   const sig = signature(schema);
   const run = impl as (...v: unknown[]) => unknown;
   const checked = (args: ArrayLike<unknown>) => {
-    const values = bind(sig, args);
+    const values = bind(sig, args, python);
     return rollbackOnError(() => run(...values));
   };
   let f: (...args: unknown[]) => unknown;
-  if (plain === 1 || plain === 2) {
+  if (plain === null) {
+    f = function (...args: unknown[]) { return checked(args); };
+  } else if (plain === 1 || plain === 2) {
     // the commonest arities without a rest array: x.exp(), x.add(y), one test per place
     const [ok0, ok1] = [placeTest(sig, 0), placeTest(sig, 1)];
     const run1 = impl as (a: unknown) => unknown, run2 = impl as (a: unknown, b: unknown) => unknown;

@@ -482,89 +482,19 @@ export class Tensor {
 // The methods of ops: each calls its op with this tensor first. PyTorch's messages for a method call leave self out
 // (x.narrow(0.5, 0, 1): "argument 'dim' (position 1)", where torch.narrow(x, 0.5, 0, 1) says position 2): each
 // re-throws the parser's error for its own call so.
-const OP_METHODS: Record<string, keyof typeof ops> = {
-  clone: 'clone',
-  contiguous: 'contiguous',
-  add: 'add',
-  sub: 'sub',
-  mul: 'mul',
-  div: 'div',
-  pow: 'pow',
-  maximum: 'maximum',
-  minimum: 'minimum',
-  neg: 'neg',
-  exp: 'exp',
-  log: 'log',
-  sqrt: 'sqrt',
-  rsqrt: 'rsqrt',
-  abs: 'abs',
-  sigmoid: 'sigmoid',
-  tanh: 'tanh',
-  relu: 'relu',
-  sin: 'sin',
-  cos: 'cos',
-  reciprocal: 'reciprocal',
-  square: 'square',
-  sign: 'sign',
-  log1p: 'log1p',
-  expm1: 'expm1',
-  erf: 'erf',
-  floor: 'floor',
-  ceil: 'ceil',
-  round: 'round',
-  unbind: 'unbind',
-  unflatten: 'unflatten',
-  multinomial: 'multinomial',
-  clamp: 'clamp',
-  clip: 'clip',
-  eq: 'eq',
-  ne: 'ne',
-  gt: 'gt',
-  lt: 'lt',
-  ge: 'ge',
-  le: 'le',
-  logical_not: 'logical_not',
-  logical_and: 'logical_and',
-  logical_or: 'logical_or',
-  masked_fill: 'masked_fill',
-  sum: 'sum',
-  mean: 'mean',
-  amax: 'amax',
-  amin: 'amin',
-  argmax: 'argmax',
-  argmin: 'argmin',
-  logsumexp: 'logsumexp',
-  softmax: 'softmax',
-  log_softmax: 'log_softmax',
-  var: 'var_',
-  std: 'std',
-  matmul: 'matmul',
-  mm: 'mm',
-  bmm: 'bmm',
-  dot: 'dot',
-  view: 'view',
-  reshape: 'reshape',
-  transpose: 'transpose',
-  t: 't',
-  permute: 'permute',
-  unsqueeze: 'unsqueeze',
-  squeeze: 'squeeze',
-  flatten: 'flatten',
-  expand: 'expand',
-  narrow: 'narrow',
-  select: 'select',
-  index_select: 'index_select',
-  gather: 'gather',
-  index_put: 'index_put',
-  index_copy: 'index_copy',
-  index_add: 'index_add',
-  chunk: 'chunk',
-  sort: 'sort',
-  argsort: 'argsort',
-  topk: 'topk',
-  split: 'split',
-};
-for (const [name, opName] of Object.entries(OP_METHODS)) {
+const OP_METHODS = [
+  'clone', 'contiguous', 'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'neg', 'exp', 'log', 'sqrt',
+  'rsqrt', 'abs', 'sigmoid', 'tanh', 'relu', 'sin', 'cos', 'reciprocal', 'square', 'sign', 'log1p', 'expm1', 'erf',
+  'floor', 'ceil', 'round', 'unbind', 'unflatten', 'multinomial', 'clamp', 'clip', 'eq', 'ne', 'gt', 'lt', 'ge',
+  'le', 'logical_not', 'logical_and', 'logical_or', 'masked_fill', 'sum', 'mean', 'amax', 'amin', 'argmax', 'argmin',
+  'logsumexp', 'softmax', 'log_softmax', 'var', 'std', 'matmul', 'mm', 'bmm', 'dot', 'view', 'reshape', 'transpose',
+  't', 'permute', 'unsqueeze', 'squeeze', 'flatten', 'expand', 'narrow', 'select', 'index_select', 'gather',
+  'index_put', 'index_copy', 'index_add', 'chunk', 'sort', 'argsort', 'topk', 'split',
+];
+/** where a method's op has another name */
+const OP_NAMES: Record<string, string> = { var: 'var_' };
+for (const name of OP_METHODS) {
+  const opName = OP_NAMES[name] ?? name;
   // the op is looked up at the first call: an op module imported first is still loading when this runs
   let op: ((...a: unknown[]) => unknown) | undefined;
   const method = {
@@ -584,9 +514,9 @@ function asMethodError(e: unknown, t: Tensor): unknown {
   return e instanceof ArgumentError && e.first === t ? new TypeError(e.asMethod) : e;
 }
 
-// The methods of ops written out above (typed overloads, where's order, index_put_'s result) the same way, around
-// their bodies. (The methods PyTorch has only as methods bind their own signatures, self left out: no wrapper.)
-for (const name of ['where', 'max', 'min', 'index_put_']) {
+// The methods of ops written out above (typed overloads, index_put_'s result) the same way, around their bodies.
+// (The methods PyTorch has only as methods bind their own signatures, self left out: no wrapper.)
+for (const name of ['max', 'min', 'index_put_']) {
   const d = Object.getOwnPropertyDescriptor(Tensor.prototype, name)!;
   const method = d.value as (...a: unknown[]) => unknown;
   const wrapped = {

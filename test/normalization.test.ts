@@ -5,8 +5,9 @@ import { describe, it, expect, vi, afterEach } from 'vitest';
 import * as torch from '../src/index.js';
 import { batch_norm, layer_norm, group_norm, dropout, dropout2d } from '../src/nn/normalization.js';
 import {
-  BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, GroupNorm, Dropout, Dropout2d, Unflatten, pyFloat,
+  BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, GroupNorm, Dropout, Dropout2d, Unflatten,
 } from '../src/nn/normalization_layers.js';
+import { pyFloat } from '../src/pyrepr.js';
 import { loadFixture, toTensor, expectClose, allclose, type FixtureTensor } from './helpers/fixtures.js';
 import { gradcheck, sample } from './helpers/gradcheck.js';
 

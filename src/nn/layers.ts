@@ -88,25 +88,31 @@ export class SiLU extends InplaceActivation {
   }
 }
 
-/** nn.Sigmoid(): no arguments. */
-export class Sigmoid extends Module {
-  constructor(...args: []) {
+/** An activation that takes no arguments: Sigmoid, Tanh. */
+abstract class PlainActivation extends Module {
+  protected abstract readonly fn: (x: Tensor) => Tensor;
+  constructor(sig: Signature, args: unknown[]) {
     super();
-    if (args.length > 0) bind(SIGMOID, args);
+    if (args.length > 0) bind(sig, args);
   }
   forward(x: Tensor): Tensor {
-    return ops.sigmoid(x);
+    return this.fn(x);
+  }
+}
+
+/** nn.Sigmoid(): no arguments. */
+export class Sigmoid extends PlainActivation {
+  protected readonly fn = ops.sigmoid;
+  constructor(...args: []) {
+    super(SIGMOID, args);
   }
 }
 
 /** nn.Tanh(): no arguments. */
-export class Tanh extends Module {
+export class Tanh extends PlainActivation {
+  protected readonly fn = ops.tanh;
   constructor(...args: []) {
-    super();
-    if (args.length > 0) bind(TANH, args);
-  }
-  forward(x: Tensor): Tensor {
-    return ops.tanh(x);
+    super(TANH, args);
   }
 }
 
@@ -185,33 +191,36 @@ function implicitDim(name: string, ndim: number): number {
 const SOFTMAX = signature('Softmax(int? dim=None)');
 const LOG_SOFTMAX = signature('LogSoftmax(int? dim=None)');
 
-/** nn.Softmax(dim=None). */
-export class Softmax extends Module {
+/** Softmax and LogSoftmax: an op along dim (PyTorch's legacy choice of dim when it is None). */
+abstract class AlongDim extends Module {
   readonly dim: number | null;
-  constructor(...args: CallArgs<[dim: number | null], { dim?: number | null }>) {
+  protected abstract readonly fn: (x: Tensor, dim: number) => Tensor;
+  constructor(sig: Signature, args: unknown[]) {
     super();
-    [this.dim] = bind(SOFTMAX, args) as [number | null];
+    [this.dim] = bind(sig, args) as [number | null];
   }
   forward(x: Tensor): Tensor {
-    return ops.softmax(x, this.dim ?? implicitDim('softmax', x.dim()));
+    // the ops' names are their signatures' (softmax, log_softmax), set by op()
+    return this.fn(x, this.dim ?? implicitDim(this.fn.name, x.dim()));
   }
   extra_repr(): string {
     return `dim=${this.dim ?? 'None'}`;
   }
 }
 
-/** nn.LogSoftmax(dim=None). */
-export class LogSoftmax extends Module {
-  readonly dim: number | null;
+/** nn.Softmax(dim=None). */
+export class Softmax extends AlongDim {
+  protected readonly fn = ops.softmax;
   constructor(...args: CallArgs<[dim: number | null], { dim?: number | null }>) {
-    super();
-    [this.dim] = bind(LOG_SOFTMAX, args) as [number | null];
+    super(SOFTMAX, args);
   }
-  forward(x: Tensor): Tensor {
-    return ops.log_softmax(x, this.dim ?? implicitDim('log_softmax', x.dim()));
-  }
-  extra_repr(): string {
-    return `dim=${this.dim ?? 'None'}`;
+}
+
+/** nn.LogSoftmax(dim=None). */
+export class LogSoftmax extends AlongDim {
+  protected readonly fn = ops.log_softmax;
+  constructor(...args: CallArgs<[dim: number | null], { dim?: number | null }>) {
+    super(LOG_SOFTMAX, args);
   }
 }
 

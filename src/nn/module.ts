@@ -7,7 +7,7 @@ import { no_grad } from '../autograd/engine.js';
 import { shapeStr } from '../ops/core.js';
 import { isDeviceSpec, checkDevice } from '../device.js';
 import { parseDType, checkDType } from '../dtype.js';
-import { signature, bind, pyType, type CallArgs } from '../signature.js';
+import { signature, bind, pyType, typename, type CallArgs } from '../signature.js';
 import { empty_ } from '../ops/creation.js';
 
 /**
@@ -21,15 +21,6 @@ export function factoryKwargs(cls: string, device: unknown, dtype: unknown): voi
     if (typeof d !== 'string') throw new TypeError(`empty(): argument 'dtype'${d.why.startsWith(':') ? '' : ' '}${d.why}`);
     if (d !== 'float32') throw new Error(`wasmtorch modules hold float32 parameters: dtype=torch.${d} is not supported`);
   }
-}
-
-/** torch.typename: torch.FloatTensor for a float32 tensor, the Python type's name for anything else. */
-function typename(v: unknown): string {
-  if (v instanceof Tensor) {
-    return ({ float32: 'torch.FloatTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' } as
-      Record<string, string>)[v.dtype as string] ?? 'torch.Tensor';
-  }
-  return pyType(v);
 }
 
 // Module's methods that take arguments, as PyTorch declares them (Python's words: `Module.train()` counts self).
@@ -196,9 +187,9 @@ export class Module {
     const [rawName, module] = args.length === 2 && typeof args[0] === 'string' && (args[1] instanceof Module || args[1] === null) &&
       /^[^.]+$/.test(args[0]) && !Object.prototype.hasOwnProperty.call(this, args[0]) ? args // Sequential's children: no parsing
       : bind(SIG.add_module, args) as [unknown, unknown];
-    if (module !== null && !(module instanceof Module)) throw new TypeError(`${typename(module)} is not a Module subclass`);
+    const value = child(module);
     const name = checkName(this, 'module', rawName, (v) => v instanceof Module || v === null);
-    (this as unknown as Record<string, unknown>)[name] = module;
+    (this as unknown as Record<string, unknown>)[name] = value;
   }
 
   /** Own entries in assignment order: [name, value] for parameters (incl. null) and children. */

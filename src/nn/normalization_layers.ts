@@ -4,24 +4,12 @@
 // num_batches_tracked).
 import { Tensor } from '../tensor.js';
 import { Module, Parameter, factoryKwargs } from './module.js';
-import { signature, bind, pyType, type Signature, type CallArgs } from '../signature.js';
+import { signature, bind, pyType, type CallArgs } from '../signature.js';
 import * as ops from '../ops/index.js';
 import { no_grad } from '../autograd/engine.js';
 import { composite } from '../ops/core.js';
 import { pyFloat, pyBool, pyRepr, pyTuple } from '../pyrepr.js';
-export { pyFloat } from '../pyrepr.js';
 import { batchNorm, layerNorm, groupNorm, dropoutImpl, dropout2dImpl } from './normalization.js';
-
-/**
- * A signature whose __init__ PyTorch defines in a private base class (_BatchNorm, _DropoutNd): Python's messages
- * name that class, as `_BatchNorm.__init__()`, counting self.
- */
-function baseClassSignature(schema: string): Signature {
-  const sig = signature(schema);
-  sig.label = `${sig.name}.__init__`;
-  sig.self = 1;
-  return sig;
-}
 
 // ---- batch norm --------------------------------------------------------------------
 
@@ -40,7 +28,7 @@ export interface BatchNormArgs {
 type BatchNormCall = CallArgs<[num_features: number, eps: number, momentum: number | null, affine: boolean, track_running_stats: boolean,
   device: unknown, dtype: unknown], BatchNormArgs>;
 
-const BATCH_NORM = baseClassSignature('_BatchNorm(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, ' +
+const BATCH_NORM = signature('_BatchNorm(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, ' +
   'bool track_running_stats=True, Any device=None, Any dtype=None, *, bool bias=True)');
 
 /** PyTorch's _BatchNorm: the dimension check is the subclass's. */
@@ -264,7 +252,7 @@ export interface DropoutArgs {
   inplace?: boolean;
 }
 
-const DROPOUT = baseClassSignature('_DropoutNd(float p=0.5, bool inplace=False)');
+const DROPOUT = signature('_DropoutNd(float p=0.5, bool inplace=False)');
 
 export abstract class _DropoutNd extends Module {
   readonly p: number;

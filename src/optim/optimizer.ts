@@ -4,7 +4,7 @@ import { Tensor, releaseGrad } from '../tensor.js';
 import { zeros_like } from '../ops/creation.js';
 import { shapeStr } from '../ops/core.js';
 import { no_grad } from '../autograd/engine.js';
-import { signature, pyType } from '../signature.js';
+import { signature, pyType, typename, isOptions } from '../signature.js';
 import { pyBind } from '../pyfunction.js';
 import { pyRepr } from '../pyrepr.js';
 
@@ -19,18 +19,6 @@ export type Params = Tensor[] | Iterable<Tensor> | Iterable<[string, Tensor]> | 
 export interface OptimizerStateDict {
   state: Record<number, Record<string, Tensor | number>>;
   param_groups: (Record<string, unknown> & { params: number[] })[];
-}
-
-const isDict = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
-
-/** torch.typename: torch.FloatTensor for a float32 tensor, the Python type's name for anything else. */
-function typename(v: unknown): string {
-  if (v instanceof Tensor) {
-    return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor',
-      bool: 'torch.BoolTensor' }[v.dtype as string] ?? 'torch.Tensor';
-  }
-  return pyType(v);
 }
 
 const ZERO_GRAD = signature('Optimizer.zero_grad(bool set_to_none=True)');
@@ -84,7 +72,7 @@ export abstract class Optimizer<Options extends object> {
     }
     const list = Array.from(params as Iterable<unknown>);
     if (list.length === 0) throw new Error('optimizer got an empty parameter list');
-    const groups = isDict(list[0]) ? list : [{ params: list }];
+    const groups = isOptions(list[0]) ? list : [{ params: list }];
     for (const g of groups) this._add_param_group(g);
   }
 
@@ -95,7 +83,7 @@ export abstract class Optimizer<Options extends object> {
   }
 
   private _add_param_group(group: unknown): void {
-    if (!isDict(group)) throw new TypeError(`param_group must be a dict, but got <class '${pyType(group)}'>`);
+    if (!isOptions(group)) throw new TypeError(`param_group must be a dict, but got <class '${pyType(group)}'>`);
     const raw = group.params;
     if (raw === undefined) throw new Error("param_group has no 'params' (KeyError: 'params')");
     if (raw instanceof Set) {
