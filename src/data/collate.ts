@@ -3,8 +3,7 @@ import { Tensor } from '../tensor.js';
 import { tensor } from '../ops/creation.js';
 import { stack } from '../ops/shape.js';
 import { signature, pyType } from '../signature.js';
-import { pyBind } from '../pyfunction.js';
-import { asKeywords } from '../pyfunction.js';
+import { pyBind, asKeywords } from '../pyfunction.js';
 
 // Python functions in PyTorch: Python's words for a bad call
 const COLLATE = signature('default_collate(Any batch)');

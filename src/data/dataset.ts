@@ -4,8 +4,7 @@ import { Tensor } from '../tensor.js';
 import { randperm } from '../ops/creation.js';
 import { default_generator, type Generator } from '../random.js';
 import { signature, bind, pyType, type CallArgs } from '../signature.js';
-import { pyBind } from '../pyfunction.js';
-import { asKeywords } from '../pyfunction.js';
+import { pyBind, asKeywords } from '../pyfunction.js';
 
 /** PyTorch's default generator is torch.default_generator itself; None stands for it here. */
 const RANDOM_SPLIT = signature('random_split(Any dataset, float[] lengths, Generator? generator=None)');
@@ -35,7 +34,7 @@ export function getItem<T>(dataset: DatasetLike<T>, index: number): T {
     if (!(i >= 0 && i < d.length)) throw new RangeError('list index out of range');
     return (dataset as ArrayLike<T>)[i];
   }
-  throw new TypeError(`'${typeName(dataset)}' object is not subscriptable`);
+  throw new TypeError(`'${pyType(dataset)}' object is not subscriptable`);
 }
 
 /** len(dataset): `__len__` if present, else `len`, else `.length`. */
@@ -44,10 +43,9 @@ export function lengthOf(dataset: unknown): number {
   if (d != null && typeof d.__len__ === 'function') return (d.__len__ as () => number).call(d);
   if (d != null && typeof d.len === 'function') return (d.len as () => number).call(d);
   if (d != null && typeof d.length === 'number') return d.length;
-  throw new TypeError(`object of type '${typeName(dataset)}' has no len()`);
+  throw new TypeError(`object of type '${pyType(dataset)}' has no len()`);
 }
 
-const typeName = pyType;
 
 /**
  * torch.utils.data.Dataset. Subclasses implement PyTorch's `__getitem__` and

@@ -1,7 +1,5 @@
 // torch.nn.functional: activations are the ops themselves; losses are
 // compositions of ops, so they need no gradient code.
-import type { CallArgs } from '../signature.js';
-import { pyFunction, plainArgs } from '../pyfunction.js';
 import { lossOptions, reductionOf, type Reduction, type LossOptions } from './loss_args.js';
 import { Tensor } from '../tensor.js';
 import { isIntegral, scalarTypeName } from '../dtype.js';
@@ -12,35 +10,9 @@ import { record, no_grad as torch_no_grad, is_grad_enabled } from '../autograd/e
 export { relu, sigmoid, tanh, gelu, silu, leaky_relu, softplus, linear, softmax, log_softmax, embedding } from '../ops/index.js';
 export { batch_norm, layer_norm, group_norm, dropout, dropout2d } from './normalization.js';
 export { one_hot } from '../ops/sorting.js';
-export { conv1d, conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d, type ConvOptions, type PoolOptions } from '../ops/conv.js';
+export { conv1d, conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d, unfold, type ConvOptions, type PoolOptions } from '../ops/conv.js';
 
 export type { Reduction, LossOptions } from './loss_args.js';
-
-/** F.unfold(input [N, C, H, W], kernel_size, dilation=1, padding=0, stride=1) -> [N, C*kh*kw, L]: im2col. */
-export const unfold = pyFunction<(...args: CallArgs<[input: Tensor, kernel_size: Pair, dilation: Pair, padding: Pair, stride: Pair],
-  { input?: Tensor; kernel_size?: Pair; dilation?: Pair; padding?: Pair; stride?: Pair }>) => Tensor>(
-  'unfold(Tensor input, int[2] kernel_size, int[2] dilation=1, int[2] padding=0, int[2] stride=1) -> Tensor',
-  (input: Tensor, kernel_size: Pair, dilation: Pair = 1, padding: Pair = 0, stride: Pair = 1) => {
-    // im2col's checks, in its order and words
-    const [kh, kw] = pair(kernel_size), [dh, dw] = pair(dilation), [ph, pw] = pair(padding), [sh, sw] = pair(stride);
-    if (kh <= 0 || kw <= 0) throw new Error(`kernel size should be greater than zero, but got kernel_height: ${kh} kernel_width: ${kw}`);
-    if (dh <= 0 || dw <= 0) throw new Error(`dilation should be greater than zero, but got dilation_height: ${dh} dilation_width: ${dw}`);
-    if (ph < 0 || pw < 0) throw new Error(`padding should be non-negative, but got pad_height: ${ph} pad_width: ${pw}`);
-    if (sh <= 0 || sw <= 0) throw new Error(`stride should be greater than zero, but got stride_height: ${sh} stride_width: ${sw}`);
-    if (input.dim() === 4) {
-      const [H, W] = [input.shape[2], input.shape[3]];
-      // C++'s integer division, which truncates
-      const oh = Math.trunc((H + 2 * ph - dh * (kh - 1) - 1) / sh) + 1, ow = Math.trunc((W + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
-      if (oh < 1 || ow < 1) {
-        throw new Error(`Given input with spatial size (${H}, ${W}), kernel_size=(${kh}, ${kw}), dilation=(${dh}, ${dw}), ` +
-          `padding=(${ph}, ${pw}), calculated shape of the array of sliding blocks as (${oh}, ${ow}), but its components must be at least one.`);
-      }
-    }
-    return ops.unfold(input, [kh, kw], { dilation: [dh, dw], padding: [ph, pw], stride: [sh, sw] });
-  }, plainArgs('TPPPP', 2));
-
-type Pair = number | number[];
-const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
 
 function reduce(loss: Tensor, reduction: Reduction): Tensor {
   return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;

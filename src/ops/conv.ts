@@ -9,7 +9,8 @@ import { zeros, tensor } from './creation.js';
 import { matmul } from './matmul.js';
 import { gather } from './indexing.js';
 import { stack } from './shape.js';
-import { op } from '../signature.js';
+import { op, type CallArgs } from '../signature.js';
+import { pyFunction, plainArgs } from '../pyfunction.js';
 
 type Pair = number | [number, number];
 const pair = (v: Pair | number[]): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v, v]);
@@ -137,15 +138,29 @@ export const conv1d = op<ConvCall>(
     return composite(() => conv(input.unsqueeze(-2), weight.unsqueeze(2), bias, o, 'conv1d', 1).squeeze(-2));
   });
 
-/** F.unfold(input [N, C, H, W], kernel_size, { dilation, padding, stride }) -> [N, C*kh*kw, L]. */
-export function unfold(input: Tensor, kernel_size: Pair, options: { dilation?: Pair; padding?: Pair; stride?: Pair } = {}): Tensor {
-  if (input.dim() !== 4) throw new Error(`Input Error: Only 4D input Tensors are supported (got ${input.dim()}D)`);
-  const [N, C, H, W] = input.shape;
-  const [kh, kw] = pair(kernel_size), [sh, sw] = pair(options.stride ?? 1), [ph, pw] = pair(options.padding ?? 0), [dh, dw] = pair(options.dilation ?? 1);
-  const oh = outSize(H, kh, sh, ph, dh), ow = outSize(W, kw, sw, pw, dw);
-  const cols = im2col(input, { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow });
-  return cols.reshape(C * kh * kw, N, oh * ow).transpose(0, 1); // PyTorch's [N, C*kh*kw, L]
-}
+type UnfoldArg = number | number[];
+/** F.unfold(input [N, C, H, W], kernel_size, dilation=1, padding=0, stride=1) -> [N, C*kh*kw, L]: im2col. */
+export const unfold = pyFunction<(...args: CallArgs<[input: Tensor, kernel_size: UnfoldArg, dilation: UnfoldArg, padding: UnfoldArg, stride: UnfoldArg],
+  { input?: Tensor; kernel_size?: UnfoldArg; dilation?: UnfoldArg; padding?: UnfoldArg; stride?: UnfoldArg }>) => Tensor>(
+  'unfold(Tensor input, int[2] kernel_size, int[2] dilation=1, int[2] padding=0, int[2] stride=1) -> Tensor',
+  (input: Tensor, kernel_size: UnfoldArg, dilation: UnfoldArg = 1, padding: UnfoldArg = 0, stride: UnfoldArg = 1) => {
+    // im2col's checks, in its order and words
+    const [kh, kw] = pair(kernel_size), [dh, dw] = pair(dilation), [ph, pw] = pair(padding), [sh, sw] = pair(stride);
+    if (kh <= 0 || kw <= 0) throw new Error(`kernel size should be greater than zero, but got kernel_height: ${kh} kernel_width: ${kw}`);
+    if (dh <= 0 || dw <= 0) throw new Error(`dilation should be greater than zero, but got dilation_height: ${dh} dilation_width: ${dw}`);
+    if (ph < 0 || pw < 0) throw new Error(`padding should be non-negative, but got pad_height: ${ph} pad_width: ${pw}`);
+    if (sh <= 0 || sw <= 0) throw new Error(`stride should be greater than zero, but got stride_height: ${sh} stride_width: ${sw}`);
+    if (input.dim() !== 4) throw new Error(`Input Error: Only 4D input Tensors are supported (got ${input.dim()}D)`);
+    const [N, C, H, W] = input.shape;
+    // C++'s integer division, which truncates
+    const oh = Math.trunc((H + 2 * ph - dh * (kh - 1) - 1) / sh) + 1, ow = Math.trunc((W + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
+    if (oh < 1 || ow < 1) {
+      throw new Error(`Given input with spatial size (${H}, ${W}), kernel_size=(${kh}, ${kw}), dilation=(${dh}, ${dw}), ` +
+        `padding=(${ph}, ${pw}), calculated shape of the array of sliding blocks as (${oh}, ${ow}), but its components must be at least one.`);
+    }
+    const cols = im2col(input, { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow });
+    return cols.reshape(C * kh * kw, N, oh * ow).transpose(0, 1); // PyTorch's [N, C*kh*kw, L]
+  }, plainArgs('TPPPP', 2));
 
 export interface PoolOptions {
   stride?: Pair | number[] | null;
