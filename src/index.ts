@@ -60,11 +60,14 @@ export const autograd = {
   },
 };
 
-/** Resident bytes and blocks in WebAssembly memory, host bytes, write-backs, linear memory size. */
+/** Resident bytes and blocks in WebAssembly memory, host bytes, write-backs, the budget and working budget, linear memory size. */
 export function memory() {
   return memoryInfo();
 }
-/** Bytes of tensor data kept in WebAssembly memory before least recently used data is written back. */
+/**
+ * The most bytes of tensor data kept in WebAssembly memory before least recently used data is written back. The
+ * working budget restarts at 16 MiB (or `bytes`, if less) and grows up to `bytes` as the working set asks.
+ */
 export function set_memory_budget(bytes: number): void {
   setMemoryBudget(bytes);
 }

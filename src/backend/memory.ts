@@ -2,16 +2,20 @@
 //
 // Every storage has a Slot: its block in linear memory when resident (ptr > 0)
 // and/or a host copy. Blocks come from size-class free lists over a bump
-// pointer. When resident bytes (or blocks) would pass the budget, the least
-// recently used blocks not touched by the running op are written back to host
-// arrays and freed. Blocks known dead are freed at once (backward's
+// pointer. When resident bytes (or blocks) would pass the working budget, the
+// least recently used blocks not touched by the running op are written back to
+// host arrays and freed. The working budget starts small and doubles (up to
+// the user's budget) only when blocks written back are soon used again: the
+// sign that the model's working set is larger. So resident memory follows the
+// working set, not the budget: a synchronous loop's dead tensors are written
+// back after a few MiB, not after 256. Blocks known dead are freed at once (backward's
 // intermediate gradients, composite ops' temporaries, what backward has
 // consumed, unread gradients reset by zero_grad, tidy scopes, dispose); a
 // FinalizationRegistry frees large ones when the event loop gets to run it.
 import { kernels } from './wasm.js';
 
 const PAGE = 65536;
-const GROW_SLACK = 16 * 1024 * 1024;
+const GROW_SLACK = 1024 * 1024;
 
 /**
  * Where one storage's bytes are: a block in linear memory (ptr > 0) and/or a
@@ -22,8 +26,8 @@ export class Slot {
   ptr = 0; // byte address while resident, else 0
   cls = 0; // block size in bytes (its size class)
   tick = 0; // last op that touched it (LRU, and the implicit pin of the running op)
-  passed = 0; // clock when eviction last gave it a second chance
-  prev: Slot | null = null; // the resident list, oldest first (intrusive: no hashing per op)
+  writtenBack = false; // by eviction: coming back is a refault, the sign of a working set larger than the cache
+  prev: Slot | null = null; // the resident list, least recently used first (intrusive: no hashing per op)
   next: Slot | null = null;
   /** host copy: an ArrayBuffer, or for small blocks the raw 32-bit words (cheaper to allocate) */
   host: ArrayBuffer | number[] | null = null;
@@ -110,18 +114,27 @@ function grow(toBytes: number): boolean {
   return true;
 }
 
+let staticTop = 0; // the end of the kernels' static data and scratch blocks
+
+/** Where linear memory stops growing freely: a quarter past the working budget (free blocks of other sizes). */
+function growCap(): number {
+  return staticTop + workingBudget * 1.25 + GROW_SLACK;
+}
+
 // Blocks are reused whole from the free list of their exact size. Only when
-// linear memory would grow past the budget's reach are free blocks of other
-// sizes used: the smallest larger one is split, else all free blocks are
-// coalesced first. So varying tensor sizes cannot grow memory without bound,
-// and the common case (same sizes step after step) never scans.
-function rawAlloc(cls: number): number {
+// linear memory would grow past growCap() are free blocks of other sizes
+// used: the smallest larger one is split, else all free blocks are coalesced
+// first; failing that, 0 unless `pastCap` (allocBlock then writes back more and
+// tries again). So varying tensor sizes cannot grow memory past the cap, and
+// the common case (same sizes step after step) never scans.
+function rawAlloc(cls: number, pastCap: boolean): number {
   const list = freeLists.get(cls);
   if (list !== undefined && list.length > 0) return list.pop()!;
   if (top + cls > linearBytes) {
-    if (top + cls > budget * 1.25 + GROW_SLACK) {
+    if (top + cls > growCap()) {
       const p = splitFree(cls) || (coalesceFree(), splitFree(cls));
       if (p !== 0) return p;
+      if (!pastCap && top + cls > growCap()) return 0;
     }
     if (top + cls > linearBytes && !grow(top + cls)) return 0;
   }
@@ -202,7 +215,12 @@ const resident = {
 let residentBytes = 0;
 let hostBytes = 0;
 let writeBacks = 0;
-let budget = 256 * 1024 * 1024;
+let budget = 256 * 1024 * 1024; // the user's limit (set_memory_budget)
+const INITIAL_WORKING_BUDGET = 16 * 1024 * 1024;
+let workingBudget = INITIAL_WORKING_BUDGET; // what eviction keeps resident bytes under: grows on refaults, up to budget
+let allocatedBytes = 0; // bytes of blocks handed out so far: the clock refaults are counted against
+let refaultBytes = 0; // bytes written back and needed again, this window
+let refaultWindowStart = 0;
 /** Op clock: blocks touched at the current tick are inputs/outputs of the running op. */
 let clock = 1;
 
@@ -287,6 +305,7 @@ function writeBack(slot: Slot): void {
   countHost(slot);
   unwatch(slot);
   writeBacks++;
+  slot.writtenBack = true;
   resident.delete(slot);
   residentBytes -= slot.cls;
   rawFree(slot.ptr, slot.cls);
@@ -294,38 +313,52 @@ function writeBack(slot: Slot): void {
 }
 
 /**
- * Writes back least recently used blocks until `need` more bytes fit in
- * `target` bytes and the block count is under `maxBlocks`. CLOCK order: the
- * resident set is walked oldest-inserted first; a block used since it was
- * last passed gets a second chance at the back instead of a sort.
+ * Writes back least recently used blocks until `need` more bytes fit in `target` bytes and the block count is
+ * under `maxBlocks`. The resident list is in order of last use (ptrOf moves a block to its end the first time an
+ * op touches it), so this walks from the head; the running op's blocks, at the end, stay.
  */
 function evict(target: number, need: number, maxBlocks: number): void {
-  let passes = resident.size * 2;
   let s = resident.head;
-  while (s !== null) {
-    if ((residentBytes + need <= target && resident.size <= maxBlocks) || passes-- <= 0) break;
+  while (s !== null && (residentBytes + need > target || resident.size > maxBlocks)) {
     const next = s.next;
-    if (s.tick >= clock) {
-      // the running op's inputs and outputs stay
-    } else if (s.tick > s.passed) {
-      s.passed = clock;
-      resident.delete(s);
-      resident.add(s);
-    } else {
-      writeBack(s);
-    }
-    s = next ?? (passes > 0 ? resident.head : null);
+    if (s.tick < clock) writeBack(s);
+    s = next;
   }
 }
 const MAX_BLOCKS = 1 << 16;
 
+/**
+ * A block that eviction wrote back is needed again (dead tensors never are). When such refaults add up to an
+ * eighth of the working budget within two working budgets' worth of allocation, the working set is larger than
+ * the working budget, which doubles (up to the budget).
+ */
+function noteRefault(slot: Slot): void {
+  if (allocatedBytes - refaultWindowStart > 2 * workingBudget) {
+    refaultWindowStart = allocatedBytes;
+    refaultBytes = 0;
+  }
+  refaultBytes += slot.cls;
+  if (refaultBytes > workingBudget / 8 && workingBudget < budget) {
+    workingBudget = Math.min(budget, workingBudget * 2);
+    refaultBytes = 0;
+    refaultWindowStart = allocatedBytes;
+  }
+}
+
 function allocBlock(slot: Slot): number {
   const cls = sizeClass(slot.bytes);
-  if (residentBytes + cls > budget || resident.size >= MAX_BLOCKS) evict(budget * 0.75, cls, MAX_BLOCKS * 0.75);
-  let ptr = rawAlloc(cls);
+  // one block of more than a quarter of the working budget: the working set is at least a few of those
+  if (cls * 4 > workingBudget && workingBudget < budget) workingBudget = Math.min(budget, Math.max(workingBudget * 2, cls * 4));
+  if (residentBytes + cls > workingBudget || resident.size >= MAX_BLOCKS) evict(workingBudget * 0.75, cls, MAX_BLOCKS * 0.75);
+  let ptr = rawAlloc(cls, false);
+  if (ptr === 0) {
+    // free memory too fragmented to fit the block under the cap: write back half the working set, merge, retry
+    evict(workingBudget * 0.5, cls, MAX_BLOCKS * 0.5);
+    ptr = rawAlloc(cls, true);
+  }
   if (ptr === 0) {
     evict(0, cls, 0); // out of linear memory: write back all that is not pinned
-    ptr = rawAlloc(cls);
+    ptr = rawAlloc(cls, true);
     if (ptr === 0) {
       throw new Error(`wasmtorch: out of memory: tried to allocate ${slot.bytes} bytes in WebAssembly memory ` +
         `(${residentBytes} resident bytes are pinned by the running op)`);
@@ -336,6 +369,7 @@ function allocBlock(slot: Slot): number {
   slot.tick = clock;
   resident.add(slot);
   residentBytes += cls;
+  allocatedBytes += cls;
   return ptr;
 }
 
@@ -353,13 +387,20 @@ export function allocate(storage: Storage): number {
 export function ptrOf(storage: Storage): number {
   const slot = storage.slot;
   if (slot.ptr !== 0) {
-    slot.tick = clock;
+    if (slot.tick !== clock) {
+      slot.tick = clock;
+      if (slot !== resident.tail) {
+        resident.delete(slot);
+        resident.add(slot);
+      }
+    }
     return slot.ptr;
   }
   if (slot.disposed) throw new Error(DISPOSED);
   if (slot.bytes === 0) return 0;
   const host = slot.host;
   const ptr = allocBlock(slot);
+  if (slot.writtenBack) noteRefault(slot);
   watch(storage);
   if (host !== null) {
     if (Array.isArray(host)) I32.set(host, ptr >>> 2);
@@ -421,8 +462,9 @@ export function disposeSlot(slot: Slot): void {
 
 /** Permanent blocks for the kernels' scratch space (outside the budget). */
 export function staticBlock(bytes: number): number {
-  const ptr = rawAlloc(sizeClass(bytes));
+  const ptr = rawAlloc(sizeClass(bytes), true);
   if (ptr === 0) throw new Error('wasmtorch: could not reserve kernel scratch memory');
+  staticTop = Math.max(staticTop, top);
   return ptr;
 }
 
@@ -482,7 +524,10 @@ export interface MemoryInfo {
   host_bytes: number;
   write_backs: number;
   linear_memory_bytes: number;
+  /** the limit set by set_memory_budget */
   budget: number;
+  /** what resident bytes are kept under now: starts at 16 MiB and doubles, up to budget, when written-back blocks are soon needed again */
+  working_budget: number;
 }
 
 export function memoryInfo(): MemoryInfo {
@@ -493,13 +538,15 @@ export function memoryInfo(): MemoryInfo {
     write_backs: writeBacks,
     linear_memory_bytes: kernels.memory.buffer.byteLength,
     budget,
+    working_budget: workingBudget,
   };
 }
 
 export function setMemoryBudget(bytes: number): void {
   if (!(bytes > 0)) throw new Error(`set_memory_budget(): expected a positive number of bytes, got ${bytes}`);
   budget = bytes;
-  if (residentBytes > budget) evict(budget, 0, MAX_BLOCKS);
+  workingBudget = Math.min(bytes, INITIAL_WORKING_BUDGET); // and grows from there as the working set asks
+  if (residentBytes > workingBudget) evict(workingBudget, 0, MAX_BLOCKS);
 }
 
-top = (kernels.fn.heap_base() + 63) & ~63;
+top = staticTop = (kernels.fn.heap_base() + 63) & ~63;
