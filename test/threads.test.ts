@@ -3,7 +3,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import * as torch from '../src/index.js';
 import os from 'node:os';
-import { threadsAvailable, threadStats, useThreads, workerCount, stopWorker } from '../src/backend/threads.js';
+import { threadsAvailable, threadStats, useThreads, workerCount, stopWorker, failWorkerMidJob } from '../src/backend/threads.js';
 
 const same = (a: torch.Tensor, b: torch.Tensor) => {
   const x = a.dataSync(), y = b.dataSync();
@@ -69,6 +69,40 @@ describe('threads', () => {
     const jobs = threadStats().jobs;
     expect(same(a.matmul(b), one)).toBe(true);
     expect(threadStats().jobs).toBeGreaterThan(jobs); // and the new one takes part
+  });
+
+  it('a worker that dies in the middle of its part of a GEMM does not hang it: the part is run again, the worker replaced', () => {
+    torch.manual_seed(4);
+    const a = torch.randn(128, 384), b = torch.randn(384, 400);
+    const one = a.matmul(b);
+    useThreads(2);
+    failWorkerMidJob(0); // it claims its next part, then its thread exits
+    const t0 = performance.now();
+    expect(same(a.matmul(b), one)).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(same(a.matmul(b), one)).toBe(true); // the dead worker is replaced first
+    const jobs = threadStats().jobs;
+    expect(same(a.matmul(b), one)).toBe(true); // and the new one takes part
+    expect(threadStats().jobs).toBeGreaterThan(jobs);
+  });
+
+  it('a worker that dies in the middle of an optimizer update (which cannot be run twice) fails the call clearly, and the next works', () => {
+    torch.manual_seed(5);
+    const p = torch.randn(512, 256).requires_grad_(), q = p.detach().clone().requires_grad_(), start = p.detach().clone();
+    const step = (w: torch.Tensor, opt: torch.optim.Optimizer) => {
+      opt.zero_grad();
+      w.mul(w).sum().backward();
+      opt.step();
+    };
+    const reference = new torch.optim.SGD([q], { lr: 0.1 });
+    step(q, reference);
+    useThreads(2);
+    const opt = new torch.optim.SGD([p], { lr: 0.1 });
+    failWorkerMidJob(0);
+    expect(() => step(p, opt)).toThrow(/a worker thread died while running its part of sgd_step; the outputs of that part may be partly written/);
+    torch.no_grad(() => p.copy_(start)); // the failed update may have written part of p: back to the start
+    step(p, opt); // on two threads again, the same bits as on one
+    expect(same(p.detach(), q.detach())).toBe(true);
   });
 
   it('set_num_threads uses at most the cores there are (256 on two cores had started 255 workers)', () => {

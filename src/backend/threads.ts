@@ -15,7 +15,7 @@ import { kernels, K, shared, nodeWorkerThreads, activeKernels } from './wasm.js'
 import { staticBlock } from './memory.js';
 
 interface WorkerHandle {
-  ctrl: Int32Array; // [generation, ready, done generation, error, kernel, argument count, build, started generation]
+  ctrl: Int32Array; // [generation, ready, done generation, error, kernel, argument count, build, claimed generation, fault]
   args: Float64Array; // the kernel's arguments (pointers, sizes and f32 scalars are all exact as doubles)
   scratch: number;
   /** it exited or failed to take a job: never handed work again, and replaced */
@@ -23,11 +23,17 @@ interface WorkerHandle {
   /** ends the thread (the tests kill one this way) */
   stop: () => void;
 }
-const GEN = 0, READY = 1, DONE = 2, ERROR = 3, KERNEL = 4, NARGS = 5, BUILD = 6, STARTED = 7, ARGS_BYTE = 64, MAX_ARGS = 16;
+const GEN = 0, READY = 1, DONE = 2, ERROR = 3, KERNEL = 4, NARGS = 5, BUILD = 6, CLAIMED = 7, FAULT = 8, ARGS_BYTE = 64, MAX_ARGS = 16;
 const SPIN_MS = 2;
-// A worker that has not taken a job this long after it was posted is dead (terminated, or lost its thread): the
-// caller runs its part itself. Waking a sleeping worker takes microseconds to a few milliseconds.
+// A job is claimed once, by compare-and-swap of CLAIMED from its generation - 1: by the worker as it starts it, or
+// by the caller taking it back. A worker that has not claimed its job this long after it was posted is presumed
+// dead (terminated, or lost its thread): the caller takes the part back and runs it (a late worker then skips it).
+// Waking a sleeping worker takes microseconds to a few milliseconds.
 const PICKUP_MS = 500;
+// A worker that claimed its part and has not finished it this long (and 100 times what the caller's equal part
+// took) died during it (its exit event cannot reach a thread that is waiting): it is stopped and replaced, and
+// the part is run again where that gives the same bits (a GEMM that overwrites its output), else the call fails.
+const FINISH_MS = 2000;
 // the kernels a worker runs a part of, by index
 const SHARED_KERNELS = ['gemm', 'sgd_step', 'adam_step', 'rmsprop_step', 'adagrad_step'] as const;
 type SharedKernel = typeof SHARED_KERNELS[number];
@@ -51,7 +57,8 @@ function serve(module, relaxed, memory, ctrl) {
     while (Atomics.load(ctrl, ${GEN}) === seen && performance.now() < until) {}
     Atomics.wait(ctrl, ${GEN}, seen);
     seen = Atomics.load(ctrl, ${GEN});
-    Atomics.store(ctrl, ${STARTED}, seen);
+    if (Atomics.compareExchange(ctrl, ${CLAIMED}, seen - 1, seen) !== seen - 1) continue; // taken back by the caller
+    if (ctrl[${FAULT}] === 1) exit(); // test hook: a thread lost in the middle of a job
     try {
       builds[ctrl[${BUILD}]][names[ctrl[${KERNEL}]]](...args.subarray(0, ctrl[${NARGS}]));
     } catch (e) {
@@ -62,9 +69,11 @@ function serve(module, relaxed, memory, ctrl) {
   }
 }`;
 const NODE_WORKER = `${WORKER_LOOP}
+const exit = () => process.exit(1);
 const { workerData } = require('node:worker_threads');
 serve(workerData.module, workerData.relaxed, workerData.memory, workerData.ctrl);`;
 const WEB_WORKER = `${WORKER_LOOP}
+const exit = () => { self.close(); throw new Error('worker stopped'); };
 self.onmessage = (e) => serve(e.data.module, e.data.relaxed, e.data.memory, e.data.ctrl);`;
 
 type NodeWorkerCtor = new (code: string, opts: { eval: boolean; workerData: unknown }) =>
@@ -140,6 +149,11 @@ export function stopWorker(i: number): void {
   pool[i].stop();
 }
 
+/** Makes worker i exit in the middle of its next job, after claiming it (tests). */
+export function failWorkerMidJob(i: number): void {
+  pool[i].ctrl[FAULT] = 1;
+}
+
 /** The cores the engine reports (os.availableParallelism in Node, navigator.hardwareConcurrency on the web), at least 1. */
 function hardwareThreads(): number {
   const g = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { getBuiltinModule?: (id: string) => unknown } };
@@ -189,7 +203,7 @@ export function gemm(m: number, n: number, k: number, a: number, rsA: number, cs
   }
   const byCols = n >= m;
   const extent = byCols ? n : m, unit = byCols ? 8 : 4;
-  runParts('gemm', extent, unit, (from, len, scratchOf) => byCols
+  runParts('gemm', extent, unit, beta === 0, (from, len, scratchOf) => byCols
     ? [m, len, k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, beta, scratchOf, bias === 0 ? 0 : bias + from * 4]
     : [len, n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, beta, scratchOf, bias], scratch);
 }
@@ -197,9 +211,10 @@ export function gemm(m: number, n: number, k: number, a: number, rsA: number, cs
 /**
  * Runs kernel `name` over [0, extent) cut into one part per ready thread, in multiples of `unit`: the caller
  * takes the first part, each worker one of the rest; `args(from, len, scratch)` gives a part's arguments.
+ * `rerunnable`: a part run twice, or again after being cut short, gives the same bits (it only overwrites).
  */
-function runParts(name: SharedKernel, extent: number, unit: number, args: (from: number, len: number, scratch: number) => number[],
-  scratch: number): void {
+function runParts(name: SharedKernel, extent: number, unit: number, rerunnable: boolean,
+  args: (from: number, len: number, scratch: number) => number[], scratch: number): void {
   if (pool.some((w) => w.dead)) replaceDead();
   const ready = pool.filter((w) => !w.dead && Atomics.load(w.ctrl, READY) === 1).slice(0, threads - 1);
   const parts = Math.min(1 + ready.length, Math.floor(extent / unit));
@@ -226,19 +241,33 @@ function runParts(name: SharedKernel, extent: number, unit: number, args: (from:
   }
   const posted = performance.now();
   kernel(...args(0, Math.min(chunk, extent), scratch));
-  let failed = false;
+  const finishBy = posted + Math.max(FINISH_MS, 100 * (performance.now() - posted));
+  let failed = false, lost = false;
   for (const { w, from, len } of started) {
     const gen = Atomics.load(w.ctrl, GEN);
     for (let spin = 0; Atomics.load(w.ctrl, DONE) !== gen; spin++) {
       if (canBlock && spin > 2000) Atomics.wait(w.ctrl, DONE, Atomics.load(w.ctrl, DONE), 1);
-      // a worker that never took its part is dead: the part is done here (the same kernel: the same bits)
-      if (spin % 64 === 0 && Atomics.load(w.ctrl, STARTED) !== gen && performance.now() - posted > PICKUP_MS) {
+      if (spin % 64 !== 0) continue;
+      const now = performance.now();
+      // never taken up: the part is taken back and done here (the same kernel: the same bits)
+      if (now - posted > PICKUP_MS && Atomics.compareExchange(w.ctrl, CLAIMED, gen - 1, gen) === gen - 1) {
         markDead(w);
         kernel(...args(from, len, scratch));
         break;
       }
+      if (now > finishBy) {
+        markDead(w);
+        w.stop();
+        if (rerunnable) kernel(...args(from, len, scratch));
+        else lost = true;
+        break;
+      }
     }
     if (Atomics.exchange(w.ctrl, ERROR, 0) !== 0) failed = true;
+  }
+  if (lost) {
+    throw new Error(`wasmtorch: a worker thread died while running its part of ${name}; the outputs of that part may be ` +
+      'partly written. The thread is replaced: later calls run normally');
   }
   if (failed) throw new Error(`wasmtorch: ${name} failed on a worker thread`);
 }
@@ -261,7 +290,7 @@ export function optimizerStep(name: Exclude<SharedKernel, 'gemm'>, rows: number,
     return;
   }
   const rowLen = numel / rows;
-  runParts(name, rows, 8, (from, len) => args.map((v, i) =>
+  runParts(name, rows, 8, false, (from, len) => args.map((v, i) =>
     (i < tensors ? (v === 0 ? 0 : v + from * rowLen * 4) : i === tensors ? len * rowLen : v)), 0);
 }
 
