@@ -124,10 +124,11 @@ export function fold(cols: usize, x: usize, geo: usize, batch: i32): void {
   }
   if (full) {
     v128.store(out, best);
-    v128.store(idx, bi);
+    v128.store(idx, i64x2.extend_low_i32x4_s(bi)); // int64 indices
+    v128.store(idx, i64x2.extend_high_i32x4_s(bi), 16);
   } else {
     v128.store32_lane(out, best, 0);
-    v128.store32_lane(idx, bi, 0);
+    store<i64>(idx, <i64>i32x4.extract_lane(bi, 0));
   }
 }
 
@@ -146,8 +147,8 @@ export function max_pool2d(x: usize, out: usize, idx: usize, planes: i32, geo: u
       const plane = x + (<usize>p * <usize>H * <usize>W << 2);
       for (let y = 0; y < oh; y++) {
         let xo = 0;
-        for (; xo + 4 <= ow; xo += 4, o += 4) windowsMax(plane, y * sh * W + xo * sw, W, kh, kw, dh, dw, sw, lanes, out + (o << 2), idx + (o << 2), true);
-        for (; xo < ow; xo++, o++) windowsMax(plane, y * sh * W + xo * sw, W, kh, kw, dh, dw, sw, lanes, out + (o << 2), idx + (o << 2), false);
+        for (; xo + 4 <= ow; xo += 4, o += 4) windowsMax(plane, y * sh * W + xo * sw, W, kh, kw, dh, dw, sw, lanes, out + (o << 2), idx + (o << 3), true);
+        for (; xo < ow; xo++, o++) windowsMax(plane, y * sh * W + xo * sw, W, kh, kw, dh, dw, sw, lanes, out + (o << 2), idx + (o << 3), false);
       }
     }
     return;
@@ -171,7 +172,7 @@ export function max_pool2d(x: usize, out: usize, idx: usize, planes: i32, geo: u
           if (best != best) break;
         }
         store<f32>(out + (o << 2), best);
-        store<i32>(idx + (o << 2), bi);
+        store<i64>(idx + (o << 3), <i64>bi);
         o++;
       }
     }

@@ -364,3 +364,63 @@ export function where(cond: usize, a: usize, b: usize, out: usize, n: i32): void
     store<f32>(out + o, load<f32>(cond + o) != 0 ? load<f32>(a + o) : load<f32>(b + o));
   }
 }
+
+// int64 arithmetic and comparisons, exact (PyTorch's integer ops wrap on overflow, as i64 does): a and b int64,
+// out int64, or float 0/1 for the comparisons (bool). Same meta and strides as binary.
+@inline function binaryInt64(op: i32, a: i64, b: i64): i64 {
+  switch (op) {
+    case B_ADD: return a + b;
+    case B_SUB: return a - b;
+    case B_MUL: return a * b;
+    case B_MAX: return a > b ? a : b;
+    case B_MIN: return a < b ? a : b;
+  }
+  return 0;
+}
+
+@inline function compareInt64(op: i32, a: i64, b: i64): bool {
+  switch (op) {
+    case B_GT: return a > b;
+    case B_LT: return a < b;
+    case B_GE: return a >= b;
+    case B_LE: return a <= b;
+    case B_EQ: return a == b;
+    case B_NE: return a != b;
+  }
+  return false;
+}
+
+export function binary_i64(op: i32, a: usize, b: usize, out: usize, nd: i32, meta: usize): void {
+  const compare = op >= B_GT && op <= B_NE;
+  const last = nd - 1;
+  const n = load<i32>(meta + (<usize>last << 2));
+  const sa = <usize>load<i32>(meta + (<usize>(nd + last) << 2)) << 3;
+  const sb = <usize>load<i32>(meta + (<usize>(2 * nd + last) << 2)) << 3;
+  const counter = meta + (<usize>(3 * nd) << 2);
+  let rows = 1;
+  for (let d = 0; d < last; d++) {
+    rows *= load<i32>(meta + (<usize>d << 2));
+    store<i32>(counter + (<usize>d << 2), 0);
+  }
+  let offA: isize = 0, offB: isize = 0, k: usize = 0;
+  for (let r = 0; r < rows; r++) {
+    let pa = a + (offA << 3), pb = b + (offB << 3);
+    for (let i = 0; i < n; i++, k++) {
+      const x = load<i64>(pa), y = load<i64>(pb);
+      if (compare) store<f32>(out + (k << 2), compareInt64(op, x, y) ? 1 : 0);
+      else store<i64>(out + (k << 3), binaryInt64(op, x, y));
+      pa += sa; pb += sb;
+    }
+    for (let d = last - 1; d >= 0; d--) {
+      const cp = counter + (<usize>d << 2);
+      const c = load<i32>(cp) + 1;
+      const size = load<i32>(meta + (<usize>d << 2));
+      const strA = load<i32>(meta + (<usize>(nd + d) << 2));
+      const strB = load<i32>(meta + (<usize>(2 * nd + d) << 2));
+      if (c < size) { store<i32>(cp, c); offA += strA; offB += strB; break; }
+      store<i32>(cp, 0);
+      offA -= <isize>strA * (size - 1);
+      offB -= <isize>strB * (size - 1);
+    }
+  }
+}

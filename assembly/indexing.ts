@@ -1,12 +1,18 @@
 import { checkRange } from "./common";
 
+// Indices are int64 (PyTorch's index dtype); one past i32's range saturates, so it stays out of range.
+@inline function indexAt(idx: usize, t: usize): i32 {
+  const k = load<i64>(idx + (t << 3));
+  return k > <i64>i32.MAX_VALUE ? i32.MAX_VALUE : k < <i64>i32.MIN_VALUE ? i32.MIN_VALUE : <i32>k;
+}
+
 // Index kernels return -1 when every index is in [0, size), else the position
 // of the first bad one, which the JS side turns into PyTorch's error; they
 // check all indices before writing anything.
 
 @inline function firstBadIndex(idx: usize, count: i32, size: i32): i32 {
   for (let t = 0; t < count; t++) {
-    const k = load<i32>(idx + (<usize>t << 2));
+    const k = indexAt(idx, <usize>t);
     if (k < 0 || k >= size) return t;
   }
   return -1;
@@ -20,7 +26,7 @@ import { checkRange } from "./common";
   const rowBytes = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
-      const k = load<i32>(idx + (<usize>j << 2));
+      const k = indexAt(idx, <usize>j);
       const xr = x + (<usize>o * <usize>size + <usize>k) * rowBytes, r = rows + (<usize>o * <usize>n + <usize>j) * rowBytes;
       if (gather) memory.copy(r, xr, rowBytes);
       else memory.copy(xr, r, rowBytes);
@@ -40,7 +46,7 @@ export function index_add(dst: usize, idx: usize, src: usize, outer: i32, size: 
   if (bad >= 0) return bad;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
-      const k = load<i32>(idx + (<usize>j << 2));
+      const k = indexAt(idx, <usize>j);
       const d = dst + ((<usize>o * <usize>size + <usize>k) * <usize>inner << 2);
       const s = src + ((<usize>o * <usize>n + <usize>j) * <usize>inner << 2);
       let i = 0;
@@ -66,14 +72,14 @@ export function index_copy(dst: usize, idx: usize, src: usize, outer: i32, size:
 // idx and out [outer, n, inner]. scatter_add is its adjoint.
 export function gather(src: usize, idx: usize, out: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
   const total = outer * n * inner;
-  checkRange(idx, <usize>total << 2);
+  checkRange(idx, <usize>total << 3);
   const bad = firstBadIndex(idx, total, size);
   if (bad >= 0) return bad;
   for (let o = 0; o < outer; o++)
     for (let j = 0; j < n; j++)
       for (let i = 0; i < inner; i++) {
         const t = (<usize>o * <usize>n + <usize>j) * <usize>inner + <usize>i;
-        const k = load<i32>(idx + (t << 2));
+        const k = indexAt(idx, <usize>t);
         store<f32>(out + (t << 2), load<f32>(src + (((<usize>o * <usize>size + <usize>k) * <usize>inner + <usize>i) << 2)));
       }
   return -1;
@@ -87,7 +93,7 @@ export function scatter_add(dst: usize, idx: usize, src: usize, outer: i32, size
     for (let j = 0; j < n; j++)
       for (let i = 0; i < inner; i++) {
         const t = (<usize>o * <usize>n + <usize>j) * <usize>inner + <usize>i;
-        const k = load<i32>(idx + (t << 2));
+        const k = indexAt(idx, <usize>t);
         const d = dst + (((<usize>o * <usize>size + <usize>k) * <usize>inner + <usize>i) << 2);
         store<f32>(d, load<f32>(d) + load<f32>(src + (t << 2)));
       }

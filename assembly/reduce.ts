@@ -208,7 +208,7 @@ export function argreduce(isMax: i32, x: usize, vals: usize, idx: usize, outer: 
       }
       const k = <usize>o * <usize>inner + <usize>i;
       if (vals) store<f32>(vals + (k << 2), best);
-      store<i32>(idx + (k << 2), bi);
+      store<i64>(idx + (k << 3), <i64>bi);
     }
   }
 }
@@ -256,23 +256,50 @@ export function softmax(mode: i32, x: usize, out: usize, outer: i32, len: i32, i
 // loss = -logp[target] (0 where target == ignoreIndex). Returns -1, or the
 // position of the first target outside [0, C) that is not ignoreIndex
 // (checked before anything is written).
+// int64 class indices; one past i32's range saturates, so it stays out of range
+@inline function targetAt(target: usize, k: usize): i32 {
+  const t = load<i64>(target + (k << 3));
+  return t > <i64>i32.MAX_VALUE ? i32.MAX_VALUE : t < <i64>i32.MIN_VALUE ? i32.MIN_VALUE : <i32>t;
+}
+
 export function log_softmax_nll(x: usize, target: usize, logp: usize, loss: usize, outer: i32, classes: i32, inner: i32,
   ignoreIndex: i32): i32 {
   const count = outer * inner;
-  checkRange(target, <usize>count << 2);
+  checkRange(target, <usize>count << 3);
   checkRange(loss, <usize>count << 2);
   for (let k = 0; k < count; k++) {
-    const t = load<i32>(target + (<usize>k << 2));
+    const t = targetAt(target, <usize>k);
     if (t != ignoreIndex && (t < 0 || t >= classes)) return k;
   }
   softmax(S_LOG_SOFTMAX, x, logp, outer, classes, inner);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const k = <usize>o * <usize>inner + <usize>i;
-      const t = load<i32>(target + (k << 2));
+      const t = targetAt(target, k);
       const v: f32 = t == ignoreIndex ? 0 : -load<f32>(logp + (((<usize>o * <usize>classes + <usize>t) * <usize>inner + <usize>i) << 2));
       store<f32>(loss + (k << 2), v);
     }
   }
   return -1;
+}
+
+// int64 reductions of the middle axis of [outer, len, inner], exact (sums wrap on overflow, as PyTorch's).
+export function reduce_i64(op: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
+  checkRange(x, <usize>outer * <usize>len * <usize>inner << 3);
+  checkRange(out, <usize>outer * <usize>inner << 3);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let p = x + ((<usize>o * <usize>len * <usize>inner + <usize>i) << 3);
+      const step = <usize>inner << 3;
+      let acc: i64 = op == R_PROD ? 1 : op == R_SUM ? 0 : load<i64>(p);
+      for (let r = 0; r < len; r++, p += step) {
+        const v = load<i64>(p);
+        if (op == R_SUM) acc += v;
+        else if (op == R_PROD) acc *= v;
+        else if (op == R_MAX) acc = v > acc ? v : acc;
+        else acc = v < acc ? v : acc;
+      }
+      store<i64>(out + ((<usize>o * <usize>inner + <usize>i) << 3), acc);
+    }
+  }
 }

@@ -1,6 +1,6 @@
-// dtypes and their storage: every element is 4 bytes. float32 as f32;
-// int64 (PyTorch's labels and indices) and int32 as i32 (int64 values are
-// range-checked on the way in); bool as f32 0/1, so masks feed float kernels.
+// dtypes and their storage: float32 as f32; int64 (PyTorch's labels and
+// indices) as i64, 8 bytes; int32 as i32; bool as f32 0/1, so masks feed float
+// kernels.
 export type DType = 'float32' | 'int64' | 'int32' | 'bool';
 
 export const float32: DType = 'float32';
@@ -19,9 +19,20 @@ export function isFloating(dtype: DType): boolean {
   return dtype === 'float32';
 }
 
-/** The typed-array view type that matches a dtype's 4-byte storage. */
-export function viewOf(dtype: DType, buffer: ArrayBuffer, byteOffset = 0, length?: number): Float32Array | Int32Array {
-  return isIntegral(dtype) ? new Int32Array(buffer, byteOffset, length) : new Float32Array(buffer, byteOffset, length);
+/** Bytes per element: 8 for int64, 4 for the others. */
+export function itemsize(dtype: DType): number {
+  return dtype === 'int64' ? 8 : 4;
+}
+
+/** How an element is read: as int64, int32 or float32 bits (bool is stored as float 0/1). */
+export function elementKind(dtype: DType): 'i64' | 'i32' | 'f32' {
+  return dtype === 'int64' ? 'i64' : dtype === 'int32' ? 'i32' : 'f32';
+}
+
+/** The typed-array view that matches a dtype's storage (int64: BigInt64Array). */
+export function viewOf(dtype: DType, buffer: ArrayBuffer, byteOffset = 0, length?: number): Float32Array | Int32Array | BigInt64Array {
+  return dtype === 'int64' ? new BigInt64Array(buffer, byteOffset, length)
+    : dtype === 'int32' ? new Int32Array(buffer, byteOffset, length) : new Float32Array(buffer, byteOffset, length);
 }
 
 /** PyTorch's type promotion for the dtypes we have: bool < int32 < int64 < float32. */

@@ -2,13 +2,14 @@
 // notation for wide ranges, summarised past 1000 elements).
 import type { Tensor } from './tensor.js';
 import { readElement } from './backend/memory.js';
+import { elementKind } from './dtype.js';
 
 const EDGE = 3;
 const THRESHOLD = 1000;
 
 function formatter(values: number[], dtype: string): (v: number) => string {
   if (dtype === 'bool') return (v) => (v ? 'True' : 'False');
-  if (dtype !== 'float32') return (v) => String(v);
+  if (dtype !== 'float32') return (v) => String(v); // int64 past 2^53 arrives as a BigInt: printed exactly
   const finite = values.filter((v) => Number.isFinite(v));
   const special = (v: number) => (Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf');
   if (finite.every((v) => Number.isInteger(v))) {
@@ -25,7 +26,7 @@ function formatter(values: number[], dtype: string): (v: number) => string {
 
 export function formatTensor(t: Tensor): string {
   const summarize = t.numel() > THRESHOLD;
-  const integral = t.dtype !== 'float32';
+  const kind = elementKind(t.dtype);
   // the indices shown along a dim of n: all, or (summarised) the first and last EDGE with null for the "..."
   const shownAlong = (n: number): (number | null)[] => {
     if (!summarize || n <= 2 * EDGE) return Array.from({ length: n }, (_, i) => i);
@@ -33,7 +34,7 @@ export function formatTensor(t: Tensor): string {
   };
   const along = t.shape.map(shownAlong);
   // only the elements shown are read, through the tensor's strides: printing costs the same at any size
-  const read = (off: number) => readElement(t.storage, off, integral);
+  const read = (off: number) => readElement(t.storage, off, kind) as number; // or an exact BigInt (int64)
   const shown: number[] = [];
   const collect = (d: number, off: number): void => {
     if (d === t.shape.length) { shown.push(read(off)); return; }

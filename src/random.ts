@@ -115,6 +115,11 @@ export class Generator {
   nextInt(low: number, high: number): number {
     return low + (this.nextUint32() % (high - low));
   }
+  /** low + random64() % (high - low), random64 = (first draw << 32) | second: PyTorch's draw for ranges of 2^32 or more. */
+  nextInt64(low: number | bigint, high: number | bigint): bigint {
+    const hi = BigInt(this.nextUint32()), lo = BigInt(this.nextUint32());
+    return BigInt(low) + (((hi << 32n) | lo) % (BigInt(high) - BigInt(low)));
+  }
 }
 
 export const default_generator = new Generator();

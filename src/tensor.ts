@@ -1,7 +1,7 @@
 // The Tensor: shape, strides and offset over a Storage (views share it),
 // a dtype, and the autograd fields. Op methods delegate to src/ops.
-import { type DType, isFloating, isIntegral, viewOf, parseDType, typeName } from './dtype.js';
-import { Storage, readBytes, readElement, disposeStorage, hostStorage, disposeSlot } from './backend/memory.js';
+import { type DType, isFloating, isIntegral, viewOf, parseDType, typeName, itemsize, elementKind } from './dtype.js';
+import { Storage, readBytes, readElement, disposeStorage, hostStorage, disposeSlot, int64Value } from './backend/memory.js';
 import type { Node } from './autograd/node.js';
 import * as ops from './ops/index.js';
 import * as autograd from './autograd/engine.js';
@@ -13,7 +13,7 @@ import type { Generator } from './random.js';
 export type Shape = readonly number[];
 export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | number;
-export type NestedArray = number | boolean | NestedArray[];
+export type NestedArray = number | bigint | boolean | NestedArray[];
 type DimOptions = { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType };
 
 export function contiguousStrides(shape: Shape): number[] {
@@ -148,11 +148,13 @@ export class Tensor {
     return isFloating(this.dtype);
   }
 
-  /** The elements in row-major order, as a fresh typed array. */
-  dataSync(): Float32Array | Int32Array {
-    // contiguous: read just this tensor's elements, not its whole storage
-    const t = this.is_contiguous() ? this : ops.contiguousCopy(this);
-    return viewOf(t.dtype, readBytes(t.storage, t.offset, t.numel()));
+  /**
+   * The elements in row-major order, as a fresh typed array of numbers: Float32Array (float32, bool), Int32Array
+   * (int32), Float64Array (int64: exact to 2^53; tolist() and item() give BigInts past it).
+   */
+  dataSync(): Float32Array | Int32Array | Float64Array {
+    const raw = storedElements(this);
+    return raw instanceof BigInt64Array ? Float64Array.from(raw, Number) : raw;
   }
 
   item(...args: []): number {
@@ -160,15 +162,17 @@ export class Tensor {
     if (this.numel() !== 1) {
       throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
-    const v = readElement(this.storage, this.offset, isIntegral(this.dtype));
+    const v = readElement(this.storage, this.offset, elementKind(this.dtype));
     // a bool tensor's item is a boolean, as in PyTorch (typed number for the many callers that do arithmetic on it)
     if (this.dtype === 'bool') return (v !== 0) as unknown as number;
-    return v;
+    return v as number; // an int64 past 2^53 is a BigInt (typed number, like the boolean above)
   }
 
   tolist(...args: []): NestedArray {
     if (args.length > 0) bind(METHOD.tolist, args);
-    const flat = Array.from(this.dataSync(), (v) => (this.dtype === 'bool' ? v !== 0 : v));
+    const raw = storedElements(this);
+    const flat: NestedArray[] = raw instanceof BigInt64Array ? Array.from(raw, int64Value)
+      : Array.from(raw, (v) => (this.dtype === 'bool' ? v !== 0 : v));
     const build = (d: number, off: number): NestedArray => {
       if (d === this.shape.length) return flat[off];
       const inner = numelOf(this.shape.slice(d + 1));
@@ -295,7 +299,8 @@ export class Tensor {
     if (args.length > 0) bind(METHOD.cpu, args);
     return this;
   }
-  numpy(...args: [] | [options: { force?: boolean }]): Float32Array | Int32Array {
+  /** The elements as dataSync() gives them (int64 as a Float64Array: exact to 2^53; tolist() is exact past it). */
+  numpy(...args: [] | [options: { force?: boolean }]): Float32Array | Int32Array | Float64Array {
     if (args.length > 0) bind(METHOD.numpy, args);
     return this.dataSync();
   }
@@ -539,12 +544,24 @@ export function releaseGrad(t: Tensor): void {
   if (!g.storage.slot.exposed) disposeSlot(g.storage.slot);
 }
 
-/** A tensor over a fresh host array: creation never touches linear memory. */
-export function fromArray(values: Float32Array | Int32Array, shape: number[], dtype: DType): Tensor {
+/** t's elements in row-major order, in the typed array of their storage (int64: BigInt64Array, exact). */
+export function storedElements(t: Tensor): Float32Array | Int32Array | BigInt64Array {
+  // contiguous: read just this tensor's elements, not its whole storage
+  const c = t.is_contiguous() ? t : ops.contiguousCopy(t);
+  return viewOf(c.dtype, readBytes(c.storage, c.offset, c.numel()));
+}
+
+/**
+ * A tensor over a fresh host array: creation never touches linear memory. int64 takes a BigInt64Array, or an
+ * Int32Array or Float64Array of integers (widened); the others take the typed array of their 4-byte storage.
+ */
+export function fromArray(values: Float32Array | Int32Array | Float64Array | BigInt64Array, shape: number[], dtype: DType): Tensor {
   ops.checkShape(shape);
   const n = numelOf(shape);
   if (values.length !== n) throw new Error(`shape '[${shape.join(', ')}]' is invalid for input of size ${values.length}`);
-  const storage = hostStorage(values.buffer.slice(values.byteOffset, values.byteOffset + n * 4) as ArrayBuffer, n);
+  if (dtype === 'int64' && !(values instanceof BigInt64Array)) values = BigInt64Array.from(values as Float64Array, (v) => BigInt(Math.trunc(v)));
+  const size = itemsize(dtype);
+  const storage = hostStorage(values.buffer.slice(values.byteOffset, values.byteOffset + n * size) as ArrayBuffer, n, size);
   return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
 }
 

@@ -211,6 +211,23 @@ class Heap {
     this.i32.set(values, p >> 2);
     return p;
   }
+  /** int64 values (index tensors) as pairs of 32-bit words. */
+  putI64(values: ArrayLike<number | bigint>, skew = 0): number {
+    const p = this.alloc(values.length * 2, skew);
+    this.setI64(p, values);
+    return p;
+  }
+  /** Writes int64s at a 4-byte aligned address (a typed-array view would need 8). */
+  setI64(ptr: number, values: ArrayLike<number | bigint>): void {
+    const bytes = new Uint8Array(BigInt64Array.from(Array.from(values, (v) => BigInt(v))).buffer);
+    new Uint8Array(this.memory.buffer, ptr, bytes.length).set(bytes);
+  }
+  getI64Big(ptr: number, n: number): bigint[] {
+    return Array.from(new BigInt64Array(this.memory.buffer.slice(ptr, ptr + n * 8)));
+  }
+  getI64(ptr: number, n: number): number[] {
+    return this.getI64Big(ptr, n).map(Number);
+  }
   getF32(ptr: number, n: number): Float32Array {
     return this.f32.slice(ptr >> 2, (ptr >> 2) + n);
   }
@@ -670,15 +687,15 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
             if (len > 2) x[len * inner + 1 - inner] = NaN;
             const want = refArg(isMax === 1, x, outer, len, inner);
             const px = h.putF32(x);
-            const pv = h.alloc(outer * inner), pi = h.alloc(outer * inner);
+            const pv = h.alloc(outer * inner), pi = h.alloc(2 * outer * inner);
             K.argreduce(isMax, px, pv, pi, outer, len, inner);
             const what = `isMax=${isMax} [${outer}, ${len}, ${inner}]`;
-            expect(Array.from(h.getI32(pi, outer * inner)), what).toEqual(want.idx);
+            expect(h.getI64(pi, outer * inner), what).toEqual(want.idx);
             expectClose(h.getF32(pv, outer * inner), want.vals, EXACT, what);
             // vals = 0: indices only
-            const pj = h.alloc(outer * inner);
+            const pj = h.alloc(2 * outer * inner);
             K.argreduce(isMax, px, 0, pj, outer, len, inner);
-            expect(Array.from(h.getI32(pj, outer * inner)), `${what}, no vals`).toEqual(want.idx);
+            expect(h.getI64(pj, outer * inner), `${what}, no vals`).toEqual(want.idx);
           }
       expectGuardsIntact();
     });
@@ -833,6 +850,38 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       expectGuardsIntact();
     });
 
+    it('int64 casts: from int32 and to float32 as BigInt and Math.fround say, to int32 wrapping, from float32 truncating and saturating', () => {
+      const big = [0n, 1n, -1n, 2n ** 53n + 1n, -(2n ** 62n) - 3n, 2n ** 63n - 1n, -(2n ** 63n), 4294967297n, 16777217n];
+      const n = big.length;
+      const p64 = h.putI64(big, 1);
+      const pf = h.alloc(n), pi = h.alloc(n), pw = h.alloc(2 * n, 1);
+      K.cast_i64_f32(p64, pf, n);
+      expectClose(h.getF32(pf, n), big.map((v) => Math.fround(Number(v))), EXACT, 'cast_i64_f32');
+      K.cast_i64_i32(p64, pi, n);
+      expect(Array.from(h.getI32(pi, n))).toEqual(big.map((v) => Number(BigInt.asIntN(32, v))));
+      const ints = [0, 5, -5, 2147483647, -2147483648];
+      K.cast_i32_i64(h.putI32(ints), pw, ints.length);
+      expect(h.getI64(pw, ints.length)).toEqual(ints);
+      const floats = [0.9, -0.9, 2 ** 40 + 0.5, -(2 ** 40), NaN, Infinity, -Infinity, 1e30];
+      K.cast_f32_i64(h.putF32(floats), pw, floats.length);
+      expect(h.getI64Big(pw, floats.length)).toEqual([0n, 0n, 2n ** 40n, -(2n ** 40n), 0n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 63n - 1n]);
+      expectGuardsIntact();
+    });
+
+    it('fill_i64 writes the int64 its two halves make; copy_strided64 moves 8-byte elements through strides', () => {
+      const q = h.alloc(2 * 5, 1);
+      const v = -(2n ** 40n) - 7n;
+      K.fill_i64(q, 5, Number(BigInt.asIntN(32, v)), Number(v >> 32n));
+      expect(h.getI64Big(q, 5)).toEqual(new Array(5).fill(v));
+      // the transpose of a 2 x 3 int64 matrix
+      const src = [1n, 2n, 3n, 2n ** 50n, -4n, 5n];
+      const ps = h.putI64(src, 1);
+      const pd = h.alloc(12, 1);
+      K.copy_strided64(ps, pd, 2, h.putMeta([3, 2, 1, 3, 2, 1], 2));
+      expect(h.getI64Big(pd, 6)).toEqual([1n, 2n ** 50n, 2n, -4n, 3n, 5n]);
+      expectGuardsIntact();
+    });
+
     it('cast_f32_i32 does not trap on NaN, infinities or out-of-range values', () => {
       const px = h.putF32([NaN, Infinity, -Infinity, 1e10, -1e10]);
       const po = h.alloc(5);
@@ -866,7 +915,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
         const want = new Float32Array(outer * n * inner);
         forEachIndex([outer, n, inner], (t, [o, j, i]) => (want[t] = src[(o * size + idx[j]) * inner + i]));
         const po = h.alloc(outer * n * inner, 1);
-        expect(K.index_select(h.putF32(src), h.putI32(idx), po, outer, size, inner, n)).toBe(-1);
+        expect(K.index_select(h.putF32(src), h.putI64(idx), po, outer, size, inner, n)).toBe(-1);
         expectClose(h.getF32(po, outer * n * inner), want, EXACT, `index_select ${[outer, size, inner, n]}`);
       }
       expectGuardsIntact();
@@ -884,7 +933,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
           want[k] = f(want[k] + src[t]);
         });
         const pd = h.putF32(dst, 3);
-        expect(K.index_add(pd, h.putI32(idx), h.putF32(src), outer, size, inner, n)).toBe(-1);
+        expect(K.index_add(pd, h.putI64(idx), h.putF32(src), outer, size, inner, n)).toBe(-1);
         expectClose(h.getF32(pd, dst.length), want, EXACT, `index_add ${[outer, size, inner, n]}`);
       }
       expectGuardsIntact();
@@ -899,7 +948,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
         const want = Float32Array.from(dst);
         forEachIndex([outer, n, inner], (t, [o, j, i]) => (want[(o * size + idx[j]) * inner + i] = src[t]));
         const pd = h.putF32(dst, 1);
-        expect(K.index_copy(pd, h.putI32(idx), h.putF32(src), outer, size, inner, n)).toBe(-1);
+        expect(K.index_copy(pd, h.putI64(idx), h.putF32(src), outer, size, inner, n)).toBe(-1);
         expectClose(h.getF32(pd, dst.length), want, EXACT, `index_copy ${[outer, size, inner, n]}`);
       }
       expectGuardsIntact();
@@ -913,7 +962,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
         const want = new Float32Array(outer * n * inner);
         forEachIndex([outer, n, inner], (t, [o, , i]) => (want[t] = src[(o * size + idx[t]) * inner + i]));
         const po = h.alloc(want.length, 2);
-        expect(K.gather(h.putF32(src), h.putI32(idx), po, outer, size, inner, n)).toBe(-1);
+        expect(K.gather(h.putF32(src), h.putI64(idx), po, outer, size, inner, n)).toBe(-1);
         expectClose(h.getF32(po, want.length), want, EXACT, `gather ${[outer, size, inner, n]}`);
       }
       expectGuardsIntact();
@@ -931,7 +980,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
           want[k] = f(want[k] + src[t]);
         });
         const pd = h.putF32(dst, 1);
-        expect(K.scatter_add(pd, h.putI32(idx), h.putF32(src), outer, size, inner, n)).toBe(-1);
+        expect(K.scatter_add(pd, h.putI64(idx), h.putF32(src), outer, size, inner, n)).toBe(-1);
         expectClose(h.getF32(pd, dst.length), want, EXACT, `scatter_add ${[outer, size, inner, n]}`);
       }
       expectGuardsIntact();
@@ -945,23 +994,23 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
         for (const at of [0, 2, n - 1]) {
           const idx = [1, 0, 4, 2].map((v, j) => (j === at ? bad : j > at ? -5 : v)); // later bad ones must not be reported
           const po = h.putF32(new Float32Array(outer * n * inner).fill(7));
-          expect(K.index_select(h.putF32(src), h.putI32(idx), po, outer, size, inner, n), `index_select bad ${bad} at ${at}`).toBe(at);
+          expect(K.index_select(h.putF32(src), h.putI64(idx), po, outer, size, inner, n), `index_select bad ${bad} at ${at}`).toBe(at);
           expect(Array.from(h.getF32(po, outer * n * inner)).every((v) => v === 7)).toBe(true);
           const pd = h.putF32(src);
-          expect(K.index_add(pd, h.putI32(idx), h.putF32(new Float32Array(outer * n * inner).fill(1)), outer, size, inner, n)).toBe(at);
+          expect(K.index_add(pd, h.putI64(idx), h.putF32(new Float32Array(outer * n * inner).fill(1)), outer, size, inner, n)).toBe(at);
           expectClose(h.getF32(pd, src.length), src, EXACT, 'index_add wrote after a bad index');
           const pc = h.putF32(src);
-          expect(K.index_copy(pc, h.putI32(idx), h.putF32(new Float32Array(outer * n * inner).fill(1)), outer, size, inner, n)).toBe(at);
+          expect(K.index_copy(pc, h.putI64(idx), h.putF32(new Float32Array(outer * n * inner).fill(1)), outer, size, inner, n)).toBe(at);
           expectClose(h.getF32(pc, src.length), src, EXACT, 'index_copy wrote after a bad index');
 
           // gather/scatter_add index [outer, n, inner]: put the bad one at a flat position
           const flatAt = at * 5 + 1;
           const gidx = new Array(outer * n * inner).fill(0).map((_, t) => (t === flatAt ? bad : t > flatAt ? -1 : t % size));
           const pg = h.putF32(new Float32Array(outer * n * inner).fill(7));
-          expect(K.gather(h.putF32(src), h.putI32(gidx), pg, outer, size, inner, n), `gather bad ${bad} at ${flatAt}`).toBe(flatAt);
+          expect(K.gather(h.putF32(src), h.putI64(gidx), pg, outer, size, inner, n), `gather bad ${bad} at ${flatAt}`).toBe(flatAt);
           expect(Array.from(h.getF32(pg, outer * n * inner)).every((v) => v === 7)).toBe(true);
           const ps = h.putF32(src);
-          expect(K.scatter_add(ps, h.putI32(gidx), h.putF32(new Float32Array(outer * n * inner).fill(1)), outer, size, inner, n)).toBe(flatAt);
+          expect(K.scatter_add(ps, h.putI64(gidx), h.putF32(new Float32Array(outer * n * inner).fill(1)), outer, size, inner, n)).toBe(flatAt);
           expectClose(h.getF32(ps, src.length), src, EXACT, 'scatter_add wrote after a bad index');
         }
       }
@@ -1193,13 +1242,13 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       x[5] = NaN; x[g.H * g.W + 7] = NaN; // NaNs in two planes
       for (let i = 0; i < 20; i++) x[2 * g.H * g.W + i] = 0.5; // ties: the first one's index wins
       const geo = h.putI32([1, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, oh, ow]);
-      const po = h.alloc(planes * oh * ow, 1), pi = h.alloc(planes * oh * ow, 2);
+      const po = h.alloc(planes * oh * ow, 1), pi = h.alloc(2 * planes * oh * ow, 2);
       K.max_pool2d(h.putF32(x, 3), po, pi, planes, geo);
-      const got = h.getF32(po, planes * oh * ow), gotIdx = h.getI32(pi, planes * oh * ow);
+      const got = h.getF32(po, planes * oh * ow), gotIdx = h.getI64(pi, planes * oh * ow);
       for (let p = 0; p < planes; p++) {
         const [vals, idx] = poolRef(x.subarray(p * g.H * g.W, (p + 1) * g.H * g.W), g, oh, ow);
         expectClose(got.subarray(p * oh * ow, (p + 1) * oh * ow), vals, EXACT, `plane ${p} values`);
-        expect(Array.from(gotIdx.subarray(p * oh * ow, (p + 1) * oh * ow)), `plane ${p} indices`).toEqual(idx);
+        expect(gotIdx.slice(p * oh * ow, (p + 1) * oh * ow), `plane ${p} indices`).toEqual(idx);
       }
       expectGuardsIntact('max_pool2d');
     });
@@ -1309,8 +1358,8 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
 
     it.runIf(build === 'debug')('kernels without a range check still trap with an Error past the end', () => {
       const ok = h.putF32(new Float32Array(128));
-      const okI = h.putI32(new Int32Array(128));
-      const seqI = h.putI32(Array.from({ length: 100 }, (_, i) => i)); // reaches every row of a size-100 dst
+      const okI = h.putI64(new Int32Array(128));
+      const seqI = h.putI64(Array.from({ length: 100 }, (_, i) => i)); // reaches every row of a size-100 dst
       const meta = h.putMeta([100, 1, 1], 1);
       const tail = h.memory.buffer.byteLength - TAIL_WORDS * 4;
       const attempts: [string, () => unknown][] = [

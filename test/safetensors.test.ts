@@ -164,10 +164,21 @@ describe('dtypes', () => {
     expect([...t.i16.dataSync(), ...t.i8.dataSync(), ...t.u8.dataSync()]).toEqual([-300, 7, -5, 250]);
   });
 
-  it('an I64 value outside int32 is a clear error', () => {
-    const data = bytesOf(new BigInt64Array([1n, 4294967296n]));
-    const bytes = build({ big: { dtype: 'I64', shape: [2], data_offsets: [0, 16] } }, data);
-    expect(() => load(bytes)).toThrow("safetensors: tensor 'big' (I64) holds 4294967296 at element 1, which does not fit in int32");
+  it('I64 values past int32 and past 2^53 are read and written unchanged (int64 is 64-bit)', () => {
+    const values = [1n, 4294967296n, 2n ** 53n + 1n, -(2n ** 63n), 2n ** 63n - 1n];
+    const data = bytesOf(new BigInt64Array(values));
+    const bytes = build({ big: { dtype: 'I64', shape: [5], data_offsets: [0, 40] } }, data);
+    const t = load(bytes).big;
+    expect(t.dtype).toBe('int64');
+    expect(t.tolist()).toEqual([1, 4294967296, 2n ** 53n + 1n, -(2n ** 63n), 2n ** 63n - 1n]); // BigInts where numbers are not exact
+    const again = save({ big: t });
+    expect(Array.from(again.slice(again.length - 40))).toEqual(Array.from(data));
+  });
+
+  it('a U64 value past int64 is a clear error (wasmtorch has no uint64)', () => {
+    const data = bytesOf(new BigUint64Array([1n, 2n ** 63n]));
+    const bytes = build({ big: { dtype: 'U64', shape: [2], data_offsets: [0, 16] } }, data);
+    expect(() => load(bytes)).toThrow("safetensors: tensor 'big' (U64) holds 9223372036854775808 at element 1, which does not fit in int64");
   });
 });
 

@@ -89,7 +89,7 @@ describe('threads', () => {
   it('a worker that dies in the middle of an optimizer update (which cannot be run twice) fails the call clearly, and the next works', () => {
     torch.manual_seed(5);
     const p = torch.randn(512, 256).requires_grad_(), q = p.detach().clone().requires_grad_(), start = p.detach().clone();
-    const step = (w: torch.Tensor, opt: torch.optim.Optimizer) => {
+    const step = (w: torch.Tensor, opt: torch.optim.SGD) => {
       opt.zero_grad();
       w.mul(w).sum().backward();
       opt.step();

@@ -54,29 +54,30 @@ export function storageWatermark(): number {
 // freed by the FinalizationRegistry once the event loop runs it.
 const FINALIZE_MIN_BYTES = 4096;
 
-/** The most elements one storage can have: 4-byte elements in a 32-bit (4 GiB) linear memory, less its first page. */
-const MAX_ELEMENTS = (2 ** 32 - PAGE) / 4;
+/** The most bytes one storage can have: a 32-bit (4 GiB) linear memory, less its first page. */
+const MAX_BYTES = 2 ** 32 - PAGE;
 
 /**
- * Whether a storage of `numel` elements can exist: the allocator's last line of defence (NaN or negative bytes
- * would corrupt its free lists and bump pointer), and the size check creation runs before it fills a host array.
+ * Whether a storage of `numel` elements of `itemsize` bytes can exist: the allocator's last line of defence (NaN
+ * or negative bytes would corrupt its free lists and bump pointer), and the size check creation runs before it
+ * fills a host array.
  */
-export function checkStorageSize(numel: number): void {
+export function checkStorageSize(numel: number, itemsize = 4): void {
   if (!Number.isSafeInteger(numel) || numel < 0) throw new RangeError(`wasmtorch: invalid storage size ${numel}; nothing was allocated`);
-  if (numel > MAX_ELEMENTS) {
-    throw new RangeError(`wasmtorch: out of memory: a tensor of ${numel} elements needs ${numel * 4} bytes, more than ` +
-      `WebAssembly memory can hold (${MAX_ELEMENTS * 4} bytes)`);
+  if (numel * itemsize > MAX_BYTES) {
+    throw new RangeError(`wasmtorch: out of memory: a tensor of ${numel} elements needs ${numel * itemsize} bytes, more than ` +
+      `WebAssembly memory can hold (${MAX_BYTES} bytes)`);
   }
 }
 
-/** Raw bytes of one tensor's elements (always 4 bytes each). */
+/** Raw bytes of one tensor's elements (4 bytes each, 8 for int64). */
 export class Storage {
   readonly id = ++storageCount;
   version = 0; // bumped by in-place writes; autograd checks saved tensors against it
   readonly slot: Slot;
-  constructor(readonly numel: number) {
-    checkStorageSize(numel);
-    this.slot = new Slot(numel * 4);
+  constructor(readonly numel: number, readonly itemsize = 4) {
+    checkStorageSize(numel, itemsize);
+    this.slot = new Slot(numel * itemsize);
   }
   get persistent(): boolean {
     return this.slot.persistent;
@@ -411,8 +412,8 @@ export function ptrOf(storage: Storage): number {
 }
 
 /** Host-only storage from existing bytes (no linear memory used until an op needs it). */
-export function hostStorage(buffer: ArrayBuffer, numel: number): Storage {
-  const s = new Storage(numel);
+export function hostStorage(buffer: ArrayBuffer, numel: number, itemsize = 4): Storage {
+  const s = new Storage(numel, itemsize);
   if (numel > 0) {
     s.slot.host = buffer;
     countHost(s.slot);
@@ -430,23 +431,42 @@ function copyOut(ptr: number, bytes: number): ArrayBuffer {
 export function readBytes(storage: Storage, offset = 0, count = storage.numel): ArrayBuffer {
   const slot = storage.slot;
   if (storage.disposed) throw new Error(DISPOSED);
-  const begin = offset * 4, end = (offset + count) * 4;
+  const size = storage.itemsize, begin = offset * size, end = (offset + count) * size;
   if (slot.ptr !== 0) return copyOut(slot.ptr + begin, end - begin);
-  if (Array.isArray(slot.host)) return Int32Array.from(slot.host.slice(offset, offset + count)).buffer;
+  if (Array.isArray(slot.host)) return Int32Array.from(slot.host.slice(begin >>> 2, end >>> 2)).buffer;
   if (slot.host !== null) return slot.host.slice(begin, end);
   return new ArrayBuffer(end - begin);
 }
 
-const wordBits = new Int32Array(1), wordAsFloat = new Float32Array(wordBits.buffer);
-/** Element `index` of the storage as a float or an integer, without copying anything (item()). */
-export function readElement(storage: Storage, index: number, integral: boolean): number {
+const wordBits = new Int32Array(2), wordAsFloat = new Float32Array(wordBits.buffer), wordsAsInt64 = new BigInt64Array(wordBits.buffer);
+/**
+ * Element `index` of the storage, without copying anything (item()): 'f32' a float, 'i32' an integer, 'i64' a
+ * number when it is exact as one (|v| <= 2^53), else a BigInt.
+ */
+export function readElement(storage: Storage, index: number, kind: 'f32' | 'i32' | 'i64'): number | bigint {
   const slot = storage.slot;
   if (storage.disposed) throw new Error(DISPOSED);
-  if (slot.ptr !== 0) return integral ? I32[(slot.ptr >>> 2) + index] : F32[(slot.ptr >>> 2) + index];
-  if (Array.isArray(slot.host)) wordBits[0] = slot.host[index];
-  else if (slot.host !== null) wordBits[0] = new Int32Array(slot.host, index * 4, 1)[0];
-  else return 0;
-  return integral ? wordBits[0] : wordAsFloat[0];
+  const words = kind === 'i64' ? 2 : 1, at = index * words;
+  if (slot.ptr !== 0) {
+    const base = (slot.ptr >>> 2) + at;
+    wordBits[0] = I32[base];
+    if (words === 2) wordBits[1] = I32[base + 1];
+  } else if (Array.isArray(slot.host)) {
+    wordBits[0] = slot.host[at];
+    if (words === 2) wordBits[1] = slot.host[at + 1];
+  } else if (slot.host !== null) {
+    wordBits.set(new Int32Array(slot.host, at * 4, words));
+  } else {
+    return 0;
+  }
+  if (kind === 'f32') return wordAsFloat[0];
+  if (kind === 'i32') return wordBits[0];
+  return int64Value(wordsAsInt64[0]);
+}
+
+/** An int64 as JS reads it: a number when exact (|v| <= 2^53), else the BigInt. */
+export function int64Value(v: bigint): number | bigint {
+  return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v;
 }
 
 /** Frees the storage's block and host copy now; using it afterwards is an error. */

@@ -8,10 +8,10 @@
 // order; "__metadata__" first, compact JSON. So a state dict encodes to the
 // same bytes as safetensors' save_file (user metadata with two or more keys
 // aside: the reference writes those in HashMap order, which is not fixed).
-// Our dtypes map to F32, I64 (sign-extended from int32 storage), I32, BOOL.
+// Our dtypes map to F32, I64, I32, BOOL.
 // The reader also takes F64/F16/BF16 (as float32) and I8/U8/I16/U16/U32 (as
 // int32), U64 (as int64); 64- and 32-bit unsigned values must fit in int32.
-import { Tensor, fromArray } from '../tensor.js';
+import { Tensor, fromArray, storedElements } from '../tensor.js';
 import type { DType } from '../dtype.js';
 
 export type SafetensorsMetadata = Record<string, string>;
@@ -43,16 +43,8 @@ function utf8Compare(a: string, b: string): number {
 }
 
 function tensorBytes(t: Tensor): Uint8Array {
-  const v = t.dataSync();
-  if (t.dtype === 'bool') return Uint8Array.from(v, (e) => (e !== 0 ? 1 : 0));
-  if (t.dtype === 'int64') {
-    const out = new Int32Array(v.length * 2);
-    for (let i = 0; i < v.length; i++) {
-      out[2 * i] = v[i];
-      out[2 * i + 1] = v[i] < 0 ? -1 : 0; // sign extension
-    }
-    return new Uint8Array(out.buffer);
-  }
+  const v = storedElements(t); // int64 as stored: 8 bytes, little-endian, as safetensors' I64
+  if (t.dtype === 'bool') return Uint8Array.from(v as Float32Array, (e) => (e !== 0 ? 1 : 0));
   return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 }
 
@@ -92,18 +84,11 @@ export function encodeSafetensors(tensors: Record<string, Tensor> | Map<string, 
   return out;
 }
 
-/** Checks that 64-bit integer pairs fit in int32 and returns the low words. */
-function narrow64(name: string, dtype: string, words: Int32Array, unsigned: boolean): Int32Array {
-  const out = new Int32Array(words.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    const lo = words[2 * i], hi = words[2 * i + 1];
-    if (hi !== lo >> 31 || (unsigned && hi !== 0)) {
-      const value = unsigned ? BigInt.asUintN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0)) : (BigInt(hi) << 32n) | BigInt(lo >>> 0);
-      fail(`tensor '${name}' (${dtype}) holds ${value} at element ${i}, which does not fit in int32 (wasmtorch stores int64 as int32)`);
-    }
-    out[i] = lo;
-  }
-  return out;
+/** U64 values as int64, refused past int64's range (wasmtorch has no uint64). */
+function unsigned64(name: string, b: ArrayBuffer): BigInt64Array {
+  const u = new BigUint64Array(b), i = u.findIndex((v) => v > 2n ** 63n - 1n);
+  if (i >= 0) fail(`tensor '${name}' (U64) holds ${u[i]} at element ${i}, which does not fit in int64`);
+  return new BigInt64Array(b);
 }
 
 function halfToFloat(h: number): number {
@@ -114,13 +99,13 @@ function halfToFloat(h: number): number {
 }
 
 /** How each readable dtype becomes our storage, given an aligned copy of its bytes. */
-const READERS: Record<string, (b: ArrayBuffer, name: string) => [Float32Array | Int32Array, DType]> = {
+const READERS: Record<string, (b: ArrayBuffer, name: string) => [Float32Array | Int32Array | BigInt64Array, DType]> = {
   F32: (b) => [new Float32Array(b), 'float32'],
   F64: (b) => [Float32Array.from(new Float64Array(b)), 'float32'],
   F16: (b) => [Float32Array.from(new Uint16Array(b), halfToFloat), 'float32'],
   BF16: (b) => [new Float32Array(Uint32Array.from(new Uint16Array(b), (h) => h << 16).buffer), 'float32'],
-  I64: (b, name) => [narrow64(name, 'I64', new Int32Array(b), false), 'int64'],
-  U64: (b, name) => [narrow64(name, 'U64', new Int32Array(b), true), 'int64'],
+  I64: (b) => [new BigInt64Array(b), 'int64'],
+  U64: (b, name) => [unsigned64(name, b), 'int64'],
   I32: (b) => [new Int32Array(b), 'int32'],
   U32: (b, name) => {
     const u = new Uint32Array(b), i = u.findIndex((v) => v > 0x7fffffff);

@@ -172,7 +172,7 @@ export function nll_loss(input: Tensor, target: Tensor, options: NLLOptions | bo
  */
 function crossEntropyIndices(input: Tensor, target: Tensor, ignore: number): { loss: Tensor; count: number } {
   const [outer, classes, inner] = classBlocks(input);
-  const x = ops.dense(input), idx = ops.dense(target);
+  const x = ops.dense(input), idx = ops.asIndex(target);
   ops.tick();
   const logp = ops.empty(input.shape.slice(), 'float32');
   const loss = ops.empty(target.shape.slice(), 'float32');

@@ -2,7 +2,7 @@
 // pointers, broadcasting and the strided-meta scratch for kernels.
 import { bindNamed, type Signature } from '../signature.js';
 import { Tensor, contiguousStrides, numelOf, type Shape } from '../tensor.js';
-import { type DType, isIntegral, scalarTypeName, parseDType } from '../dtype.js';
+import { type DType, isIntegral, itemsize, scalarTypeName, parseDType } from '../dtype.js';
 import { Storage, allocate, ptrOf, staticBlock, tick, withScope, I32, F32, type Slot } from '../backend/memory.js';
 import { nodeWatermark, type Node } from '../autograd/node.js';
 import { K, codes } from '../backend/wasm.js';
@@ -70,14 +70,14 @@ export function checkShape(shape: Shape): void {
 /** A new contiguous resident tensor with undefined contents. */
 export function empty(shape: number[], dtype: DType = 'float32'): Tensor {
   checkShape(shape);
-  const storage = new Storage(numelOf(shape));
+  const storage = new Storage(numelOf(shape), itemsize(dtype));
   allocate(storage);
   return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
 }
 
 /** Byte address of the tensor's first element (makes it resident). */
 export function ptr(t: Tensor): number {
-  return ptrOf(t.storage) + t.offset * 4;
+  return ptrOf(t.storage) + t.offset * t.storage.itemsize;
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
@@ -143,17 +143,54 @@ export function contiguousCopy(t: Tensor): Tensor {
 
 /** dst[...] = src[...] for same-shaped (src broadcastable) tensors of any strides. */
 export function copyInto(dst: Tensor, src: Tensor): void {
+  if (src.storage.itemsize !== dst.storage.itemsize) src = toDtypeRaw(src, dst.dtype);
   tick();
+  const words = dst.storage.itemsize >> 2; // the copy kernels move 4-byte words, or 8-byte elements
   if (dst.is_contiguous() && src.is_contiguous() && src.numel() === dst.numel()) {
-    K.copy(ptr(src), ptr(dst), dst.numel());
+    K.copy(ptr(src), ptr(dst), dst.numel() * words);
     return;
   }
   const [shape, [ss, ds]] = collapse(dst.shape, [broadcastStrides(src, dst.shape), dst._strides]);
   const nd = shape.length;
   const m = writeMeta([...shape, ...ss, ...ds]);
   const sp = ptr(src), dp = ptr(dst);
-  if (nd === 1 && ss[0] === 1 && ds[0] === 1) K.copy(sp, dp, shape[0]);
+  if (nd === 1 && ss[0] === 1 && ds[0] === 1) K.copy(sp, dp, shape[0] * words);
+  else if (words === 2) K.copy_strided64(sp, dp, nd, m);
   else K.copy_strided(sp, dp, nd, m);
+}
+
+/**
+ * The same values in another dtype's storage, no autograd: between the integer widths exactly (int64 to int32
+ * wraps, as PyTorch's), int64 to float32 rounding, float32 (and bool) to an integer truncating toward zero.
+ */
+export function toDtypeRaw(t: Tensor, dtype: DType): Tensor {
+  if (t.dtype === dtype) return t;
+  const src = dense(t);
+  tick();
+  const out = empty(t.shape.slice(), dtype);
+  const n = out.numel();
+  if (n === 0) return out;
+  const from = src.dtype === 'bool' ? 'float32' : src.dtype, to = dtype === 'bool' ? 'float32' : dtype;
+  if (from === to) K.copy(ptr(src), ptr(out), n);
+  else if (from === 'int64') (to === 'int32' ? K.cast_i64_i32 : K.cast_i64_f32)(ptr(src), ptr(out), n);
+  else if (from === 'int32') (to === 'int64' ? K.cast_i32_i64 : K.cast_i32_f32)(ptr(src), ptr(out), n);
+  else (to === 'int64' ? K.cast_f32_i64 : K.cast_f32_i32)(ptr(src), ptr(out), n);
+  return out;
+}
+
+/** Index data for the index kernels, which read int64: int64 as it is (made contiguous), int32 widened. */
+export function asIndex(t: Tensor): Tensor {
+  return t.dtype === 'int64' ? dense(t) : toDtypeRaw(t, 'int64');
+}
+
+/** Fills n elements at p with an integer of t's width (int64: exactly, through its two 32-bit halves). */
+export function fillInteger(dtype: DType, p: number, n: number, value: number | bigint): void {
+  if (dtype !== 'int64') {
+    K.fill_i32(p, n, Number(value));
+    return;
+  }
+  const v = BigInt.asIntN(64, BigInt(value));
+  K.fill_i64(p, n, Number(BigInt.asIntN(32, v)), Number(v >> 32n));
 }
 
 /** The tensor itself when contiguous, else a contiguous copy (no autograd). */
@@ -164,11 +201,7 @@ export function dense(t: Tensor): Tensor {
 /** Float32 data for a kernel: float and bool tensors as they are (strides kept), ints converted. */
 export function asFloat(t: Tensor): Tensor {
   if (t.dtype === 'float32' || t.dtype === 'bool') return t;
-  tick();
-  const src = dense(t);
-  const out = empty(t.shape.slice(), 'float32');
-  K.cast_i32_f32(ptr(src), ptr(out), out.numel());
-  return out;
+  return toDtypeRaw(t, 'float32');
 }
 
 /** Converts float32 data to an integer dtype (truncating) or keeps it. */
@@ -177,10 +210,7 @@ export function fromFloat(t: Tensor, dtype: DType): Tensor {
     t.dtype = dtype;
     return t;
   }
-  tick();
-  const out = empty(t.shape.slice(), dtype);
-  K.cast_f32_i32(ptr(t), ptr(out), out.numel());
-  return out;
+  return toDtypeRaw(t, dtype);
 }
 
 export function checkFloat(t: Tensor, op: string): void {

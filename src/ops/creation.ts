@@ -9,7 +9,7 @@ import { op, overloadedOp, pyType } from '../signature.js';
 import { checkDevice, type Device } from '../device.js';
 import { default_generator, Generator } from '../random.js';
 import { setRequiresGrad, no_grad } from '../autograd/engine.js';
-import { K, tick, empty, ptr, broadcastShapes } from './core.js';
+import { K, tick, empty, ptr, broadcastShapes, fillInteger } from './core.js';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -49,17 +49,30 @@ function finish(t: Tensor, opts: CreateOptions): Tensor {
   return t;
 }
 
-function checkInt64(values: ArrayLike<number>): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v > 2147483647 || v < -2147483648) {
-      throw new Error(`wasmtorch stores int64 as int32: value ${v} is out of range [-2147483648, 2147483647]`);
-    }
+const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n;
+
+/** A value stored as an integer dtype, as PyTorch converts it: floats truncate toward zero; what does not fit is refused. */
+function integerValue(v: number | bigint, dtype: DType): bigint {
+  if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`value cannot be converted to type ${dtype} without overflow`);
+  const b = typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
+  const [lo, hi] = dtype === 'int64' ? [INT64_MIN, INT64_MAX] : [-(2n ** 31n), 2n ** 31n - 1n];
+  if (b < lo || b > hi) {
+    if (typeof v === 'bigint' && dtype === 'int64') throw new Error('Overflow when unpacking long long');
+    throw new Error(`value cannot be converted to type ${dtype} without overflow`);
   }
+  return b;
 }
 
-function typedFor(dtype: DType, n: number): Float32Array | Int32Array {
-  return isIntegral(dtype) ? new Int32Array(n) : new Float32Array(n);
+/** Host values for a dtype's storage (int64 takes numbers here, exact to 2^53; fromArray stores them as int64). */
+function typedFor(dtype: DType, n: number): Float32Array | Int32Array | Float64Array {
+  return dtype === 'int64' ? new Float64Array(n) : isIntegral(dtype) ? new Int32Array(n) : new Float32Array(n);
+}
+
+/** The typed array of a dtype's storage from JS values (numbers, booleans, BigInts), checked as PyTorch checks them. */
+function storageValues(flat: (number | bigint)[], dtype: DType): Float32Array | Int32Array | BigInt64Array {
+  if (dtype === 'int64') return BigInt64Array.from(flat, (v) => integerValue(v, dtype));
+  if (dtype === 'int32') return Int32Array.from(flat, (v) => Number(integerValue(v, dtype)));
+  return Float32Array.from(flat, Number);
 }
 
 function inferShape(data: NestedArray): number[] {
@@ -73,12 +86,12 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-function flattenData(data: NestedArray, shape: number[], depth: number, out: number[]): void {
+function flattenData(data: NestedArray, shape: number[], depth: number, out: (number | bigint)[]): void {
   if (depth === shape.length) {
     if (Array.isArray(data)) throw new Error(`expected a number at depth ${depth}, got a sequence`);
     if (typeof data === 'boolean') out.push(data ? 1 : 0);
-    else if (typeof data === 'number') out.push(data);
-    else if ((data as unknown) instanceof Tensor && (data as unknown as Tensor).numel() === 1) out.push(Number((data as unknown as Tensor).item()));
+    else if (typeof data === 'number' || typeof data === 'bigint') out.push(data);
+    else if ((data as unknown) instanceof Tensor && (data as unknown as Tensor).numel() === 1) out.push((data as unknown as Tensor).item());
     else throw new TypeError(`new(): invalid data type '${pyType(data)}'`);
     return;
   }
@@ -104,16 +117,15 @@ export function fromData(data: NestedArray | Float32Array | Int32Array | Tensor,
     return finish(fromArray(values, [data.length], dtype), opts);
   }
   const shape = inferShape(data);
-  const flat: number[] = [];
+  const flat: (number | bigint)[] = [];
   flattenData(data, shape, 0, flat);
   let dtype = opts.dtype;
   if (dtype === undefined) {
     const leaf = firstLeaf(data);
-    dtype = typeof leaf === 'boolean' ? 'bool' : 'float32';
+    // JS numbers give float32 (see below); data with a BigInt is integers: int64
+    dtype = typeof leaf === 'boolean' ? 'bool' : flat.some((v) => typeof v === 'bigint') ? 'int64' : 'float32';
   }
-  if (isIntegral(dtype)) checkInt64(flat);
-  const values = typedFor(dtype, flat.length);
-  for (let i = 0; i < flat.length; i++) values[i] = dtype === 'bool' ? (flat[i] ? 1 : 0) : flat[i];
+  const values = dtype === 'bool' ? Float32Array.from(flat, (v) => (v ? 1 : 0)) : storageValues(flat, dtype);
   return finish(fromArray(values, shape, dtype), opts);
 }
 
@@ -142,7 +154,7 @@ export function filled(shape: readonly number[], v: number | boolean, opts: Crea
   const t = empty(shape.slice(), dtype);
   const n = t.numel();
   if (n > 0) {
-    if (isIntegral(dtype)) K.fill_i32(ptr(t), n, Number(v));
+    if (isIntegral(dtype)) fillInteger(dtype, ptr(t), n, integerValue(typeof v === 'boolean' ? Number(v) : v, dtype));
     else K.fill(ptr(t), n, Number(v));
   }
   return finish(t, opts);
@@ -193,8 +205,8 @@ export const arange = overloadedOp<{
   const opts = options(dtype, device, requires_grad);
   const type = opts.dtype ?? ([s, e, st].every(Number.isInteger) ? 'int64' : 'float32');
   const values = typedFor(type, n);
+  if (isIntegral(type)) for (const v of [s, s + (n - 1) * st]) integerValue(v, type);
   for (let i = 0; i < n; i++) values[i] = s + i * st;
-  if (isIntegral(type)) checkInt64([s, s + (n - 1) * st]);
   return finish(fromArray(values, [n], type), opts);
 });
 
@@ -263,9 +275,13 @@ export const randint = overloadedOp<{
   const opts = options(dtype ?? 'int64', device, requires_grad, generator);
   const g = opts.generator ?? default_generator;
   const n = numelOf(size);
-  const values = typedFor(opts.dtype!, n);
-  for (let i = 0; i < n; i++) values[i] = g.nextInt(low, high);
-  return finish(fromArray(values, size, opts.dtype!), opts);
+  const dtypeOut = opts.dtype!;
+  if (isIntegral(dtypeOut)) for (const v of [low, high - 1]) integerValue(v, dtypeOut);
+  // a range of 2^32 or more takes 64 random bits a value, as PyTorch's random_from_to
+  const values = high - low >= 2 ** 32
+    ? BigInt64Array.from({ length: n }, () => g.nextInt64(low, high))
+    : (() => { const v = typedFor(dtypeOut, n); for (let i = 0; i < n; i++) v[i] = g.nextInt(low, high); return v; })();
+  return finish(fromArray(values instanceof BigInt64Array && dtypeOut !== 'int64' ? Float32Array.from(values, Number) : values, size, dtypeOut), opts);
 });
 
 /**

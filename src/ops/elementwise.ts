@@ -7,8 +7,9 @@ import { type DType, promoteTypes, isIntegral, scalarTypeName } from '../dtype.j
 import { record, no_grad } from '../autograd/engine.js';
 import {
   K, codes, tick, empty, ptr, writeMeta, rowMeta, scalarPtr, broadcastShapes, broadcastStrides, collapse,
-  asFloat, dense, fromFloat, shapeStr, composite, sameShape,
+  asFloat, dense, fromFloat, shapeStr, composite, sameShape, toDtypeRaw, fillInteger,
 } from './core.js';
+import { staticBlock } from '../backend/memory.js';
 import { scalarTensor } from './creation.js';
 import { applyInPlace } from './inplace.js';
 
@@ -170,9 +171,44 @@ function resultDtype(a: TensorOrScalar, b: TensorOrScalar): DType {
   return t === 'bool' ? 'int64' : t;
 }
 
+const EXACT_INTEGER_OPS = new Set([codes.B_ADD, codes.B_SUB, codes.B_MUL, codes.B_MAX, codes.B_MIN,
+  codes.B_GT, codes.B_LT, codes.B_GE, codes.B_LE, codes.B_EQ, codes.B_NE]);
+const integerLike = (v: TensorOrScalar): boolean => (v instanceof Tensor ? v.dtype !== 'float32' : typeof v === 'boolean' || Number.isInteger(v));
+const int64Scalar = staticBlock(16);
+
+/**
+ * op(a, b) on integers, exactly, in int64 (int32 results wrap to int32 after, as int32 arithmetic wraps): the
+ * arithmetic and comparisons of integer tensors (and integer numbers), which float32 would round past 2^24.
+ */
+function integerKernel(op: number, a: TensorOrScalar, b: TensorOrScalar, outDtype: DType): Tensor {
+  const ta = a instanceof Tensor ? toDtypeRaw(a, 'int64') : null;
+  const tb = b instanceof Tensor ? toDtypeRaw(b, 'int64') : null;
+  const shape = ta && tb ? broadcastShapes(ta.shape, tb.shape) : (ta ?? tb)!.shape.slice();
+  const compare = outDtype === 'bool';
+  tick();
+  const out = empty(shape, compare ? 'bool' : 'int64');
+  if (out.numel() > 0) {
+    const scalar = (v: TensorOrScalar): number => {
+      fillInteger('int64', int64Scalar, 1, BigInt(Number(v)));
+      return int64Scalar;
+    };
+    const sa = ta ? broadcastStrides(ta, shape) : shape.map(() => 0);
+    const sb = tb ? broadcastStrides(tb, shape) : shape.map(() => 0);
+    const [cs, [csa, csb]] = collapse(shape, [sa, sb]);
+    const m = writeMeta([...cs, ...csa, ...csb]);
+    const pa = ta ? ptr(ta) : scalar(a), pb = tb ? ptr(tb) : scalar(b);
+    K.binary_i64(op, pa, pb, ptr(out), cs.length, m);
+  }
+  return compare || outDtype === 'int64' ? out : toDtypeRaw(out, outDtype);
+}
+
 /** op(a, b) into a new tensor, or into `into` (dense float32, of the broadcast shape). */
 function binaryKernel(op: number, a: TensorOrScalar, b: TensorOrScalar, outDtype: DType, into?: Tensor): Tensor {
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new Error('expected at least one tensor operand');
+  if (into === undefined && (isIntegral(outDtype) || outDtype === 'bool') && EXACT_INTEGER_OPS.has(op) && integerLike(a) && integerLike(b) &&
+    ((a instanceof Tensor && isIntegral(a.dtype)) || (b instanceof Tensor && isIntegral(b.dtype)))) {
+    return integerKernel(op, a, b, outDtype);
+  }
   const ta = a instanceof Tensor ? asFloat(a) : null;
   const tb = b instanceof Tensor ? asFloat(b) : null;
   const shape = ta && tb ? broadcastShapes(ta.shape, tb.shape) : (ta ?? tb)!.shape.slice();

@@ -5,7 +5,7 @@ import { Tensor, numelOf } from '../tensor.js';
 import { record, no_grad } from '../autograd/engine.js';
 import { where } from './elementwise.js';
 import { index_copy_ } from './inplace.js';
-import { K, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, shapeStr, contiguousCopy, broadcastShapes } from './core.js';
+import { K, tick, empty, ptr, dense, asFloat, asIndex, fromFloat, normalizeDim, shapeStr, contiguousCopy, broadcastShapes } from './core.js';
 import { zeros, tensor } from './creation.js';
 import { isIntegral, scalarTypeName } from '../dtype.js';
 
@@ -37,7 +37,7 @@ function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     return index_select(x.reshape(1), 0, index.reshape(1)).reshape([]);
   }
   const d = normalizeDim(dim, x.shape.length);
-  const src = dense(asFloat(x)), idx = dense(index);
+  const src = dense(asFloat(x)), idx = asIndex(index);
   const [outer, size, inner] = blocks(x.shape, d);
   const n = idx.numel();
   const shape = x.shape.slice();
@@ -87,7 +87,7 @@ function gatherImpl(x: Tensor, dim: number, index: Tensor): Tensor {
   // read x through the index's extent in the other dims
   const region = x.shape.map((s, i) => (i === d ? s : index.shape[i]));
   const src = dense(asFloat(narrowTo(x, region)));
-  const idx = dense(index);
+  const idx = asIndex(index);
   const [outer, size, inner] = blocks(region, d);
   tick();
   const out = empty(index.shape.slice(), 'float32');
@@ -149,7 +149,7 @@ function embeddingImpl(input: Tensor, weight: Tensor, padding_idx: number | null
     if (pad >= num || pad < -num) throw new Error('Padding_idx must be within num_embeddings');
     if (pad < 0) pad += num;
   }
-  const idx = dense(input.reshape([-1]));
+  const idx = asIndex(input.reshape([-1]));
   if (max_norm !== null) renormRows(weight, idx, max_norm, norm_type);
   const out = no_grad(() => index_select(weight, 0, idx)).view([...input.shape, dim]);
   return record(out, 'EmbeddingBackward0', [weight], (g) => {
@@ -162,7 +162,7 @@ function embeddingImpl(input: Tensor, weight: Tensor, padding_idx: number | null
 /** embedding_renorm_: each row of weight that idx names is scaled to norm max_norm if its norm exceeds it. */
 function renormRows(weight: Tensor, idx: Tensor, maxNorm: number, p: number): void {
   no_grad(() => {
-    const uniq = tensor(Int32Array.from(new Set(idx.dataSync())), { dtype: 'int64' });
+    const uniq = tensor([...new Set(idx.dataSync())], { dtype: 'int64' });
     const rowsOf = index_select(weight, 0, uniq);
     const norms = p === Infinity ? rowsOf.abs().amax(1) : rowsOf.abs().pow(p).sum(1).pow(1 / p);
     const scale = where(norms.gt(maxNorm), norms.add(1e-7).reciprocal().mul(maxNorm), 1);
@@ -181,9 +181,9 @@ function checkIndexVector(x: Tensor, d: number, index: Tensor, source: Tensor, o
   }
 }
 
-/** The kernels' view of an index op along d: x as [outer, size, inner], index as int32 rows. */
+/** The kernels' view of an index op along d: x as [outer, size, inner], index as int64 rows. */
 function rows(x: Tensor, d: number, index: Tensor): { idx: Tensor; blocks: [number, number, number] } {
-  return { idx: dense(index.reshape([-1])), blocks: x.dim() === 0 ? [1, 1, 1] : blocks(x.shape, d) };
+  return { idx: asIndex(index.reshape([-1])), blocks: x.dim() === 0 ? [1, 1, 1] : blocks(x.shape, d) };
 }
 
 /** torch.index_copy: x with the slices at index along dim replaced by source's (a repeated index keeps the last). */

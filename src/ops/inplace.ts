@@ -5,7 +5,7 @@ import { op } from '../signature.js';
 import { Tensor, type TensorOrScalar } from '../tensor.js';
 import { type DType, isIntegral } from '../dtype.js';
 import { is_grad_enabled, no_grad, record } from '../autograd/engine.js';
-import { K, codes, tick, ptr, copyInto, contiguousCopy, sameShape, broadcastShapes, shapeStr, asFloat, fromFloat, empty, composite } from './core.js';
+import { K, codes, tick, ptr, copyInto, contiguousCopy, sameShape, broadcastShapes, shapeStr, toDtypeRaw, fillInteger, empty, composite } from './core.js';
 import { add, sub, mul, div, binaryInPlace } from './elementwise.js';
 import { clone } from './shape.js';
 import { zeros, full } from './creation.js';
@@ -147,12 +147,12 @@ function fillUntracked(t: Tensor, value: number): void {
   tick();
   if (t.is_contiguous()) {
     if (t.numel() > 0) {
-      if (isIntegral(t.dtype)) K.fill_i32(ptr(t), t.numel(), value);
+      if (isIntegral(t.dtype)) fillInteger(t.dtype, ptr(t), t.numel(), value);
       else K.fill(ptr(t), t.numel(), value);
     }
   } else {
     const src = empty([], t.dtype);
-    if (isIntegral(t.dtype)) K.fill_i32(ptr(src), 1, value);
+    if (isIntegral(t.dtype)) fillInteger(t.dtype, ptr(src), 1, value);
     else K.fill(ptr(src), 1, value);
     copyInto(t, src);
   }
@@ -203,14 +203,10 @@ export function setData(t: Tensor, value: Tensor): void {
 export function toDtype(t: Tensor, dtype: DType): Tensor {
   if (t.dtype === dtype) return t;
   if (dtype === 'bool') return t.ne(0);
-  if (isIntegral(dtype) && isIntegral(t.dtype)) {
-    const c = t.detach().clone();
-    c.dtype = dtype;
-    return c;
+  if (dtype === 'float32' && t.dtype === 'bool') {
+    const f = contiguousCopy(t); // bools are stored as 0/1 floats
+    f.dtype = 'float32';
+    return f;
   }
-  // to float32 or an integer type: a float32 copy first (bools are stored as 0/1 floats)
-  const g = asFloat(t);
-  const f = g === t ? contiguousCopy(t) : g;
-  f.dtype = 'float32';
-  return fromFloat(f, dtype);
+  return toDtypeRaw(t, dtype);
 }

@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor.js';
 import { record, is_grad_enabled, grad } from '../autograd/engine.js';
 import { disposeStorage } from '../backend/memory.js';
-import { K, codes, tick, empty, ptr, dense, gemmScratch } from './core.js';
+import { K, codes, tick, empty, ptr, dense, gemmScratch, toDtypeRaw } from './core.js';
 import { matmul } from './matmul.js';
 import { sum } from './reduce.js';
 import { transpose, narrow, chunk, cat } from './shape.js';
@@ -31,7 +31,7 @@ export function recurrence(mode: RecurrentMode, xw: Tensor, h0: Tensor, c0: Tens
   const lstm = mode === 'LSTM', gru = mode === 'GRU';
   const [N] = xw.shape, [B, H] = h0.shape, T = batch_sizes.numel();
   const x = dense(xw), h = dense(h0), c = c0 ? dense(c0) : null, w = dense(w_hh), b = b_hh ? dense(b_hh) : null;
-  const sizes = dense(batch_sizes);
+  const sizes = dense(toDtypeRaw(batch_sizes, 'int32')); // the kernels read the step sizes as int32
   tick();
   const y = empty([N + B * (lstm ? 2 : 1), H]);
   const hprev = empty([N, H]);

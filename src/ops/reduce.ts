@@ -2,9 +2,9 @@
 // contiguous [outer, len, inner] block; several dims reduce one run at a time.
 import { signature, bind, overloads, overloadedOp, hotOp } from '../signature.js';
 import { Tensor, numelOf, type Shape } from '../tensor.js';
-import { scalarTypeName, parseDType, type DType } from '../dtype.js';
+import { scalarTypeName, parseDType, isIntegral, type DType } from '../dtype.js';
 import { record } from '../autograd/engine.js';
-import { K, codes, tick, empty, ptr, dense, asFloat, fromFloat, normalizeDim, dimArgs, checkFloat, shapeStr, composite, contiguousCopy } from './core.js';
+import { K, codes, tick, empty, ptr, dense, asFloat, fromFloat, toDtypeRaw, fillInteger, normalizeDim, dimArgs, checkFloat, shapeStr, composite, contiguousCopy } from './core.js';
 import { reshape, expand } from './shape.js';
 import { eq, div, mul, sub, exp } from './elementwise.js';
 import { zeros } from './creation.js';
@@ -31,9 +31,13 @@ function keptShape(shape: Shape, dims: number[]): number[] {
   return shape.map((s, i) => (dims.includes(i) ? 1 : s));
 }
 
-/** Reduces the given dims with a kernel op; the result keeps them as size 1. */
-function reduceKeep(x: Tensor, dims: number[], op: number): Tensor {
-  let cur = dense(asFloat(x));
+/**
+ * Reduces the given dims with a kernel op; the result keeps them as size 1. `exactInt`: an integer (or bool)
+ * input is reduced in int64, exactly, and the result is int64; otherwise in float32.
+ */
+function reduceKeep(x: Tensor, dims: number[], op: number, exactInt = false): Tensor {
+  const int = exactInt && x.dtype !== 'float32';
+  let cur = int ? dense(toDtypeRaw(x, 'int64')) : dense(asFloat(x));
   let shape = cur.shape.slice();
   // walk runs of adjacent dims from the last one so earlier indices stay valid
   let i = dims.length - 1;
@@ -47,9 +51,10 @@ function reduceKeep(x: Tensor, dims: number[], op: number): Tensor {
     const next = shape.slice();
     for (let k = lo; k <= hi; k++) next[k] = 1;
     tick();
-    const out = empty(next, 'float32');
-    if (len === 0) K.fill(ptr(out), out.numel(), op === codes.R_SUM ? 0 : op === codes.R_PROD ? 1 : NaN);
-    else if (out.numel() > 0) K.reduce(op, ptr(cur), ptr(out), outer, len, inner);
+    const out = empty(next, int ? 'int64' : 'float32');
+    if (int && len === 0) fillInteger('int64', ptr(out), out.numel(), op === codes.R_PROD ? 1 : 0);
+    else if (len === 0) K.fill(ptr(out), out.numel(), op === codes.R_SUM ? 0 : op === codes.R_PROD ? 1 : NaN);
+    else if (out.numel() > 0) (int ? K.reduce_i64 : K.reduce)(op, ptr(cur), ptr(out), outer, len, inner);
     cur = out;
     shape = next;
     i = j - 1;
@@ -72,8 +77,8 @@ export function sum(x: Tensor, dim?: DimArg, keepdim?: KeepArg, ...extra: unknow
   const a = dimArgs(SUM, x, dim, keepdim, extra);
   if (a.dtype !== null && a.dtype !== x.dtype) x = x.to(a.dtype);
   const dims = reductionDims(a.dim, x.shape.length);
-  const y0 = reduceKeep(x, dims, codes.R_SUM);
-  const y = fromFloat(finishShape(y0, x, dims, a.keepdim), x.dtype === 'float32' ? 'float32' : 'int64');
+  // integers (and bools) sum exactly into int64, as PyTorch's
+  const y = finishShape(reduceKeep(x, dims, codes.R_SUM, true), x, dims, a.keepdim);
   return record(y, 'SumBackward1', [x], (g) => [expand(reshape(g, keptShape(x.shape, dims)), x.shape)]);
 }
 
@@ -104,8 +109,9 @@ function extremum(x: Tensor, dim: DimArg, keepdim: KeepArg | undefined, isMax: b
       throw new Error(`${isMax ? 'amax' : 'amin'}(): Expected reduction dim ${d} to have non-zero size.`);
     }
   }
-  const y0 = reduceKeep(x, dims, isMax ? codes.R_MAX : codes.R_MIN);
-  const y = fromFloat(finishShape(y0, x, dims, a.keepdim), x.dtype);
+  const int = isIntegral(x.dtype); // integers exactly, in int64; bools as their 0/1 floats
+  const y0 = reduceKeep(x, dims, isMax ? codes.R_MAX : codes.R_MIN, int);
+  const y = int ? toDtypeRaw(finishShape(y0, x, dims, a.keepdim), x.dtype) : fromFloat(finishShape(y0, x, dims, a.keepdim), x.dtype);
   return record(y, isMax ? 'AmaxBackward0' : 'AminBackward0', [x], (g) => [extremumBackward(x, y, g, dims)], [x, y]);
 }
 export const amax = (x: Tensor, dim?: DimArg, keepdim?: KeepArg, ...extra: unknown[]): Tensor => extremum(x, dim, keepdim, true, extra);
