@@ -208,6 +208,9 @@ export const B_EQ: i32 = 11;
 export const B_NE: i32 = 12;
 export const B_AND: i32 = 13;
 export const B_OR: i32 = 14;
+// int64 only (binary_i64): division rounded toward zero and toward -inf (the JS side refuses a zero divisor)
+export const I64_TRUNC_DIV: i32 = 15;
+export const I64_FLOOR_DIV: i32 = 16;
 
 @inline function binaryScalar(op: i32, a: f32, b: f32): f32 {
   switch (op) {
@@ -374,6 +377,12 @@ export function where(cond: usize, a: usize, b: usize, out: usize, n: i32): void
     case B_MUL: return a * b;
     case B_MAX: return a > b ? a : b;
     case B_MIN: return a < b ? a : b;
+    case I64_TRUNC_DIV: return b == -1 ? -a : a / b; // i64.div_s traps on MIN / -1; PyTorch's wraps
+    case I64_FLOOR_DIV: {
+      if (b == -1) return -a;
+      const q = a / b;
+      return (a % b != 0) && ((a < 0) != (b < 0)) ? q - 1 : q;
+    }
   }
   return 0;
 }

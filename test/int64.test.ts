@@ -77,6 +77,34 @@ describe('int64 storage', () => {
     expect(torch.arange(0, 20000000, L).sum().item()).toBe(20000000 * 19999999 / 2);
   });
 
+  it('ops that move, pick or negate int64 elements keep every bit (they went through float32 before)', () => {
+    const L = { dtype: torch.long };
+    const big = torch.tensor([[1n, 2n ** 60n + 1n], [-(2n ** 55n) - 3n, 7n]]);
+    expect(big.index_select(0, torch.tensor([1, 0], L)).tolist()).toEqual([[-(2n ** 55n) - 3n, 7], [1, 2n ** 60n + 1n]]);
+    expect(torch.gather(big, 1, torch.tensor([[1, 1], [0, 1]], L)).tolist()).toEqual([[2n ** 60n + 1n, 2n ** 60n + 1n], [-(2n ** 55n) - 3n, 7]]);
+    expect(torch.where(torch.tensor([true, false]), torch.tensor([2n ** 60n + 1n, 1n]), 5).tolist()).toEqual([2n ** 60n + 1n, 5]);
+    expect(torch.index_copy(big, 0, torch.tensor([1], L), torch.tensor([[9n, 2n ** 61n + 3n]])).tolist())
+      .toEqual([[1, 2n ** 60n + 1n], [9, 2n ** 61n + 3n]]);
+    expect(torch.cat([big.select(0, 0), big.select(0, 1)]).tolist()).toEqual([1, 2n ** 60n + 1n, -(2n ** 55n) - 3n, 7]);
+    const a = torch.tensor([2n ** 60n + 1n, 3n, 2n ** 60n + 2n]);
+    expect(a.neg().tolist()).toEqual([-(2n ** 60n) - 1n, -3, -(2n ** 60n) - 2n]);
+    expect(a.neg().abs().tolist()).toEqual(a.tolist());
+    expect([a.argmax().item(), a.argmin().item()]).toEqual([2, 1]); // 2^60 + 1 and 2^60 + 2 are one float32
+    const m = torch.max(a.view(1, 3), 1);
+    expect([m[0].tolist(), m[1].tolist()]).toEqual([[2n ** 60n + 2n], [2]]);
+    expect(torch.tensor([[3, 1], [1, 3]], L).argmax(1).tolist()).toEqual([0, 1]);
+    expect(a.clamp(4, 2 ** 61).tolist()).toEqual([2n ** 60n + 1n, 4, 2n ** 60n + 2n]);
+  });
+
+  it("division rounded toward zero or -inf is exact for integers (PyTorch 2.13's values, MIN / -1 wrapping)", () => {
+    const a = torch.tensor([7n, -7n, 2n ** 60n + 1n, -(2n ** 63n)]);
+    expect(a.div(2, { rounding_mode: 'floor' }).tolist()).toEqual([3, -4, 576460752303423488n, -4611686018427387904n]);
+    expect(a.div(2, { rounding_mode: 'trunc' }).tolist()).toEqual([3, -3, 576460752303423488n, -4611686018427387904n]);
+    expect(a.div(-1, { rounding_mode: 'floor' }).tolist()).toEqual([-7, 7, -1152921504606846977n, -9223372036854775808n]);
+    const L = { dtype: torch.long };
+    expect(torch.tensor([7, -7], L).div(torch.tensor([-2, 2], L), { rounding_mode: 'floor' }).tolist()).toEqual([-4, -4]);
+  });
+
   it('indices past int32 are out of range, not wrapped into it', () => {
     const w = torch.randn(4, 2);
     expect(() => F.embedding(torch.tensor([2n ** 32n + 1n]), w)).toThrow(/index out of range in self/);

@@ -428,6 +428,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       expect(names('R_')).toEqual([...REDUCE_CODES].sort());
       expect(names('S_')).toEqual([...SOFTMAX_CODES].sort());
       expect(names('RNN_')).toEqual(RNN_MODES.map(([m]) => m).sort());
+      expect(names('I64_')).toEqual(['I64_FLOOR_DIV', 'I64_TRUNC_DIV']); // binary_i64's own, tested with it
       expect(codes.GEMM_MC).toBe(64);
       expect(codes.GEMM_KC).toBe(320);
       expect(codes.GEMM_SCRATCH_BYTES).toBeGreaterThanOrEqual(
@@ -879,6 +880,40 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       const pd = h.alloc(12, 1);
       K.copy_strided64(ps, pd, 2, h.putMeta([3, 2, 1, 3, 2, 1], 2));
       expect(h.getI64Big(pd, 6)).toEqual([1n, 2n ** 50n, 2n, -4n, 3n, 5n]);
+      expectGuardsIntact();
+    });
+
+    it('binary_i64 computes int64 arithmetic, division and comparisons as BigInt does (wrapping), through broadcast strides', () => {
+      const wrap = (v: bigint) => BigInt.asIntN(64, v);
+      const floorDiv = (a: bigint, b: bigint) => (a % b !== 0n && (a < 0n) !== (b < 0n) ? a / b - 1n : a / b);
+      const ops: [string, (a: bigint, b: bigint) => bigint | boolean][] = [
+        ['B_ADD', (a, b) => wrap(a + b)], ['B_SUB', (a, b) => wrap(a - b)], ['B_MUL', (a, b) => wrap(a * b)],
+        ['B_MAX', (a, b) => (a > b ? a : b)], ['B_MIN', (a, b) => (a < b ? a : b)],
+        ['I64_TRUNC_DIV', (a, b) => wrap(a / b)], ['I64_FLOOR_DIV', (a, b) => wrap(floorDiv(a, b))],
+        ['B_GT', (a, b) => a > b], ['B_LT', (a, b) => a < b], ['B_GE', (a, b) => a >= b], ['B_LE', (a, b) => a <= b],
+        ['B_EQ', (a, b) => a === b], ['B_NE', (a, b) => a !== b],
+      ];
+      const as = [7n, -7n, 2n ** 62n + 5n, -(2n ** 63n), 2n ** 63n - 1n, 0n];
+      const bs = [2n, -3n, -1n]; // broadcast along rows: a [6, 1] op b [1, 3]
+      for (const [name, ref] of ops) {
+        const out = h.alloc(2 * 18, 1);
+        K.binary_i64(code(name), h.putI64(as, 1), h.putI64(bs, 2), out, 2, h.putMeta([6, 3, 1, 0, 0, 1], 2));
+        const want = as.flatMap((a) => bs.map((b) => ref(a, b)));
+        const got = typeof want[0] === 'boolean' ? Array.from(h.getF32(out, 18), (v) => v === 1) : h.getI64Big(out, 18);
+        expect(got, name).toEqual(want);
+      }
+      expectGuardsIntact();
+    });
+
+    it('reduce_i64 sums, multiplies and takes extrema of int64 along the middle axis, wrapping as BigInt.asIntN', () => {
+      const x = [2n ** 62n, 2n ** 62n, 3n, -5n, 2n ** 40n, 7n]; // [outer 1, len 3, inner 2]
+      for (const [name, ref] of [['R_SUM', (a: bigint, b: bigint) => BigInt.asIntN(64, a + b)], ['R_PROD', (a: bigint, b: bigint) => BigInt.asIntN(64, a * b)],
+        ['R_MAX', (a: bigint, b: bigint) => (a > b ? a : b)], ['R_MIN', (a: bigint, b: bigint) => (a < b ? a : b)]] as const) {
+        const out = h.alloc(4, 1);
+        K.reduce_i64(code(name), h.putI64(x, 1), out, 1, 3, 2);
+        const col = (i: number) => [x[i], x[i + 2], x[i + 4]].reduce(ref);
+        expect(h.getI64Big(out, 2), name).toEqual([col(0), col(1)]);
+      }
       expectGuardsIntact();
     });
 

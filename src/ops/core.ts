@@ -77,7 +77,7 @@ export function empty(shape: number[], dtype: DType = 'float32'): Tensor {
 
 /** Byte address of the tensor's first element (makes it resident). */
 export function ptr(t: Tensor): number {
-  return ptrOf(t.storage) + t.offset * t.storage.itemsize;
+  return ptrOf(t.storage) + t.offset * itemsize(t.dtype);
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
@@ -143,9 +143,9 @@ export function contiguousCopy(t: Tensor): Tensor {
 
 /** dst[...] = src[...] for same-shaped (src broadcastable) tensors of any strides. */
 export function copyInto(dst: Tensor, src: Tensor): void {
-  if (src.storage.itemsize !== dst.storage.itemsize) src = toDtypeRaw(src, dst.dtype);
+  if (itemsize(src.dtype) !== itemsize(dst.dtype)) src = toDtypeRaw(src, dst.dtype);
   tick();
-  const words = dst.storage.itemsize >> 2; // the copy kernels move 4-byte words, or 8-byte elements
+  const words = itemsize(dst.dtype) >> 2; // the copy kernels move 4-byte words, or 8-byte elements
   if (dst.is_contiguous() && src.is_contiguous() && src.numel() === dst.numel()) {
     K.copy(ptr(src), ptr(dst), dst.numel() * words);
     return;
@@ -176,6 +176,16 @@ export function toDtypeRaw(t: Tensor, dtype: DType): Tensor {
   else if (from === 'int32') (to === 'int64' ? K.cast_i32_i64 : K.cast_i32_f32)(ptr(src), ptr(out), n);
   else (to === 'int64' ? K.cast_f32_i64 : K.cast_f32_i32)(ptr(src), ptr(out), n);
   return out;
+}
+
+/**
+ * Data for the kernels that only move elements (index_select, gather, index_copy, where): float32 and bools as
+ * they are, int32 as float32 (exact: its values fit), int64 as itself; `words` is how many 4-byte words the
+ * kernels move per element (2 for int64, whose bits they copy untouched). `back(out)` gives the result dtype.
+ */
+export function moved(t: Tensor): { data: Tensor; words: number; store: DType; back: (out: Tensor) => Tensor } {
+  if (t.dtype === 'int64') return { data: t, words: 2, store: 'int64', back: (out) => out };
+  return { data: asFloat(t), words: 1, store: 'float32', back: (out) => fromFloat(out, t.dtype) };
 }
 
 /** Index data for the index kernels, which read int64: int64 as it is (made contiguous), int32 widened. */

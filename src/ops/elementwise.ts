@@ -7,7 +7,7 @@ import { type DType, promoteTypes, isIntegral, scalarTypeName } from '../dtype.j
 import { record, no_grad } from '../autograd/engine.js';
 import {
   K, codes, tick, empty, ptr, writeMeta, rowMeta, scalarPtr, broadcastShapes, broadcastStrides, collapse,
-  asFloat, dense, fromFloat, shapeStr, composite, sameShape, toDtypeRaw, fillInteger,
+  asFloat, dense, fromFloat, shapeStr, composite, sameShape, toDtypeRaw, fillInteger, copyInto,
 } from './core.js';
 import { staticBlock } from '../backend/memory.js';
 import { scalarTensor } from './creation.js';
@@ -51,14 +51,14 @@ function unaryOpInPlace(code: string, name: string, reads: '' | 'x' | 'y', deriv
 }
 
 export const neg = hotOp<Unary>('neg(Tensor input) -> Tensor', (x: Tensor): Tensor => {
-  const y = unaryKernel(x, codes.U_NEG, 0, 0, x.dtype);
+  const y = isIntegral(x.dtype) ? binaryKernel(codes.B_SUB, 0, x, x.dtype) : unaryKernel(x, codes.U_NEG, 0, 0, x.dtype); // integers exactly
   return record(y, 'NegBackward0', [x], (g) => [neg(g)]);
 }, 1);
 export const exp = unaryOp('U_EXP', 'ExpBackward0', 'y', (_x, y, g) => g.mul(y));
 export const log = unaryOp('U_LOG', 'LogBackward0', 'x', (x, _y, g) => g.div(x));
 export const sqrt = unaryOp('U_SQRT', 'SqrtBackward0', 'y', (_x, y, g) => g.div(y.mul(2)));
 export const abs = hotOp<Unary>('abs(Tensor input) -> Tensor', (x: Tensor): Tensor => {
-  const y = unaryKernel(x, codes.U_ABS, 0, 0, x.dtype);
+  const y = isIntegral(x.dtype) ? binaryKernel(codes.B_MAX, x, neg(x), x.dtype) : unaryKernel(x, codes.U_ABS, 0, 0, x.dtype);
   return record(y, 'AbsBackward0', [x], (g) => [g.mul(sign(x))], [x]);
 }, 1);
 export const sigmoid = unaryOp('U_SIGMOID', 'SigmoidBackward0', 'y', (_x, y, g) => g.mul(y.mul(sub(1, y))));
@@ -121,6 +121,12 @@ export const softplus = hotOp<(input: Tensor, beta?: number | { beta?: number; t
     }, [x]);
   }, 1);
 type Bound = number | Tensor | null;
+/** clamp of an integer tensor by integer bounds, exactly (max, then min, in int64). */
+function clampInteger(x: Tensor, lo: number | null | undefined, hi: number | null | undefined): Tensor {
+  let y = lo === null || lo === undefined ? x : binaryKernel(codes.B_MAX, x, lo, x.dtype);
+  if (hi !== null && hi !== undefined) y = binaryKernel(codes.B_MIN, y, hi, x.dtype);
+  return y; // (one of the bounds is given: clampImpl checked)
+}
 export const clamp = op<(input: Tensor, min?: Bound | { min?: Bound; max?: Bound }, max?: Bound) => Tensor>(
   'clamp(Tensor input, float|Tensor? min=None, float|Tensor? max=None) -> Tensor', clampImpl);
 /** torch.clip: clamp's alias, under its own name in messages. */
@@ -131,7 +137,8 @@ function clampImpl(x: Tensor, lo: Bound, hi: Bound): Tensor {
     throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
   }
   const p0 = lo ?? NaN, p1 = hi ?? NaN;
-  const y = unaryKernel(x, codes.U_CLAMP, p0, p1, x.dtype);
+  const exact = isIntegral(x.dtype) && [lo, hi].every((b) => b === null || b === undefined || Number.isInteger(b));
+  const y = exact ? clampInteger(x, lo as number | null | undefined, hi as number | null | undefined) : unaryKernel(x, codes.U_CLAMP, p0, p1, x.dtype);
   return record(y, 'ClampBackward1', [x], (g) => {
     let mask = ones_mask(x);
     if (lo !== null && lo !== undefined) mask = mask.mul(x.ge(lo));
@@ -300,6 +307,8 @@ function roundedDiv(a: Operand, b: Operand, mode: string): Tensor {
   // an integer quotient by zero has no value: PyTorch's error, where a float one is inf or nan
   if (isIntegral(type) && (b instanceof Tensor ? no_grad(() => eq(b, 0).sum().item() > 0) : b === 0)) throw new Error('ZeroDivisionError');
   const q = no_grad(() => {
+    // integers exactly in int64; floats divided, then rounded
+    if (isIntegral(type) && integerLike(a) && integerLike(b)) return integerKernel(mode === 'floor' ? codes.I64_FLOOR_DIV : codes.I64_TRUNC_DIV, a, b, type);
     const y = binaryKernel(codes.B_DIV, a, b, 'float32');
     return fromFloat(mode === 'floor' ? floor(y) : y.sign().mul(floor(abs(y))), type);
   });
@@ -358,15 +367,19 @@ function whereImpl(condition: Tensor, input: Operand, other: Operand): Tensor {
   let shape = broadcastShapes(condition.shape, ti ? ti.shape : []);
   shape = broadcastShapes(shape, to ? to.shape : []);
   const dtype = resultDtype(input, other);
-  // the kernel takes dense operands of the output's shape
-  const c = expandDense(condition, shape);
-  const a = expandDense(asFloat(ti ?? scalarTensor(Number(input))), shape);
-  const b = expandDense(asFloat(to ?? scalarTensor(Number(other))), shape);
+  // the kernel takes dense operands of the output's shape; int64 results move as word pairs, bits untouched
+  const words = dtype === 'int64' ? 2 : 1;
+  const operand = (t: Tensor | null, v: Operand) => {
+    const x = t ?? scalarTensor(Number(v), dtype === 'int64' ? 'int64' : 'float32');
+    return expandDense(words === 2 ? toDtypeRaw(x, 'int64') : asFloat(x), shape);
+  };
+  const c = words === 2 ? expandDense(condition.unsqueeze(-1), [...shape, 2]) : expandDense(condition, shape);
+  const a = operand(ti, input), b = operand(to, other);
   tick();
-  const out = empty(shape, 'float32');
+  const out = empty(shape, words === 2 ? 'int64' : 'float32');
   const n = out.numel();
-  if (n > 0) K.where(ptr(c), ptr(a), ptr(b), ptr(out), n);
-  const y = fromFloat(out, dtype);
+  if (n > 0) K.where(ptr(c), ptr(a), ptr(b), ptr(out), n * words);
+  const y = words === 2 ? out : fromFloat(out, dtype);
   return record(y, 'WhereBackward0', [null, ti, to], (g, needs) => [
     null,
     needs[1] ? where(condition, g, 0) : null,
@@ -376,9 +389,7 @@ function whereImpl(condition: Tensor, input: Operand, other: Operand): Tensor {
 function expandDense(t: Tensor, shape: number[]): Tensor {
   if (t.is_contiguous() && t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i])) return t;
   const out = empty(shape, t.dtype);
-  const [cs, [ss, ds]] = collapse(shape, [broadcastStrides(t, shape), out._strides]);
-  tick();
-  if (out.numel() > 0) K.copy_strided(ptr(t), ptr(out), cs.length, writeMeta([...cs, ...ss, ...ds]));
+  if (out.numel() > 0) copyInto(out, t);
   return out;
 }
 

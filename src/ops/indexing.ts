@@ -5,7 +5,7 @@ import { Tensor, numelOf } from '../tensor.js';
 import { record, no_grad } from '../autograd/engine.js';
 import { where } from './elementwise.js';
 import { index_copy_ } from './inplace.js';
-import { K, tick, empty, ptr, dense, asFloat, asIndex, fromFloat, normalizeDim, shapeStr, contiguousCopy, broadcastShapes } from './core.js';
+import { K, tick, empty, ptr, dense, asFloat, asIndex, moved, toDtypeRaw, fromFloat, normalizeDim, shapeStr, contiguousCopy, broadcastShapes } from './core.js';
 import { zeros, tensor } from './creation.js';
 import { isIntegral, scalarTypeName } from '../dtype.js';
 
@@ -37,21 +37,21 @@ function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     return index_select(x.reshape(1), 0, index.reshape(1)).reshape([]);
   }
   const d = normalizeDim(dim, x.shape.length);
-  const src = dense(asFloat(x)), idx = asIndex(index);
+  const m = moved(x), src = dense(m.data), idx = asIndex(index);
   const [outer, size, inner] = blocks(x.shape, d);
   const n = idx.numel();
   const shape = x.shape.slice();
   shape[d] = n;
   tick();
-  const out = empty(shape, 'float32');
+  const out = empty(shape, m.store);
   if (out.numel() > 0) {
-    const bad = K.index_select(ptr(src), ptr(idx), ptr(out), outer, size, inner, n);
+    const bad = K.index_select(ptr(src), ptr(idx), ptr(out), outer, size, inner * m.words, n);
     if (bad >= 0) {
       const v = idx.dataSync()[bad];
       throw new Error(`index out of range in self (index ${v}, size ${size} at dimension ${d})`);
     }
   }
-  const y = fromFloat(out, x.dtype);
+  const y = m.back(out);
   return record(y, 'IndexSelectBackward0', [x, null], (g) => [index_add_zeros(x.shape, d, idx, g)], [idx]);
 }
 
@@ -86,16 +86,18 @@ function gatherImpl(x: Tensor, dim: number, index: Tensor): Tensor {
   }
   // read x through the index's extent in the other dims
   const region = x.shape.map((s, i) => (i === d ? s : index.shape[i]));
-  const src = dense(asFloat(narrowTo(x, region)));
+  const m = moved(narrowTo(x, region)), src = dense(m.data);
   const idx = asIndex(index);
+  // int64 elements are moved as word pairs: each index stands for both words
+  const wordIdx = m.words === 1 ? idx : dense(idx.unsqueeze(-1).expand([...idx.shape, 2]));
   const [outer, size, inner] = blocks(region, d);
   tick();
-  const out = empty(index.shape.slice(), 'float32');
+  const out = empty(index.shape.slice(), m.store);
   if (out.numel() > 0) {
-    const bad = K.gather(ptr(src), ptr(idx), ptr(out), outer, size, inner, index.shape[d]);
-    if (bad >= 0) badIndex(idx, bad, size, d);
+    const bad = K.gather(ptr(src), ptr(wordIdx), ptr(out), outer, size, inner * m.words, index.shape[d]);
+    if (bad >= 0) badIndex(wordIdx, bad, size, d);
   }
-  const y = fromFloat(out, x.dtype);
+  const y = m.back(out);
   return record(y, 'GatherBackward0', [x, null], (g) => [scatter_add_zeros(x.shape, region, d, idx, g)], [idx]);
 }
 
@@ -195,13 +197,14 @@ export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor)
   checkIndexVector(x, d, index, source, 'index_copy');
   const { idx, blocks: [outer, size, inner] } = rows(x, d, index);
   tick();
-  const out = isIntegral(x.dtype) ? asFloat(x) : contiguousCopy(x); // a new tensor either way
-  const src = dense(asFloat(source.detach()));
+  const m = moved(x);
+  const out = m.data === x ? contiguousCopy(x) : m.data; // a new tensor either way
+  const src = dense(toDtypeRaw(source.detach(), m.store === 'int64' ? 'int64' : source.dtype === 'bool' ? 'bool' : 'float32'));
   if (src.numel() > 0) {
-    const bad = K.index_copy(ptr(out), ptr(idx), ptr(src), outer, size, inner, idx.numel());
+    const bad = K.index_copy(ptr(out), ptr(idx), ptr(src), outer, size, inner * m.words, idx.numel());
     if (bad >= 0) badIndex(idx, bad, size, d, 'index_copy_(): ');
   }
-  const y = fromFloat(out, x.dtype);
+  const y = m.back(out);
   return record(y, 'IndexCopyBackward0', [x, source], (g, needs) => [
     needs[0] ? index_copy(g, d, idx, zeros(source.shape.slice())) : null,
     needs[1] ? index_select(g, d, idx).reshape(source.shape) : null,

@@ -134,14 +134,24 @@ function argExtremum(x: Tensor, dim: number, keepdim: boolean, isMax: boolean, w
   if (size === 0) {
     throw new Error(`${isMax ? 'max' : 'min'}(): Expected reduction dim ${d} to have non-zero size.`);
   }
-  const src = dense(asFloat(x));
   const outer = numelOf(shape.slice(0, d)), inner = numelOf(shape.slice(d + 1));
   const kept = keptShape(x.shape, [d]);
+  const finalShape = keepdim ? kept : x.shape.filter((_, i) => i !== d);
+  if (isIntegral(x.dtype)) {
+    // integers exactly: the extremum in int64, then the first position that equals it
+    const xr = x.reshape(shape);
+    const best = reduceKeep(xr, [d], isMax ? codes.R_MAX : codes.R_MIN, true);
+    const hits = dense(eq(xr, best));
+    tick();
+    const idx = empty(kept, 'int64');
+    if (idx.numel() > 0) K.argreduce(1, ptr(hits), 0, ptr(idx), outer, size, inner);
+    return [wantValues ? toDtypeRaw(best, x.dtype).view(finalShape) : null, idx.view(finalShape)];
+  }
+  const src = dense(asFloat(x));
   tick();
   const vals = wantValues ? empty(kept, 'float32') : null;
   const idx = empty(kept, 'int64');
   if (idx.numel() > 0) K.argreduce(isMax ? 1 : 0, ptr(src), vals ? ptr(vals) : 0, ptr(idx), outer, size, inner);
-  const finalShape = keepdim ? kept : x.shape.filter((_, i) => i !== d);
   return [vals ? fromFloat(vals.view(finalShape), x.dtype) : null, idx.view(finalShape)];
 }
 
