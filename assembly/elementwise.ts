@@ -1,4 +1,4 @@
-import { checkRange } from "./common";
+import { checkRange, startRows, nextRow, rowStep } from "./common";
 import { exp4, sigmoid4, tanh4, exp32, sigmoid32, tanh32 } from "./activations";
 
 // Unary op codes (read by the JS side from the exported globals).
@@ -211,6 +211,7 @@ export const B_OR: i32 = 14;
 // int64 only (binary_i64): division rounded toward zero and toward -inf (the JS side refuses a zero divisor)
 export const I64_TRUNC_DIV: i32 = 15;
 export const I64_FLOOR_DIV: i32 = 16;
+export const I64_POW: i32 = 17; // by squaring, wrapping; a negative exponent gives 1/a truncated (the JS side refuses a negative number)
 
 @inline function binaryScalar(op: i32, a: f32, b: f32): f32 {
   switch (op) {
@@ -310,31 +311,16 @@ export const I64_FLOOR_DIV: i32 = 16;
   const sa = load<i32>(meta + (<usize>(nd + last) << 2));
   const sb = load<i32>(meta + (<usize>(2 * nd + last) << 2));
   const counter = meta + (<usize>(3 * nd) << 2);
-  let rows = 1;
-  for (let d = 0; d < last; d++) {
-    rows *= load<i32>(meta + (<usize>d << 2));
-    store<i32>(counter + (<usize>d << 2), 0);
-  }
+  const rows = startRows(meta, nd, counter);
   let offA: isize = 0, offB: isize = 0;
   let po = out;
   for (let r = 0; r < rows; r++) {
     binaryRow(op, a + (offA << 2), sa, b + (offB << 2), sb, po, n);
     po += <usize>n << 2;
-    // advance the multi-index over the outer dims, last outer dim fastest
-    for (let d = last - 1; d >= 0; d--) {
-      const cp = counter + (<usize>d << 2);
-      const c = load<i32>(cp) + 1;
-      const size = load<i32>(meta + (<usize>d << 2));
-      const strA = load<i32>(meta + (<usize>(nd + d) << 2));
-      const strB = load<i32>(meta + (<usize>(2 * nd + d) << 2));
-      if (c < size) {
-        store<i32>(cp, c);
-        offA += strA; offB += strB;
-        break;
-      }
-      store<i32>(cp, 0);
-      offA -= <isize>strA * (size - 1);
-      offB -= <isize>strB * (size - 1);
+    const d = nextRow(meta, nd, counter);
+    if (d >= 0) {
+      offA += rowStep(meta, nd, 1, d);
+      offB += rowStep(meta, nd, 2, d);
     }
   }
 }
@@ -378,6 +364,16 @@ export function where(cond: usize, a: usize, b: usize, out: usize, n: i32): void
     case B_MAX: return a > b ? a : b;
     case B_MIN: return a < b ? a : b;
     case I64_TRUNC_DIV: return b == -1 ? -a : a / b; // i64.div_s traps on MIN / -1; PyTorch's wraps
+    case I64_POW: {
+      if (b < 0) return a == 1 ? 1 : a == -1 ? ((b & 1) == 0 ? 1 : -1) : 0;
+      let r: i64 = 1, base = a, e = b;
+      while (e > 0) {
+        if (e & 1) r *= base;
+        base *= base;
+        e >>= 1;
+      }
+      return r;
+    }
     case I64_FLOOR_DIV: {
       if (b == -1) return -a;
       const q = a / b;
@@ -406,11 +402,7 @@ export function binary_i64(op: i32, a: usize, b: usize, out: usize, nd: i32, met
   const sa = <usize>load<i32>(meta + (<usize>(nd + last) << 2)) << 3;
   const sb = <usize>load<i32>(meta + (<usize>(2 * nd + last) << 2)) << 3;
   const counter = meta + (<usize>(3 * nd) << 2);
-  let rows = 1;
-  for (let d = 0; d < last; d++) {
-    rows *= load<i32>(meta + (<usize>d << 2));
-    store<i32>(counter + (<usize>d << 2), 0);
-  }
+  const rows = startRows(meta, nd, counter);
   let offA: isize = 0, offB: isize = 0, k: usize = 0;
   for (let r = 0; r < rows; r++) {
     let pa = a + (offA << 3), pb = b + (offB << 3);
@@ -420,16 +412,10 @@ export function binary_i64(op: i32, a: usize, b: usize, out: usize, nd: i32, met
       else store<i64>(out + (k << 3), binaryInt64(op, x, y));
       pa += sa; pb += sb;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const cp = counter + (<usize>d << 2);
-      const c = load<i32>(cp) + 1;
-      const size = load<i32>(meta + (<usize>d << 2));
-      const strA = load<i32>(meta + (<usize>(nd + d) << 2));
-      const strB = load<i32>(meta + (<usize>(2 * nd + d) << 2));
-      if (c < size) { store<i32>(cp, c); offA += strA; offB += strB; break; }
-      store<i32>(cp, 0);
-      offA -= <isize>strA * (size - 1);
-      offB -= <isize>strB * (size - 1);
+    const d = nextRow(meta, nd, counter);
+    if (d >= 0) {
+      offA += rowStep(meta, nd, 1, d);
+      offB += rowStep(meta, nd, 2, d);
     }
   }
 }

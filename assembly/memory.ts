@@ -1,4 +1,4 @@
-import { checkRange } from "./common";
+import { checkRange, startRows, nextRow, rowStep } from "./common";
 
 // Elements are 4 bytes (f32 data, int32, f32 0/1 masks) or 8 (int64): the copy
 // kernels come in those two widths and serve every dtype.
@@ -47,11 +47,7 @@ export function copy_strided64(src: usize, dst: usize, nd: i32, meta: usize): vo
   const ss = load<i32>(meta + (<usize>(nd + last) << 2));
   const ds = load<i32>(meta + (<usize>(2 * nd + last) << 2));
   const counter = meta + (<usize>(3 * nd) << 2);
-  let rows = 1;
-  for (let d = 0; d < last; d++) {
-    rows *= load<i32>(meta + (<usize>d << 2));
-    store<i32>(counter + (<usize>d << 2), 0);
-  }
+  const rows = startRows(meta, nd, counter);
   let offS: isize = 0, offD: isize = 0;
   const ssb = <usize>ss << shift, dsb = <usize>ds << shift;
   const lanes = 16 >> <i32>shift;
@@ -68,16 +64,10 @@ export function copy_strided64(src: usize, dst: usize, nd: i32, meta: usize): vo
     } else {
       for (let i = 0; i < n; i++) { store<T>(q, load<T>(p)); p += ssb; q += dsb; }
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const cp = counter + (<usize>d << 2);
-      const c = load<i32>(cp) + 1;
-      const size = load<i32>(meta + (<usize>d << 2));
-      const strS = load<i32>(meta + (<usize>(nd + d) << 2));
-      const strD = load<i32>(meta + (<usize>(2 * nd + d) << 2));
-      if (c < size) { store<i32>(cp, c); offS += strS; offD += strD; break; }
-      store<i32>(cp, 0);
-      offS -= <isize>strS * (size - 1);
-      offD -= <isize>strD * (size - 1);
+    const d = nextRow(meta, nd, counter);
+    if (d >= 0) {
+      offS += rowStep(meta, nd, 1, d);
+      offD += rowStep(meta, nd, 2, d);
     }
   }
 }

@@ -1,33 +1,15 @@
 # PyTorch's side of bench/soak.ts: the same three loops (eager, one thread), each in a process of its own,
 # printing the same fields. Run: python3 bench/soak_torch.py [loop] [steps]
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 BATCH = 64
 
-class MLP(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.l1, self.l2, self.l3 = nn.Linear(784, 520), nn.Linear(520, 320), nn.Linear(320, 240)
-        self.l4, self.l5 = nn.Linear(240, 120), nn.Linear(120, 10)
-    def forward(self, x):
-        x = x.view(-1, 784)
-        for l in (self.l1, self.l2, self.l3, self.l4):
-            x = F.relu(l(x))
-        return self.l5(x)
-
-class CNN(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1, self.conv2 = nn.Conv2d(1, 10, 5), nn.Conv2d(10, 20, 5)
-        self.mp, self.fc = nn.MaxPool2d(2), nn.Linear(320, 10)
-    def forward(self, x):
-        n = x.size(0)
-        x = F.relu(self.mp(self.conv1(x)))
-        x = F.relu(self.mp(self.conv2(x)))
-        return F.log_softmax(self.fc(x.view(n, -1)), 1)
+# the course's models, as the fixture generator declares them
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'scripts', 'fixtures'))
+from training import MnistMlp as MLP, MnistCnn as CNN  # noqa: E402
 
 LOOPS = {
     'mlp256': (4000, lambda: nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10)), [BATCH, 784]),

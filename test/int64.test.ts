@@ -105,6 +105,18 @@ describe('int64 storage', () => {
     expect(torch.tensor([7, -7], L).div(torch.tensor([-2, 2], L), { rounding_mode: 'floor' }).tolist()).toEqual([-4, -4]);
   });
 
+  it("integer powers are exact and wrap, as PyTorch 2.13's; sorting orders int64 past 2^53 exactly", () => {
+    const L = { dtype: torch.long };
+    expect(torch.tensor([3, -2, 7], L).pow(2).tolist()).toEqual([9, 4, 49]);
+    expect(torch.tensor([3], L).pow(41).item()).toBe(-420491770248316829n);
+    expect(torch.tensor([2], L).pow(torch.tensor([0, 1, 62, 63, 64], L)).tolist()).toEqual([1, 2, 2n ** 62n, -(2n ** 63n), 0]);
+    expect(torch.tensor([1, -1, 3, -1, 2], L).pow(torch.tensor([-1, -1, -1, -2, -3], L)).tolist()).toEqual([1, -1, 0, 1, 0]);
+    expect(() => torch.tensor([3], L).pow(-1)).toThrow('Integers to negative integer powers are not allowed.');
+    expect(torch.tensor([3], L).pow(2.5).dtype).toBe('float32');
+    const s = torch.sort(torch.tensor([2n ** 60n + 2n, 2n ** 60n + 1n, -3n]));
+    expect([s[0].tolist(), s[1].tolist()]).toEqual([[-3, 2n ** 60n + 1n, 2n ** 60n + 2n], [2, 1, 0]]);
+  });
+
   it('indices past int32 are out of range, not wrapped into it', () => {
     const w = torch.randn(4, 2);
     expect(() => F.embedding(torch.tensor([2n ** 32n + 1n]), w)).toThrow(/index out of range in self/);

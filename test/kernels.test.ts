@@ -428,7 +428,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       expect(names('R_')).toEqual([...REDUCE_CODES].sort());
       expect(names('S_')).toEqual([...SOFTMAX_CODES].sort());
       expect(names('RNN_')).toEqual(RNN_MODES.map(([m]) => m).sort());
-      expect(names('I64_')).toEqual(['I64_FLOOR_DIV', 'I64_TRUNC_DIV']); // binary_i64's own, tested with it
+      expect(names('I64_')).toEqual(['I64_FLOOR_DIV', 'I64_POW', 'I64_TRUNC_DIV']); // binary_i64's own, tested with it
       expect(codes.GEMM_MC).toBe(64);
       expect(codes.GEMM_KC).toBe(320);
       expect(codes.GEMM_SCRATCH_BYTES).toBeGreaterThanOrEqual(
@@ -890,6 +890,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
         ['B_ADD', (a, b) => wrap(a + b)], ['B_SUB', (a, b) => wrap(a - b)], ['B_MUL', (a, b) => wrap(a * b)],
         ['B_MAX', (a, b) => (a > b ? a : b)], ['B_MIN', (a, b) => (a < b ? a : b)],
         ['I64_TRUNC_DIV', (a, b) => wrap(a / b)], ['I64_FLOOR_DIV', (a, b) => wrap(floorDiv(a, b))],
+        ['I64_POW', (a, b) => (b < 0n ? (a === 1n ? 1n : a === -1n ? (b % 2n === 0n ? 1n : -1n) : 0n) : wrap(a ** b))],
         ['B_GT', (a, b) => a > b], ['B_LT', (a, b) => a < b], ['B_GE', (a, b) => a >= b], ['B_LE', (a, b) => a <= b],
         ['B_EQ', (a, b) => a === b], ['B_NE', (a, b) => a !== b],
       ];

@@ -316,7 +316,10 @@ function roundedDiv(a: Operand, b: Operand, mode: string): Tensor {
 }
 export const pow = hotOp<Binary>('pow(Tensor|Scalar input, Tensor|Scalar exponent) -> Tensor', powImpl, 2);
 function powImpl(a: Operand, b: Operand): Tensor {
-  const y = binaryKernel(codes.B_POW, a, b, resultDtype(a, b));
+  const type = resultDtype(a, b);
+  if (isIntegral(type) && typeof b === 'number' && b < 0) throw new Error('Integers to negative integer powers are not allowed.');
+  // integers to integer powers exactly (wrapping), as PyTorch's
+  const y = isIntegral(type) && integerLike(a) && integerLike(b) ? integerKernel(codes.I64_POW, a, b, type) : binaryKernel(codes.B_POW, a, b, type);
   return record(y, 'PowBackward1', [asT(a), asT(b)], (g, needs) => [
     // d/da a^b = b a^(b-1), taken as 0 where b == 0 (PyTorch's convention)
     needs[0] ? (b instanceof Tensor

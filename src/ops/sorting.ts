@@ -3,7 +3,7 @@
 // then picked with gather, so autograd needs nothing new.
 import { op } from '../signature.js';
 import { Generator as GeneratorClass } from '../random.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, storedElements } from '../tensor.js';
 import { normalizeDim, shapeStr } from './core.js';
 import { tensor, zeros } from './creation.js';
 import { gather } from './indexing.js';
@@ -19,18 +19,17 @@ function pairResult(values: Tensor, indices: Tensor): ValuesIndices {
 function orderAlong(x: Tensor, d: number, descending: boolean, k: number): Tensor {
   const moved = x.detach().transpose(d, -1).contiguous();
   const n = moved.shape[moved.dim() - 1] ?? 1;
-  const data = moved.dataSync();
+  const data = storedElements(moved); // int64 as BigInts: ordered exactly past 2^53
   const rows = n === 0 ? 0 : data.length / n;
   const out = new Int32Array(rows * k);
-  const key = (v: number) => (Number.isNaN(v) ? Infinity : v);
+  const compare = data instanceof BigInt64Array
+    ? (va: bigint, vb: bigint) => (va < vb ? -1 : va > vb ? 1 : 0)
+    : (va: number, vb: number) => (Number.isNaN(va) || Number.isNaN(vb) ? (Number.isNaN(va) ? 1 : 0) - (Number.isNaN(vb) ? 1 : 0) : va - vb);
   for (let r = 0; r < rows; r++) {
     const idx = Array.from({ length: n }, (_, i) => i);
     const base = r * n;
     idx.sort((a, b) => {
-      const va = data[base + a], vb = data[base + b];
-      const c = Number.isNaN(va) || Number.isNaN(vb)
-        ? (Number.isNaN(va) ? 1 : 0) - (Number.isNaN(vb) ? 1 : 0)
-        : key(va) - key(vb);
+      const c = (compare as (x: number | bigint, y: number | bigint) => number)(data[base + a], data[base + b]);
       return (descending ? -c : c) || a - b;
     });
     for (let i = 0; i < k; i++) out[r * k + i] = idx[i];
