@@ -25,9 +25,10 @@ const GROW_SLACK = 1024 * 1024;
 export class Slot {
   ptr = 0; // byte address while resident, else 0
   cls = 0; // block size in bytes (its size class)
-  tick = 0; // last op that touched it (LRU, and the implicit pin of the running op)
+  tick = 0; // last op that touched it (the implicit pin of the running op)
+  linked = 0; // the op at which it last moved to the resident list's end (its place in the LRU order)
   writtenBack = false; // by eviction: coming back is a refault, the sign of a working set larger than the cache
-  prev: Slot | null = null; // the resident list, least recently used first (intrusive: no hashing per op)
+  prev: Slot | null = null; // the resident list, least recently used first, to RELINK_TICKS (intrusive: no hashing per op)
   next: Slot | null = null;
   /** host copy: an ArrayBuffer, or for small blocks the raw 32-bit words (cheaper to allocate) */
   host: ArrayBuffer | number[] | null = null;
@@ -313,10 +314,15 @@ function writeBack(slot: Slot): void {
   slot.ptr = 0;
 }
 
+// A block used again moves to the resident list's end if it last moved there more than this many ops ago: the
+// list is in order of last use to within that many ops, at a fraction of the cost of moving it at every use
+// (a program of tiny ops, lecture 05's, ran 13% slower so).
+const RELINK_TICKS = 64;
+
 /**
  * Writes back least recently used blocks until `need` more bytes fit in `target` bytes and the block count is
- * under `maxBlocks`. The resident list is in order of last use (ptrOf moves a block to its end the first time an
- * op touches it), so this walks from the head; the running op's blocks, at the end, stay.
+ * under `maxBlocks`. The resident list is in order of last use (to RELINK_TICKS ops), so this walks from the
+ * head; the running op's blocks stay.
  */
 function evict(target: number, need: number, maxBlocks: number): void {
   let s = resident.head;
@@ -367,7 +373,7 @@ function allocBlock(slot: Slot): number {
   }
   slot.ptr = ptr;
   slot.cls = cls;
-  slot.tick = clock;
+  slot.tick = slot.linked = clock;
   resident.add(slot);
   residentBytes += cls;
   allocatedBytes += cls;
@@ -388,12 +394,11 @@ export function allocate(storage: Storage): number {
 export function ptrOf(storage: Storage): number {
   const slot = storage.slot;
   if (slot.ptr !== 0) {
-    if (slot.tick !== clock) {
-      slot.tick = clock;
-      if (slot !== resident.tail) {
-        resident.delete(slot);
-        resident.add(slot);
-      }
+    slot.tick = clock;
+    if (clock - slot.linked > RELINK_TICKS) {
+      slot.linked = clock;
+      resident.delete(slot);
+      resident.add(slot);
     }
     return slot.ptr;
   }
