@@ -63,6 +63,24 @@ export function index_add(dst: usize, idx: usize, src: usize, outer: i32, size: 
   return -1;
 }
 
+// The same for int64 dst and src, exactly (wrapping): index_add of integer tensors.
+export function index_add_i64(dst: usize, idx: usize, src: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
+  const bad = firstBadIndex(idx, n, size);
+  if (bad >= 0) return bad;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < n; j++) {
+      const k = indexAt(idx, <usize>j);
+      const d = dst + ((<usize>o * <usize>size + <usize>k) * <usize>inner << 3);
+      const s = src + ((<usize>o * <usize>n + <usize>j) * <usize>inner << 3);
+      for (let i = 0; i < inner; i++) {
+        const off = <usize>i << 3;
+        store<i64>(d + off, load<i64>(d + off) + load<i64>(s + off));
+      }
+    }
+  }
+  return -1;
+}
+
 // dst[o, idx[j], i] = src[o, j, i]: index_copy and index_put (a repeated index keeps its last row).
 export function index_copy(dst: usize, idx: usize, src: usize, outer: i32, size: i32, inner: i32, n: i32): i32 {
   return copyRows(dst, idx, src, outer, size, inner, n, false);

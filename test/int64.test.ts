@@ -94,6 +94,13 @@ describe('int64 storage', () => {
     expect([m[0].tolist(), m[1].tolist()]).toEqual([[2n ** 60n + 2n], [2]]);
     expect(torch.tensor([[3, 1], [1, 3]], L).argmax(1).tolist()).toEqual([0, 1]);
     expect(a.clamp(4, 2 ** 61).tolist()).toEqual([2n ** 60n + 1n, 4, 2n ** 60n + 2n]);
+    // index_add of integers keeps the dtype and every bit (it had returned float32)
+    const x = torch.tensor([2n ** 60n, 1n, 2n]);
+    const added = x.index_add(0, torch.tensor([0, 0, 2], L), torch.tensor([1n, 2n, 5n]));
+    expect([added.dtype, added.tolist()]).toEqual(['int64', [2n ** 60n + 3n, 1, 7]]);
+    expect(torch.index_put(x, [torch.tensor([0], L)], torch.tensor([1n]), true).tolist()).toEqual([2n ** 60n + 1n, 1, 2]);
+    expect(x.index_add(0, torch.tensor([1], L), torch.tensor([3n]), { alpha: 2 }).tolist()).toEqual([2n ** 60n, 7, 2]);
+    expect(torch.tensor([1, 2], { dtype: torch.int32 }).index_add(0, torch.tensor([1], L), torch.tensor([3], { dtype: torch.int32 })).dtype).toBe('int32');
   });
 
   it("division rounded toward zero or -inf is exact for integers (PyTorch 2.13's values, MIN / -1 wrapping)", () => {

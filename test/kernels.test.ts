@@ -906,6 +906,18 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       expectGuardsIntact();
     });
 
+    it('index_add_i64 adds int64 rows at their indices exactly, duplicates accumulating, and refuses a bad index first', () => {
+      const dst = [1n, 2n, 2n ** 62n, 4n, 5n, 6n]; // [size 3, inner 2]
+      const src = [10n, 20n, 2n ** 62n, 1n]; // [n 2, inner 2]
+      const pd = h.putI64(dst, 1);
+      expect(K.index_add_i64(pd, h.putI64([2, 2]), h.putI64(src, 2), 1, 3, 2, 2)).toBe(-1);
+      expect(h.getI64Big(pd, 6)).toEqual([1n, 2n, 2n ** 62n, 4n, BigInt.asIntN(64, 5n + 10n + 2n ** 62n), 6n + 20n + 1n]);
+      const pk = h.putI64(dst, 1);
+      expect(K.index_add_i64(pk, h.putI64([0, 3]), h.putI64(src, 2), 1, 3, 2, 2)).toBe(1);
+      expect(h.getI64Big(pk, 6)).toEqual(dst); // nothing written
+      expectGuardsIntact();
+    });
+
     it('reduce_i64 sums, multiplies and takes extrema of int64 along the middle axis, wrapping as BigInt.asIntN', () => {
       const x = [2n ** 62n, 2n ** 62n, 3n, -5n, 2n ** 40n, 7n]; // [outer 1, len 3, inner 2]
       for (const [name, ref] of [['R_SUM', (a: bigint, b: bigint) => BigInt.asIntN(64, a + b)], ['R_PROD', (a: bigint, b: bigint) => BigInt.asIntN(64, a * b)],

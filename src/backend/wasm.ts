@@ -31,6 +31,7 @@ export interface KernelFunctions {
   axpy(dst: Ptr, src: Ptr, n: number, alpha: number): void;
   index_select(src: Ptr, idx: Ptr, out: Ptr, outer: number, size: number, inner: number, n: number): number;
   index_add(dst: Ptr, idx: Ptr, src: Ptr, outer: number, size: number, inner: number, n: number): number;
+  index_add_i64(dst: Ptr, idx: Ptr, src: Ptr, outer: number, size: number, inner: number, n: number): number;
   index_copy(dst: Ptr, idx: Ptr, src: Ptr, outer: number, size: number, inner: number, n: number): number;
   gather(src: Ptr, idx: Ptr, out: Ptr, outer: number, size: number, inner: number, n: number): number;
   scatter_add(dst: Ptr, idx: Ptr, src: Ptr, outer: number, size: number, inner: number, n: number): number;

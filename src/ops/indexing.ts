@@ -231,7 +231,18 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   // a 0-dim x is added into as a 1-element vector
   const shape = x.dim() === 0 ? [1] : x.shape, dd = x.dim() === 0 ? 0 : d;
   const rowsShape = shape.map((s, i) => (i === dd ? idx.numel() : s));
+  if (isIntegral(x.dtype) && scaled.dtype !== 'float32') return integerIndexAdd(x, shape, dd, idx, scaled.reshape(rowsShape));
   return x.add(index_add_zeros(shape, dd, idx, scaled.reshape(rowsShape)).reshape(x.shape));
+}
+
+/** index_add of integers into an integer tensor: exactly, in int64, keeping x's dtype (no gradient: integers). */
+function integerIndexAdd(x: Tensor, shape: number[], d: number, idx: Tensor, rowsOf: Tensor): Tensor {
+  const out = contiguousCopy(toDtypeRaw(x, 'int64')); // a new tensor either way
+  const src = dense(toDtypeRaw(rowsOf, 'int64'));
+  const [outer, size, inner] = blocks(shape, d);
+  tick();
+  if (src.numel() > 0) K.index_add_i64(ptr(out), ptr(idx), ptr(src), outer, size, inner, idx.numel());
+  return toDtypeRaw(out, x.dtype);
 }
 
 /**
