@@ -237,7 +237,8 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
 
 /** index_add of integers into an integer tensor: exactly, in int64, keeping x's dtype (no gradient: integers). */
 function integerIndexAdd(x: Tensor, shape: number[], d: number, idx: Tensor, rowsOf: Tensor): Tensor {
-  const out = contiguousCopy(toDtypeRaw(x, 'int64')); // a new tensor either way
+  const widened = toDtypeRaw(x, 'int64');
+  const out = widened === x ? contiguousCopy(x) : widened; // a new tensor either way, copied once
   const src = dense(toDtypeRaw(rowsOf, 'int64'));
   const [outer, size, inner] = blocks(shape, d);
   tick();
