@@ -49,6 +49,7 @@ export {
 } from './ops/shape.js';
 export { index_select, gather, embedding, index_put, index_copy, index_add } from './ops/indexing.js';
 export { index_put_ } from './ops/inplace.js';
+export { slice, Slice, type IndexKey } from './ops/subscript.js';
 export { sort, argsort, topk, multinomial } from './ops/sorting.js';
 
 export const autograd = {

@@ -425,6 +425,18 @@ export class Tensor {
     ops.index_add_(this, dim, index, source, { alpha });
     return this;
   }
+  /**
+   * Python's x[...]: x.get(':', 0) is x[:, 0], x.get(`:, -${n}:`) is x[:, -n:], x.get(torch.arange(n), target) is
+   * x[range(n), target], x.get(mask) is x[mask]; keys are integers, slices (text or torch.slice), null (None),
+   * '...', boolean masks, integer tensors and lists, as Python's brackets take them.
+   */
+  get(...keys: ops.IndexKey[]): Tensor { return ops.getitem(this, keys); }
+  /** Python's x[...] = value: x.set(mask, 0) is x[mask] = 0; the keys as get's, the value last. */
+  set(...keysAndValue: [...keys: ops.IndexKey[], value: Tensor | number | boolean]): this {
+    if (keysAndValue.length === 0) throw new TypeError('set() takes the keys and then the value to assign: x.set(...keys, value)');
+    ops.setitem(this, keysAndValue.slice(0, -1) as ops.IndexKey[], keysAndValue[keysAndValue.length - 1] as Tensor | number | boolean);
+    return this;
+  }
   declare chunk: (...args: Rest<typeof ops.chunk>) => Tensor[];
   declare sort: (...args: Rest<typeof ops.sort>) => ops.ValuesIndices;
   declare argsort: (...args: Rest<typeof ops.argsort>) => Tensor;

@@ -1,6 +1,7 @@
 // torch.utils.data datasets: Dataset, TensorDataset, Subset, ConcatDataset,
 // random_split. Browser-safe (no node: imports).
 import { Tensor } from '../tensor.js';
+import { Slice, type IndexKey } from '../ops/subscript.js';
 import { randperm } from '../ops/creation.js';
 import { default_generator, type Generator } from '../random.js';
 import { signature, bind, pyType, type CallArgs } from '../signature.js';
@@ -30,11 +31,31 @@ export function getItem<T>(dataset: DatasetLike<T>, index: number): T {
   if (typeof d.__getitem__ === 'function') return (d.__getitem__ as (i: number) => T).call(d, index);
   if (typeof d.getitem === 'function') return (d.getitem as (i: number) => T).call(d, index);
   if (typeof d.length === 'number') {
-    const i = index < 0 ? index + d.length : index; // Python's list indexing, out of range an IndexError
-    if (!(i >= 0 && i < d.length)) throw new RangeError('list index out of range');
-    return (dataset as ArrayLike<T>)[i];
+    if (typeof index !== 'number') throw new TypeError(`list indices must be integers or slices, not ${pyType(index)}`);
+    return (dataset as ArrayLike<T>)[listIndex(index, d.length)];
   }
   throw new TypeError(`'${pyType(dataset)}' object is not subscriptable`);
+}
+
+/** Python's list index: negative counts from the end; outside the list an IndexError. */
+function listIndex(idx: number, n: number): number {
+  if (!Number.isInteger(idx)) throw new TypeError(`list indices must be integers or slices, not ${pyType(idx)}`);
+  const i = idx < 0 ? idx + n : idx;
+  if (i < 0 || i >= n) throw new RangeError('list index out of range');
+  return i;
+}
+
+/** The positions a Python slice takes from a list of n (slice.indices: any step but 0, clipped as Python clips). */
+export function sliceIndices(s: Slice, n: number): number[] {
+  const step = s.step ?? 1;
+  if (step === 0) throw new Error('slice step cannot be zero');
+  const clip = (v: number | null, dflt: number, lo: number, hi: number) =>
+    v === null ? dflt : v < 0 ? Math.max(v + n, lo) : Math.min(v, hi);
+  const start = step > 0 ? clip(s.start, 0, 0, n) : clip(s.start, n - 1, -1, n - 1);
+  const stop = step > 0 ? clip(s.stop, n, 0, n) : clip(s.stop, -1, -1, n - 1);
+  const out: number[] = [];
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
+  return out;
 }
 
 /** len(dataset): `__len__` if present, else `len`, else `.length`. */
@@ -87,8 +108,16 @@ export class TensorDataset extends Dataset<Tensor[]> {
     }
     this.tensors = given as Tensor[];
   }
-  getitem(index: number): Tensor[] {
-    return this.tensors.map((t) => t.select(0, index));
+  /** tuple(tensor[index] for tensor in tensors): an integer, or any key of Tensor.get (a slice, a list, a mask). */
+  getitem(index: number | IndexKey): Tensor[] {
+    if (typeof index === 'number' && Number.isInteger(index)) {
+      return this.tensors.map((t) => {
+        const n = t.size(0);
+        if (index < -n || index >= n) throw new RangeError(`index ${index} is out of bounds for dimension 0 with size ${n}`);
+        return t.select(0, index);
+      });
+    }
+    return this.tensors.map((t) => t.get(index));
   }
   len(): number {
     if (this.tensors.length === 0) throw new RangeError('tuple index out of range');
@@ -106,10 +135,15 @@ export class Subset<T = any> extends Dataset<T> {
     this.dataset = dataset;
     this.indices = indices instanceof Tensor ? (indices.tolist() as number[]) : indices;
   }
-  getitem(idx: number): T {
-    const i = idx < 0 ? idx + this.indices.length : idx; // Python list indexing
-    if (!Number.isInteger(i) || i < 0 || i >= this.indices.length) throw new RangeError('list index out of range');
-    return getItem(this.dataset, this.indices[i]);
+  /** dataset[indices[idx]]; a slice or a list of positions gives dataset[[indices[i] for i in ...]], as PyTorch's. */
+  getitem(idx: number): T;
+  getitem(idx: Slice | number[]): unknown;
+  getitem(idx: number | Slice | number[]): unknown {
+    if (idx instanceof Slice || Array.isArray(idx)) {
+      const positions = idx instanceof Slice ? sliceIndices(idx, this.indices.length) : idx;
+      return getItem(this.dataset as DatasetLike<unknown>, positions.map((p) => this.indices[listIndex(p, this.indices.length)]) as unknown as number);
+    }
+    return getItem(this.dataset, this.indices[listIndex(idx, this.indices.length)]);
   }
   len(): number {
     return this.indices.length;

@@ -10,3 +10,4 @@ export * from './inplace.js';
 export * from './conv.js';
 export * from './sorting.js';
 export * from './recurrence.js';
+export * from './subscript.js';

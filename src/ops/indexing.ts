@@ -281,7 +281,7 @@ export function indexPut(x: Tensor, indices: Tensor[], values: Tensor | number, 
   return out.reshape(x.shape);
 }
 
-function maskToIndices(mask: Tensor): Tensor[] {
+export function maskToIndices(mask: Tensor): Tensor[] {
   const m = mask.contiguous().dataSync(), shape = mask.shape;
   const hits: number[][] = shape.map(() => []);
   for (let flatPos = 0; flatPos < m.length; flatPos++) {

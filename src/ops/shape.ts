@@ -238,12 +238,34 @@ export function narrow(x: Tensor, dim: number, startArg: number | Tensor, length
   return record(y, 'NarrowBackward0', [x], (g) => [padNarrow(g, x.shape, d, start)]);
 }
 
-/** The adjoint of narrow: g placed at [start, start+len) of zeros of `shape` along dim. */
-function padNarrow(g: Tensor, shape: Shape, dim: number, start: number): Tensor {
+/** The adjoint of narrow and slice: g placed at start, start+step, ... of zeros of `shape` along dim. */
+function padNarrow(g: Tensor, shape: Shape, dim: number, start: number, step = 1): Tensor {
   const out = zeros(shape.slice());
-  const region = viewOf(out, g.shape.slice(), out._strides.slice(), start * out._strides[dim]);
+  const strides = out._strides.slice();
+  strides[dim] *= step;
+  const region = viewOf(out, g.shape.slice(), strides, start * out._strides[dim]);
   if (g.numel() > 0) copyInto(region, g);
-  return record(out, 'NarrowBackwardBackward', [g], (gg) => [narrow(gg, dim, start, g.shape[dim])]);
+  return record(out, 'NarrowBackwardBackward', [g], (gg) => [sliceDim(gg, dim, start, start + (g.shape[dim] - 1) * step + 1, step)]);
+}
+
+/**
+ * x[start:stop:step] along dim (aten::slice): a view, start and stop clipped as Python clips them (negative ones count
+ * from the end; null is the whole extent). The step must be positive, in PyTorch's words when not.
+ */
+export function sliceDim(x: Tensor, dim: number, start: number | null, stop: number | null, step: number | null = 1): Tensor {
+  const d = normalizeDim(dim, x.shape.length);
+  const st = step ?? 1;
+  if (st === 0) throw new Error('slice step cannot be zero');
+  if (st < 0) throw new Error('step must be greater than zero');
+  const size = x.shape[d];
+  const clip = (v: number | null, dflt: number): number => (v === null ? dflt : v < 0 ? Math.max(v + size, 0) : Math.min(v, size));
+  const from = clip(start, 0), to = clip(stop, size);
+  const length = to > from ? Math.ceil((to - from) / st) : 0;
+  const shape = x.shape.slice(), strides = x._strides.slice();
+  shape[d] = length;
+  strides[d] *= st;
+  const y = viewOf(x, shape, strides, x.offset + (length > 0 ? from * x._strides[d] : 0));
+  return record(y, 'SliceBackward0', [x], (g) => [padNarrow(g, x.shape, d, from, st)]);
 }
 
 const SELECT = signature('select(Tensor input, int dim, int index) -> Tensor');
