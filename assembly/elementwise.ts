@@ -27,6 +27,61 @@ export const U_FLOOR: i32 = 21;
 export const U_CEIL: i32 = 22;
 export const U_ROUND: i32 = 23;
 export const U_LOGICAL_NOT: i32 = 24;
+export const U_TAN: i32 = 25;
+export const U_ASIN: i32 = 26;
+export const U_ACOS: i32 = 27;
+export const U_ATAN: i32 = 28;
+export const U_LOG2: i32 = 29;
+export const U_LOG10: i32 = 30;
+export const U_LGAMMA: i32 = 31;
+export const U_DIGAMMA: i32 = 32;
+export const U_TRIGAMMA: i32 = 33;
+
+const LANCZOS: StaticArray<f64> = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+  -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+// log|Gamma(x)| by Lanczos' approximation (g = 7, 9 terms, ~1e-15 relative), reflected below 1/2
+function lgamma64(x: f64): f64 {
+  if (x != x) return x;
+  if (x < 0.5) {
+    if (x == Math.floor(x)) return Infinity; // the poles at 0, -1, -2, ... (and -inf)
+    const s = Math.sin(Math.PI * x);
+    return Math.log(Math.PI / Math.abs(s)) - lgamma64(1.0 - x);
+  }
+  if (x == Infinity) return Infinity;
+  const z = x - 1.0;
+  let a = LANCZOS[0];
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (z + <f64>i);
+  return 0.9189385332046727 + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+// digamma: reflection below 0, the recurrence up to 6, then the asymptotic series (PyTorch: -inf at 0, NaN at the negative integers)
+function digamma64(x: f64): f64 {
+  if (x != x || x == Infinity) return x;
+  if (x == 0) return 1.0 / x < 0 ? Infinity : -Infinity; // -inf at +0, +inf at -0, as PyTorch's
+  if (x < 0) {
+    if (x == Math.floor(x)) return NaN;
+    return digamma64(1.0 - x) - Math.PI / Math.tan(Math.PI * x);
+  }
+  let r: f64 = 0;
+  while (x < 6) { r -= 1.0 / x; x += 1; }
+  const f = 1.0 / (x * x);
+  return r + Math.log(x) - 0.5 / x - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+}
+// trigamma (digamma's derivative): reflection, recurrence, asymptotic series
+function trigamma64(x: f64): f64 {
+  if (x != x || x == -Infinity) return NaN;
+  if (x <= 0 && x == Math.floor(x)) return Infinity;
+  if (x < 0) {
+    const s = Math.sin(Math.PI * x);
+    return -trigamma64(1.0 - x) + Math.PI * Math.PI / (s * s);
+  }
+  let r: f64 = 0;
+  while (x < 6) { r += 1.0 / (x * x); x += 1; }
+  const f = 1.0 / (x * x);
+  return r + 1.0 / x + f / 2 + f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30))));
+}
 
 // Abramowitz-Stegun 7.1.26 is too coarse for gelu's 1e-6 agreement with
 // PyTorch; this uses the f64 erf from a rational approximation (W. J. Cody).
@@ -89,6 +144,15 @@ export function erf(x: f64): f64 { return erf64(x); }
     case U_CEIL: return Mathf.ceil(x);
     case U_ROUND: return nearest<f32>(x);
     case U_LOGICAL_NOT: return x == 0 ? 1 : 0;
+    case U_TAN: return <f32>Math.tan(<f64>x);
+    case U_ASIN: return <f32>Math.asin(<f64>x);
+    case U_ACOS: return <f32>Math.acos(<f64>x);
+    case U_ATAN: return <f32>Math.atan(<f64>x);
+    case U_LOG2: return <f32>Math.log2(<f64>x);
+    case U_LOG10: return <f32>Math.log10(<f64>x);
+    case U_LGAMMA: return <f32>lgamma64(<f64>x);
+    case U_DIGAMMA: return <f32>digamma64(<f64>x);
+    case U_TRIGAMMA: return <f32>trigamma64(<f64>x);
   }
   return x;
 }
@@ -211,6 +275,7 @@ export const B_OR: i32 = 14;
 // int64 only (binary_i64): division rounded toward zero and toward -inf (the JS side refuses a zero divisor)
 export const I64_TRUNC_DIV: i32 = 15;
 export const I64_FLOOR_DIV: i32 = 16;
+export const B_ATAN2: i32 = 18; // atan2(a, b): the angle of the point (b, a)
 export const I64_POW: i32 = 17; // by squaring, wrapping; a negative exponent gives 1/a truncated (the JS side refuses a negative number)
 
 @inline function binaryScalar(op: i32, a: f32, b: f32): f32 {
@@ -235,12 +300,13 @@ export const I64_POW: i32 = 17; // by squaring, wrapping; a negative exponent gi
     case B_NE: return a != b ? 1 : 0;
     case B_AND: return a != 0 && b != 0 ? 1 : 0;
     case B_OR: return a != 0 || b != 0 ? 1 : 0;
+    case B_ATAN2: return <f32>Math.atan2(<f64>a, <f64>b);
   }
   return 0;
 }
 
 @inline function hasVectorBinary(op: i32): bool {
-  return op != B_POW && op != B_AND && op != B_OR;
+  return op != B_POW && op != B_AND && op != B_OR && op != B_ATAN2;
 }
 
 @inline function binaryVector(op: i32, a: v128, b: v128): v128 {

@@ -7,4 +7,5 @@ export * from "./gemm";
 export * from "./optim";
 export * from "./conv";
 export * from "./recurrence";
+export * from "./scan";
 export { heap_base } from "./common";

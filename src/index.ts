@@ -3,6 +3,7 @@
 //   const { nn, optim } = torch; const F = torch.nn.functional;
 import { Tensor } from './tensor.js';
 import * as engine from './autograd/engine.js';
+import { AutogradFunction, FunctionCtx } from './autograd/function.js';
 import { memoryInfo, setMemoryBudget } from './backend/memory.js';
 
 export { Tensor };
@@ -51,9 +52,23 @@ export { index_select, gather, embedding, index_put, index_copy, index_add } fro
 export { index_put_ } from './ops/inplace.js';
 export { slice, Slice, type IndexKey } from './ops/subscript.js';
 export { sort, argsort, topk, multinomial } from './ops/sorting.js';
+// beyond the course
+export { tan, asin, acos, atan, atan2, log2, log10, lgamma, digamma } from './ops/elementwise.js';
+export { cumsum, cumprod, flip } from './ops/scan.js';
+export { prod, all, any, var_mean, std_mean } from './ops/reduce.js';
+export {
+  isnan, isinf, isfinite, isposinf, isneginf, isclose, allclose, equal, clamp_min, clamp_max, addcmul, addcdiv, lerp,
+} from './ops/comparison.js';
+export { repeat_interleave, roll, tril, triu, diag, diagonal, trace, meshgrid, ravel, tile } from './ops/rearrange.js';
+export { outer, mv, einsum, norm, cdist } from './ops/linalg.js';
+export { nonzero, argwhere, masked_select, take, unique, bincount, scatter, scatter_add, scatter_reduce } from './ops/selection.js';
+export * as linalg from './linalg.js';
 
 export const autograd = {
   grad: engine.grad,
+  /** torch.autograd.Function: subclass with static forward(ctx, ...) and backward(ctx, ...); call Sub.apply(...). */
+  Function: AutogradFunction,
+  FunctionCtx,
   backward(tensors: Tensor | Tensor[], grad_tensors?: Tensor | Tensor[] | null, options: { retain_graph?: boolean; create_graph?: boolean } = {}): void {
     const ts = Array.isArray(tensors) ? tensors : [tensors];
     const gs = grad_tensors == null ? ts.map(() => null) : Array.isArray(grad_tensors) ? grad_tensors : [grad_tensors];

@@ -385,6 +385,7 @@ function gatherVarargs(at: number, args: ArrayLike<unknown>, star: boolean): Arr
   let end = args.length;
   while (end > at && (args[end - 1] === undefined || isOptions(args[end - 1]))) end--;
   if (end <= at + 1 && !star) return args; // one list, or one int (int[] takes it as a list of one)
+  if (end < at) return args; // a parameter before *args is missing: the binder says so
   const out = Array.prototype.slice.call(args, 0, at) as unknown[];
   out.push(Array.prototype.slice.call(args, at, end));
   for (let i = end; i < args.length; i++) out.push(args[i]);

@@ -7,7 +7,7 @@ import * as ops from './ops/index.js';
 import * as autograd from './autograd/engine.js';
 import { formatTensor } from './format.js';
 import { Device, checkDevice } from './device.js';
-import { signature, bind, overloads, ArgumentError, type CallArgs } from './signature.js';
+import { signature, bind, overloads, ArgumentError, type CallArgs, type Signature } from './signature.js';
 import type { Generator } from './random.js';
 
 export type Shape = readonly number[];
@@ -37,6 +37,7 @@ type Rest<F> = F extends (input: never, ...rest: infer R) => unknown ? R : never
 
 // The methods PyTorch has only as methods, in its parser's words (`Tensor.x`: self not counted; `TensorBase.x`: a
 // method taking no arguments, CPython's words). The methods of ops are declared by the ops.
+const NEW_TAIL = 'ScalarType? dtype=None, Any layout=None, Any device=None, bool requires_grad=False, bool pin_memory=False';
 const METHOD = {
   size: signature('Tensor.size(int? dim=None) -> int[]'),
   stride: signature('Tensor.stride(int? dim=None) -> int[]'),
@@ -77,6 +78,11 @@ const METHOD = {
   zero_: signature('TensorBase.zero_() -> Tensor'),
   fill_: signature('Tensor.fill_(Tensor|Scalar value) -> Tensor'),
   copy_: signature('Tensor.copy_(Tensor other, bool non_blocking=False) -> Tensor'),
+  new_zeros: signature(`Tensor.new_zeros(int... size, *, ${NEW_TAIL})`),
+  new_ones: signature(`Tensor.new_ones(int... size, *, ${NEW_TAIL})`),
+  new_empty: signature(`Tensor.new_empty(int... size, *, ${NEW_TAIL})`),
+  new_full: signature(`Tensor.new_full(int[] size, Scalar fill_value, *, ${NEW_TAIL})`),
+  new_tensor: signature('Tensor.new_tensor(Any data, *, ScalarType? dtype=None, Any device=None, bool requires_grad=False, bool pin_memory=False) -> Tensor'),
   backward: signature('Tensor.backward(Tensor? gradient=None, bool? retain_graph=None, bool create_graph=False, Tensor[]? inputs=None) -> None'),
 };
 // Tensor.backward is Python code in PyTorch: Python's words, counting self
@@ -443,6 +449,136 @@ export class Tensor {
   declare topk: (...args: Rest<typeof ops.topk>) => ops.ValuesIndices;
   declare split: (...args: Rest<typeof ops.split>) => Tensor[];
 
+
+  // ---- the ops beyond the course (issue 17) -------------------------------------------------
+  declare tan: (...args: Rest<typeof ops.tan>) => Tensor;
+  declare asin: (...args: Rest<typeof ops.asin>) => Tensor;
+  declare acos: (...args: Rest<typeof ops.acos>) => Tensor;
+  declare atan: (...args: Rest<typeof ops.atan>) => Tensor;
+  declare atan2: (...args: Rest<typeof ops.atan2>) => Tensor;
+  declare log2: (...args: Rest<typeof ops.log2>) => Tensor;
+  declare log10: (...args: Rest<typeof ops.log10>) => Tensor;
+  declare lgamma: (...args: Rest<typeof ops.lgamma>) => Tensor;
+  declare digamma: (...args: Rest<typeof ops.digamma>) => Tensor;
+  declare isnan: (...args: Rest<typeof ops.isnan>) => Tensor;
+  declare isinf: (...args: Rest<typeof ops.isinf>) => Tensor;
+  declare isfinite: (...args: Rest<typeof ops.isfinite>) => Tensor;
+  declare isposinf: (...args: Rest<typeof ops.isposinf>) => Tensor;
+  declare isneginf: (...args: Rest<typeof ops.isneginf>) => Tensor;
+  declare isclose: (...args: Rest<typeof ops.isclose>) => Tensor;
+  declare clamp_min: (...args: Rest<typeof ops.clamp_min>) => Tensor;
+  declare clamp_max: (...args: Rest<typeof ops.clamp_max>) => Tensor;
+  declare repeat: (...args: Rest<typeof ops.repeat>) => Tensor;
+  declare tile: (...args: Rest<typeof ops.tile>) => Tensor;
+  declare repeat_interleave: (...args: Rest<typeof ops.repeat_interleave>) => Tensor;
+  declare roll: (...args: Rest<typeof ops.roll>) => Tensor;
+  declare tril: (...args: Rest<typeof ops.tril>) => Tensor;
+  declare triu: (...args: Rest<typeof ops.triu>) => Tensor;
+  declare diag: (...args: Rest<typeof ops.diag>) => Tensor;
+  declare diagonal: (...args: Rest<typeof ops.diagonal>) => Tensor;
+  declare trace: (...args: Rest<typeof ops.trace>) => Tensor;
+  declare ravel: (...args: Rest<typeof ops.ravel>) => Tensor;
+  declare flip: (...args: Rest<typeof ops.flip>) => Tensor;
+  declare cumsum: (...args: Rest<typeof ops.cumsum>) => Tensor;
+  declare cumprod: (...args: Rest<typeof ops.cumprod>) => Tensor;
+  declare prod: (...args: Rest<typeof ops.prod>) => Tensor;
+  declare all: (...args: Rest<typeof ops.all>) => Tensor;
+  declare any: (...args: Rest<typeof ops.any>) => Tensor;
+  declare norm: (...args: Rest<typeof ops.norm>) => Tensor;
+  declare outer: (...args: Rest<typeof ops.outer>) => Tensor;
+  declare mv: (...args: Rest<typeof ops.mv>) => Tensor;
+  declare nonzero: (...args: Rest<typeof ops.nonzero>) => Tensor | Tensor[];
+  declare argwhere: (...args: Rest<typeof ops.argwhere>) => Tensor;
+  declare masked_select: (...args: Rest<typeof ops.masked_select>) => Tensor;
+  declare take: (...args: Rest<typeof ops.take>) => Tensor;
+  declare unique: (...args: Rest<typeof ops.unique>) => Tensor | Tensor[];
+  declare bincount: (...args: Rest<typeof ops.bincount>) => Tensor;
+  declare scatter: (...args: Rest<typeof ops.scatter>) => Tensor;
+  declare scatter_add: (...args: Rest<typeof ops.scatter_add>) => Tensor;
+  declare scatter_reduce: (...args: Rest<typeof ops.scatter_reduce>) => Tensor;
+  declare addcmul: (...args: Rest<typeof ops.addcmul>) => Tensor;
+  declare addcdiv: (...args: Rest<typeof ops.addcdiv>) => Tensor;
+  declare lerp: (...args: Rest<typeof ops.lerp>) => Tensor;
+  declare allclose: (...args: Rest<typeof ops.allclose>) => boolean;
+  declare equal: (...args: Rest<typeof ops.equal>) => boolean;
+  /** new_zeros(size, *, dtype=None, ...): zeros of this tensor's dtype unless told (and new_ones, new_full, new_empty, new_tensor). */
+  new_zeros(...args: unknown[]): Tensor { return this.newFilled(METHOD.new_zeros, args, 0); }
+  new_ones(...args: unknown[]): Tensor { return this.newFilled(METHOD.new_ones, args, 1); }
+  new_empty(...args: unknown[]): Tensor { return this.newFilled(METHOD.new_empty, args, 0); }
+  new_full(...args: unknown[]): Tensor {
+    const [size, value, dtype, , , requires_grad] = bind(METHOD.new_full, args) as [number[], number, DType | null, unknown, unknown, boolean];
+    return ops.full(size, value, { dtype: dtype ?? this.dtype, requires_grad });
+  }
+  new_tensor(...args: unknown[]): Tensor {
+    const [data, dtype, , requires_grad] = bind(METHOD.new_tensor, args) as [NestedArray, DType | null, unknown, boolean];
+    return ops.tensor(data instanceof Tensor ? data.detach().clone() : data, { dtype: dtype ?? this.dtype, requires_grad });
+  }
+  private newFilled(sig: Signature, args: unknown[], value: number): Tensor {
+    const [size, dtype, , , requires_grad] = bind(sig, args) as [number[], DType | null, unknown, unknown, boolean];
+    return ops.full(size, value, { dtype: dtype ?? this.dtype, requires_grad });
+  }
+
+  // in place: x.exp_() writes x.exp() into x (the IN_PLACE list below)
+  declare abs_: (...args: Rest<typeof ops.abs>) => this;
+  declare neg_: (...args: Rest<typeof ops.neg>) => this;
+  declare exp_: (...args: Rest<typeof ops.exp>) => this;
+  declare log_: (...args: Rest<typeof ops.log>) => this;
+  declare sqrt_: (...args: Rest<typeof ops.sqrt>) => this;
+  declare rsqrt_: (...args: Rest<typeof ops.rsqrt>) => this;
+  declare sigmoid_: (...args: Rest<typeof ops.sigmoid>) => this;
+  declare tanh_: (...args: Rest<typeof ops.tanh>) => this;
+  declare relu_: (...args: Rest<typeof ops.relu>) => this;
+  declare sin_: (...args: Rest<typeof ops.sin>) => this;
+  declare cos_: (...args: Rest<typeof ops.cos>) => this;
+  declare tan_: (...args: Rest<typeof ops.tan>) => this;
+  declare asin_: (...args: Rest<typeof ops.asin>) => this;
+  declare acos_: (...args: Rest<typeof ops.acos>) => this;
+  declare atan_: (...args: Rest<typeof ops.atan>) => this;
+  declare reciprocal_: (...args: Rest<typeof ops.reciprocal>) => this;
+  declare square_: (...args: Rest<typeof ops.square>) => this;
+  declare sign_: (...args: Rest<typeof ops.sign>) => this;
+  declare erf_: (...args: Rest<typeof ops.erf>) => this;
+  declare log1p_: (...args: Rest<typeof ops.log1p>) => this;
+  declare expm1_: (...args: Rest<typeof ops.expm1>) => this;
+  declare floor_: (...args: Rest<typeof ops.floor>) => this;
+  declare ceil_: (...args: Rest<typeof ops.ceil>) => this;
+  declare round_: (...args: Rest<typeof ops.round>) => this;
+  declare log2_: (...args: Rest<typeof ops.log2>) => this;
+  declare log10_: (...args: Rest<typeof ops.log10>) => this;
+  declare lgamma_: (...args: Rest<typeof ops.lgamma>) => this;
+  declare digamma_: (...args: Rest<typeof ops.digamma>) => this;
+  declare clamp_: (...args: Rest<typeof ops.clamp>) => this;
+  declare clip_: (...args: Rest<typeof ops.clip>) => this;
+  declare clamp_min_: (...args: Rest<typeof ops.clamp_min>) => this;
+  declare clamp_max_: (...args: Rest<typeof ops.clamp_max>) => this;
+  declare pow_: (...args: Rest<typeof ops.pow>) => this;
+  declare atan2_: (...args: Rest<typeof ops.atan2>) => this;
+  declare addcmul_: (...args: Rest<typeof ops.addcmul>) => this;
+  declare addcdiv_: (...args: Rest<typeof ops.addcdiv>) => this;
+  declare lerp_: (...args: Rest<typeof ops.lerp>) => this;
+  declare masked_fill_: (...args: Rest<typeof ops.masked_fill>) => this;
+  declare scatter_: (...args: Rest<typeof ops.scatter>) => this;
+  declare scatter_add_: (...args: Rest<typeof ops.scatter_add>) => this;
+  declare scatter_reduce_: (...args: Rest<typeof ops.scatter_reduce>) => this;
+  declare tril_: (...args: Rest<typeof ops.tril>) => this;
+  declare triu_: (...args: Rest<typeof ops.triu>) => this;
+  declare cumsum_: (...args: Rest<typeof ops.cumsum>) => this;
+  declare cumprod_: (...args: Rest<typeof ops.cumprod>) => this;
+  declare logical_not_: (...args: Rest<typeof ops.logical_not>) => this;
+  declare logical_and_: (...args: Rest<typeof ops.logical_and>) => this;
+  declare logical_or_: (...args: Rest<typeof ops.logical_or>) => this;
+  declare eq_: (...args: Rest<typeof ops.eq>) => this;
+  declare ne_: (...args: Rest<typeof ops.ne>) => this;
+  declare gt_: (...args: Rest<typeof ops.gt>) => this;
+  declare lt_: (...args: Rest<typeof ops.lt>) => this;
+  declare ge_: (...args: Rest<typeof ops.ge>) => this;
+  declare le_: (...args: Rest<typeof ops.le>) => this;
+  declare maximum_: (...args: Rest<typeof ops.maximum>) => this;
+  declare minimum_: (...args: Rest<typeof ops.minimum>) => this;
+  declare silu_: (...args: Rest<typeof ops.silu>) => this;
+  declare gelu_: (...args: Rest<typeof ops.gelu>) => this;
+  declare leaky_relu_: (...args: Rest<typeof ops.leaky_relu>) => this;
+  declare softplus_: (...args: Rest<typeof ops.softplus>) => this;
   // ---- in place -------------------------------------------------------------
   add_(...args: [other: TensorOrScalar, options?: { alpha?: number }] | [options: { other: TensorOrScalar; alpha?: number }]): this {
     if (plainOperand(args)) ops.add_(this, args[0] as TensorOrScalar);
@@ -507,6 +643,7 @@ const OP_METHODS = [
   'logsumexp', 'softmax', 'log_softmax', 'var', 'std', 'matmul', 'mm', 'bmm', 'dot', 'view', 'reshape', 'transpose',
   't', 'permute', 'unsqueeze', 'squeeze', 'flatten', 'expand', 'narrow', 'select', 'index_select', 'gather',
   'index_put', 'index_copy', 'index_add', 'chunk', 'sort', 'argsort', 'topk', 'split',
+  'tan', 'asin', 'acos', 'atan', 'atan2', 'log2', 'log10', 'lgamma', 'digamma', 'isnan', 'isinf', 'isfinite', 'isposinf', 'isneginf', 'isclose', 'clamp_min', 'clamp_max', 'repeat', 'tile', 'repeat_interleave', 'roll', 'tril', 'triu', 'diag', 'diagonal', 'trace', 'ravel', 'flip', 'cumsum', 'cumprod', 'prod', 'all', 'any', 'norm', 'outer', 'mv', 'nonzero', 'argwhere', 'masked_select', 'take', 'unique', 'bincount', 'scatter', 'scatter_add', 'scatter_reduce', 'addcmul', 'addcdiv', 'lerp', 'allclose', 'equal',
 ];
 /** where a method's op has another name */
 const OP_NAMES: Record<string, string> = { var: 'var_' };
@@ -546,6 +683,45 @@ for (const name of ['max', 'min', 'index_put_']) {
     },
   }[name];
   Object.defineProperty(Tensor.prototype, name, { ...d, value: wrapped });
+}
+
+// The in-place variants PyTorch has for these ops: x.exp_() is x's storage overwritten with x.exp(), through
+// autograd as the other in-place ops (version counters bumped, views' bases rewritten). The result must keep x's
+// shape and fit its dtype, in PyTorch's words when it does not.
+const IN_PLACE = [
+  'abs', 'neg', 'exp', 'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'relu', 'sin', 'cos', 'tan',
+  'asin', 'acos', 'atan', 'reciprocal', 'square', 'sign', 'erf', 'log1p', 'expm1', 'floor', 'ceil', 'round',
+  'log2', 'log10', 'lgamma', 'digamma', 'clamp', 'clip', 'clamp_min', 'clamp_max', 'pow', 'atan2', 'addcmul', 'addcdiv',
+  'lerp', 'masked_fill', 'scatter', 'scatter_add', 'scatter_reduce', 'tril', 'triu', 'cumsum', 'cumprod', 'logical_not', 'logical_and', 'logical_or',
+  'eq', 'ne', 'gt', 'lt', 'ge', 'le', 'maximum', 'minimum', 'silu', 'gelu', 'leaky_relu', 'softplus'
+];
+for (const name of IN_PLACE) {
+  const opName = OP_NAMES[name] ?? name;
+  let op: ((...a: unknown[]) => Tensor) | undefined;
+  const method = {
+    [`${name}_`](this: Tensor, ...args: unknown[]): Tensor {
+      try {
+        op ??= (ops as unknown as Record<string, (...a: unknown[]) => Tensor>)[opName];
+        return ops.applyInPlace(this, (old) => inPlaceResult(this, op!(old, ...args)));
+      } catch (e) {
+        throw asMethodError(e, this);
+      }
+    },
+  }[`${name}_`];
+  Object.defineProperty(Tensor.prototype, `${name}_`, { value: method, writable: true, configurable: true });
+}
+
+/** An in-place op's result, checked against the tensor it is written into. */
+function inPlaceResult(t: Tensor, result: Tensor): Tensor {
+  if (!ops.sameShape(result.shape, t.shape)) {
+    throw new Error(`output with shape ${ops.shapeStr(t.shape)} doesn't match the broadcast shape ${ops.shapeStr(result.shape)}`);
+  }
+  const narrowing = (result.dtype === 'float32' && t.dtype !== 'float32') || (result.dtype !== 'bool' && t.dtype === 'bool');
+  if (narrowing) {
+    const name = (d: DType) => ({ float32: 'Float', int64: 'Long', int32: 'Int', bool: 'Bool' } as Record<string, string>)[d] ?? d;
+    throw new Error(`result type ${name(result.dtype)} can't be cast to the desired output type ${name(t.dtype)}`);
+  }
+  return result;
 }
 
 /** Drops t's gradient, freeing its memory now if user code never saw it. */

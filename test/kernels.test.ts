@@ -251,6 +251,39 @@ class Heap {
 // Kernel family tables
 // ---------------------------------------------------------------------------
 
+// log|Gamma|, digamma and trigamma in f64 by a route of their own: shifted up to 15 by the recurrence, then
+// Stirling's (and its derivatives') asymptotic series; reflected below 1/2. PyTorch's values at the poles.
+function lgammaRef(x: number): number {
+  if (Number.isNaN(x)) return x;
+  if (x <= 0 && Number.isInteger(x) || x === -Infinity) return Infinity;
+  if (x === Infinity) return Infinity;
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgammaRef(1 - x);
+  let shift = 0;
+  while (x < 15) { shift -= Math.log(x); x += 1; }
+  const z = 1 / (x * x);
+  return shift + (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + (1 / 12 - z * (1 / 360 - z * (1 / 1260 - z / 1680))) / x;
+}
+function digammaRef(x: number): number {
+  if (Number.isNaN(x) || x === -Infinity) return NaN;
+  if (x === Infinity) return x;
+  if (x === 0) return Object.is(x, -0) ? Infinity : -Infinity;
+  if (x < 0) return Number.isInteger(x) ? NaN : digammaRef(1 - x) - Math.PI / Math.tan(Math.PI * x);
+  let shift = 0;
+  while (x < 15) { shift -= 1 / x; x += 1; }
+  const z = 1 / (x * x);
+  return shift + Math.log(x) - 0.5 / x - z * (1 / 12 - z * (1 / 120 - z / 252));
+}
+function trigammaRef(x: number): number {
+  if (Number.isNaN(x) || x === -Infinity) return NaN;
+  if (x === Infinity) return 0;
+  if (x <= 0 && Number.isInteger(x)) return Infinity;
+  if (x < 0) return -trigammaRef(1 - x) + (Math.PI / Math.sin(Math.PI * x)) ** 2;
+  let shift = 0;
+  while (x < 15) { shift += 1 / (x * x); x += 1; }
+  const z = 1 / (x * x);
+  return shift + 1 / x + z / 2 + (z / x) * (1 / 6 - z * (1 / 30 - z / 42));
+}
+
 interface UnarySpec {
   code: string;
   ref: (x: number, p0: number, p1: number) => number;
@@ -306,6 +339,16 @@ const UNARY: UnarySpec[] = [
   { code: 'U_CEIL', ref: Math.ceil, tol: EXACT },
   { code: 'U_ROUND', ref: roundHalfEven, tol: EXACT },
   { code: 'U_LOGICAL_NOT', ref: (x) => (x === 0 ? 1 : 0), tol: EXACT },
+  { code: 'U_TAN', ref: Math.tan, tol: TRANSCENDENTAL },
+  { code: 'U_ASIN', ref: Math.asin, tol: TRANSCENDENTAL },
+  { code: 'U_ACOS', ref: Math.acos, tol: TRANSCENDENTAL },
+  { code: 'U_ATAN', ref: Math.atan, tol: TRANSCENDENTAL },
+  { code: 'U_LOG2', ref: Math.log2, tol: TRANSCENDENTAL },
+  { code: 'U_LOG10', ref: Math.log10, tol: TRANSCENDENTAL },
+  // absolute slack where the functions cross zero (lgamma at 1 and 2, digamma near 1.46)
+  { code: 'U_LGAMMA', ref: lgammaRef, tol: { rtol: 1e-6, atol: 1e-6 } },
+  { code: 'U_DIGAMMA', ref: digammaRef, tol: { rtol: 1e-6, atol: 1e-6 } },
+  { code: 'U_TRIGAMMA', ref: trigammaRef, tol: { rtol: 1e-6, atol: 1e-6 } },
 ];
 
 interface BinarySpec {
@@ -331,6 +374,7 @@ const BINARY: BinarySpec[] = [
   { code: 'B_NE', ref: (a, b) => +(a !== b), tol: EXACT },
   { code: 'B_AND', ref: (a, b) => +(a !== 0 && b !== 0), tol: EXACT },
   { code: 'B_OR', ref: (a, b) => +(a !== 0 || b !== 0), tol: EXACT },
+  { code: 'B_ATAN2', ref: Math.atan2, tol: TRANSCENDENTAL },
 ];
 const BINARY_BY_CODE = new Map(BINARY.map((s) => [s.code, s]));
 
@@ -429,6 +473,7 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       expect(names('S_')).toEqual([...SOFTMAX_CODES].sort());
       expect(names('RNN_')).toEqual(RNN_MODES.map(([m]) => m).sort());
       expect(names('I64_')).toEqual(['I64_FLOOR_DIV', 'I64_POW', 'I64_TRUNC_DIV']); // binary_i64's own, tested with it
+      expect(names('SCAN_')).toEqual(['SCAN_PROD', 'SCAN_SUM']); // scan's and scan_i64's, tested with them
       expect(codes.GEMM_MC).toBe(64);
       expect(codes.GEMM_KC).toBe(320);
       expect(codes.GEMM_SCRATCH_BYTES).toBeGreaterThanOrEqual(
@@ -915,6 +960,41 @@ describe.each(BUILDS)('%s build (build/%s)', (build, file) => {
       const pk = h.putI64(dst, 1);
       expect(K.index_add_i64(pk, h.putI64([0, 3]), h.putI64(src, 2), 1, 3, 2, 2)).toBe(1);
       expect(h.getI64Big(pk, 6)).toEqual(dst); // nothing written
+      expectGuardsIntact();
+    });
+
+    it('scan runs sums and products along the middle axis of [outer, len, inner] in f64, rounded once a step', () => {
+      for (const [outer, len, inner] of [[1, 1, 1], [2, 5, 1], [1, 7, 3], [3, 4, 2], [2, 17, 5]]) {
+        const n = outer * len * inner;
+        const x = randomF32(n, 77 + n, -1.5, 1.5);
+        for (const name of ['SCAN_SUM', 'SCAN_PROD']) {
+          const want = new Array<number>(n);
+          for (let o = 0; o < outer; o++) {
+            for (let i = 0; i < inner; i++) {
+              let acc = name === 'SCAN_SUM' ? 0 : 1;
+              for (let r = 0; r < len; r++) {
+                const at = (o * len + r) * inner + i;
+                acc = name === 'SCAN_SUM' ? acc + x[at] : acc * x[at];
+                want[at] = f(acc);
+              }
+            }
+          }
+          const out = h.alloc(n, 1);
+          K.scan(code(name), h.putF32(x, 2), out, outer, len, inner);
+          expectClose(h.getF32(out, n), want, EXACT, `${name} [${outer}, ${len}, ${inner}]`);
+        }
+      }
+      expectGuardsIntact();
+    });
+
+    it('scan_i64 runs exact int64 sums and products, wrapping as BigInt.asIntN', () => {
+      const x = [2n ** 62n, 3n, 2n ** 62n, -5n, 2n ** 40n, 7n]; // [outer 1, len 3, inner 2]
+      for (const [name, ref] of [['SCAN_SUM', (a: bigint, b: bigint) => BigInt.asIntN(64, a + b)], ['SCAN_PROD', (a: bigint, b: bigint) => BigInt.asIntN(64, a * b)]] as const) {
+        const out = h.alloc(12, 1);
+        K.scan_i64(code(name), h.putI64(x, 1), out, 1, 3, 2);
+        const want = [0, 1].map((i) => [x[i], x[i + 2], x[i + 4]].map((_, r, col) => col.slice(0, r + 1).reduce(ref)));
+        expect(h.getI64Big(out, 6), name).toEqual([want[0][0], want[1][0], want[0][1], want[1][1], want[0][2], want[1][2]]);
+      }
       expectGuardsIntact();
     });
 

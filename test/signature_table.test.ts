@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import * as torch from '../src/index.js';
 import { registered, type Signature } from '../src/signature.js';
 import { loadFixture } from './helpers/fixtures.js';
-import { isCustom, type OpCase } from './fixtures/ops_cases.js';
+import { isCustom, decodeCase, type OpCase } from './fixtures/ops_cases.js';
 import { toTensor, checkClose } from './fixtures/compare.js';
 import { expectIntact } from './helpers/intact.js';
 
@@ -25,6 +25,8 @@ const instanceOf: Record<string, () => unknown> = {
 /** The public callable a signature declares: by its name in the namespaces, else a Tensor method. */
 function callableOf(sig: Signature): AnyFn | null {
   const [owner, short] = sig.name.includes('.') ? sig.name.split('.') : [null, sig.name];
+  const space = owner !== null ? (torch as unknown as Record<string, Record<string, unknown> | undefined>)[owner] : undefined;
+  if (space !== undefined && typeof space[short] === 'function' && !instanceOf[owner!]) return space[short] as AnyFn; // torch.linalg.norm
   if (owner !== null) {
     // a method of a class (Optimizer.zero_grad), called on an instance
     const instance = instanceOf[owner]?.();
@@ -162,7 +164,7 @@ describe('thousands of bad calls: PyTorch\'s TypeError, and no trace', () => {
 });
 
 describe('PyTorch fixture cases by position, by name and mixed', () => {
-  const cases = loadFixture<{ cases: OpCase[] }>('ops.json').cases;
+  const cases = loadFixture<{ cases: OpCase[] }>('ops.json').cases.map(decodeCase);
   const F = torch.nn.functional as unknown as Record<string, unknown>;
   const T = torch as unknown as Record<string, unknown>;
   for (const c of cases) {

@@ -99,7 +99,7 @@ function topoOrder(roots: Node[]): Node[] {
       const [node, i] = top;
       if (i < node.inputs.length) {
         top[1]++;
-        const child = node.inputs[i]?.grad_fn;
+        const child = node.edges[i];
         if (child && !visited.has(child)) {
           visited.add(child);
           stack.push([child, 0]);
@@ -186,14 +186,15 @@ function runGraph(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tens
   const hold = (g: Tensor): void => {
     refs.set(g.storage, (refs.get(g.storage) ?? 0) + 1);
   };
-  const deliver = (t: Tensor, g: Tensor): void => {
+  // t's gradient g, passed along the edge recorded for it (its grad_fn when the op that used it ran)
+  const deliver = (t: Tensor, edge: Node | null, g: Tensor): void => {
     if (wanted !== null && wanted.has(t)) {
       const i = wanted.get(t)!;
       results[i] = results[i] === null ? g : results[i]!.add(g);
       handedOut.add(results[i]!.storage);
-      if (t.grad_fn === null) return;
+      if (edge === null) return;
     }
-    if (t.grad_fn === null) {
+    if (edge === null) {
       if (wanted !== null) return;
       // a gradient this backward made and nobody else holds becomes the leaf's .grad without a copy
       if (t._grad === null && eager && g.storage.id > watermark && !refs.has(g.storage) && !handedOut.has(g.storage) &&
@@ -206,19 +207,19 @@ function runGraph(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tens
       }
       return;
     }
-    const prev = pending.get(t.grad_fn);
+    const prev = pending.get(edge);
     if (prev === undefined) {
-      pending.set(t.grad_fn, g);
+      pending.set(edge, g);
       hold(g);
     } else {
       const sum = prev.add(g);
-      pending.set(t.grad_fn, sum);
+      pending.set(edge, sum);
       hold(sum);
       release(prev);
     }
   };
 
-  for (let i = 0; i < roots.length; i++) deliver(roots[i], rootGrads[i]);
+  for (let i = 0; i < roots.length; i++) deliver(roots[i], roots[i].grad_fn, rootGrads[i]);
   const internalSaved: Slot[] = [];
 
   for (const node of order) {
@@ -243,7 +244,7 @@ function runGraph(roots: Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tens
       let ig = grads[i];
       if (t === null || !needs[i] || ig === null || ig === undefined) continue;
       if (!sameShape(ig.shape, t.shape)) ig = ops.sumToShape(ig, t.shape);
-      deliver(t, ig);
+      deliver(t, node.edges[i], ig);
     }
     release(g);
     if (!opts.retain_graph) {

@@ -14,6 +14,11 @@ export function nodeWatermark(): number {
 export class Node {
   readonly id = ++nodeCount;
   savedVersions: number[];
+  /**
+   * The graph edges: each input's grad_fn when this op ran (null for a leaf or a constant), fixed then as
+   * PyTorch's are. An in-place op that later gives an input a new history does not re-route this op's gradient.
+   */
+  readonly edges: (Node | null)[];
   /** the non-leaf tensor whose grad is kept (retain_grad) */
   retained: WeakRef<Tensor> | null = null;
   constructor(
@@ -25,12 +30,13 @@ export class Node {
     public saved: Tensor[],
   ) {
     this.savedVersions = saved.map((t) => t.storage.version);
+    this.edges = inputs.map((t) => t?.grad_fn ?? null);
   }
   /** PyTorch's grad_fn.name(), e.g. 'MulBackward0'. */
   name(): string { return this.opName; }
   toString(): string { return `<${this.opName}>`; }
   /** PyTorch's grad_fn.next_functions, as [node or 'AccumulateGrad' or null, 0] pairs. */
   get next_functions(): [Node | string | null, number][] {
-    return this.inputs.map((t) => [t === null || !t.requires_grad ? null : t.grad_fn ?? 'AccumulateGrad', 0]);
+    return this.inputs.map((t, i) => [t === null || !this.needs[i] ? null : this.edges[i] ?? 'AccumulateGrad', 0]);
   }
 }

@@ -13,6 +13,8 @@ export interface KernelFunctions {
   where(cond: Ptr, a: Ptr, b: Ptr, out: Ptr, n: number): void;
   reduce(op: number, x: Ptr, out: Ptr, outer: number, len: number, inner: number): void;
   reduce_i64(op: number, x: Ptr, out: Ptr, outer: number, len: number, inner: number): void;
+  scan(op: number, x: Ptr, out: Ptr, outer: number, len: number, inner: number): void;
+  scan_i64(op: number, x: Ptr, out: Ptr, outer: number, len: number, inner: number): void;
   argreduce(isMax: number, x: Ptr, vals: Ptr, idx: Ptr, outer: number, len: number, inner: number): void;
   softmax(mode: number, x: Ptr, out: Ptr, outer: number, len: number, inner: number): void;
   log_softmax_nll(x: Ptr, target: Ptr, logp: Ptr, loss: Ptr, outer: number, classes: number, inner: number, ignoreIndex: number): number;

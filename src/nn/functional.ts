@@ -10,6 +10,8 @@ import { record, no_grad as torch_no_grad, is_grad_enabled } from '../autograd/e
 export { relu, sigmoid, tanh, gelu, silu, leaky_relu, softplus, linear, softmax, log_softmax, embedding } from '../ops/index.js';
 export { batch_norm, layer_norm, group_norm, dropout, dropout2d } from './normalization.js';
 export { one_hot } from '../ops/sorting.js';
+export { elu, selu, celu, hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, softsign, mish, tanhshrink, glu } from './activations.js';
+export { pad, interpolate, normalize, max_pool1d, avg_pool1d } from './resampling.js';
 export { conv1d, conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d, unfold, type ConvOptions, type PoolOptions } from '../ops/conv.js';
 
 export type { Reduction, LossOptions } from './loss_args.js';

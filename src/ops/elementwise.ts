@@ -73,6 +73,18 @@ export const erf = unaryOp('U_ERF', 'ErfBackward0', 'x', (x, _y, g) =>
   g.mul(exp(neg(x.mul(x))).mul(2 / Math.sqrt(Math.PI))));
 export const log1p = unaryOp('U_LOG1P', 'Log1PBackward0', 'x', (x, _y, g) => g.div(x.add(1)));
 export const expm1 = unaryOp('U_EXPM1', 'Expm1Backward0', 'y', (_x, y, g) => g.mul(y.add(1)));
+export const tan = unaryOp('U_TAN', 'TanBackward0', 'y', (_x, y, g) => g.mul(y.mul(y).add(1)));
+export const asin = unaryOp('U_ASIN', 'AsinBackward0', 'x', (x, _y, g) => g.mul(rsqrt(sub(1, x.mul(x)))));
+export const acos = unaryOp('U_ACOS', 'AcosBackward0', 'x', (x, _y, g) => g.mul(neg(rsqrt(sub(1, x.mul(x))))));
+export const atan = unaryOp('U_ATAN', 'AtanBackward0', 'x', (x, _y, g) => g.div(x.mul(x).add(1)));
+export const log2 = unaryOp('U_LOG2', 'Log2Backward0', 'x', (x, _y, g) => g.div(x.mul(Math.LN2)));
+export const log10 = unaryOp('U_LOG10', 'Log10Backward0', 'x', (x, _y, g) => g.div(x.mul(Math.LN10)));
+/** polygamma(1, x): digamma's derivative (its own derivative is not implemented, as it is rarely asked for). */
+const trigamma = unaryKernelOp('U_TRIGAMMA', 'PolygammaBackward0', '', () => {
+  throw new Error('wasmtorch: the derivative of polygamma(1, x) (the second derivative of digamma) is not implemented');
+});
+export const digamma = unaryOp('U_DIGAMMA', 'DigammaBackward0', 'x', (x, _y, g) => g.mul(trigamma(x)));
+export const lgamma = unaryOp('U_LGAMMA', 'LgammaBackward0', 'x', (x, _y, g) => g.mul(digamma(x)));
 export const floor = unaryOp('U_FLOOR', 'FloorBackward0', '', (_x, _y, g) => g.mul(0));
 export const ceil = unaryOp('U_CEIL', 'CeilBackward0', '', (_x, _y, g) => g.mul(0));
 const roundHalfEven = unaryKernelOp('U_ROUND', 'RoundBackward0', '', (_x, _y, g) => g.mul(0));
@@ -341,6 +353,15 @@ export const maximum = hotOp<(input: Tensor, other: Tensor) => Tensor>('maximum(
   (a: Tensor, b: Tensor): Tensor => minmax(codes.B_MAX, 'MaximumBackward0', a, b), 2);
 export const minimum = hotOp<(input: Tensor, other: Tensor) => Tensor>('minimum(Tensor input, Tensor other) -> Tensor',
   (a: Tensor, b: Tensor): Tensor => minmax(codes.B_MIN, 'MinimumBackward0', a, b), 2);
+
+/** atan2(input, other): the angle of the point (other, input), in (-pi, pi]. */
+export const atan2 = hotOp<(input: Tensor, other: Tensor) => Tensor>('atan2(Tensor input, Tensor other) -> Tensor', (a: Tensor, b: Tensor): Tensor => {
+  const y = binaryKernel(codes.B_ATAN2, a, b, 'float32');
+  return record(y, 'Atan2Backward0', [a, b], (g, needs) => {
+    const r = a.mul(a).add(b.mul(b));
+    return [needs[0] ? g.mul(b).div(r) : null, needs[1] ? g.mul(neg(a)).div(r) : null];
+  }, [a, b]);
+}, 2);
 
 function compare(code: string): Binary {
   const name = { B_GT: 'gt', B_LT: 'lt', B_GE: 'ge', B_LE: 'le', B_EQ: 'eq', B_NE: 'ne', B_AND: 'logical_and', B_OR: 'logical_or' }[code]!;

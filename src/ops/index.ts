@@ -11,3 +11,8 @@ export * from './conv.js';
 export * from './sorting.js';
 export * from './recurrence.js';
 export * from './subscript.js';
+export * from './scan.js';
+export * from './comparison.js';
+export * from './rearrange.js';
+export * from './linalg.js';
+export * from './selection.js';

@@ -1,13 +1,14 @@
 // Reductions along dims. Every kernel call reduces the middle axis of a
 // contiguous [outer, len, inner] block; several dims reduce one run at a time.
-import { signature, bind, overloads, overloadedOp, hotOp } from '../signature.js';
+import { signature, bind, overloads, overloadedOp, hotOp, op } from '../signature.js';
 import { Tensor, numelOf, type Shape } from '../tensor.js';
 import { scalarTypeName, parseDType, isIntegral, type DType } from '../dtype.js';
 import { record } from '../autograd/engine.js';
 import { K, codes, tick, empty, ptr, dense, asFloat, fromFloat, toDtypeRaw, fillInteger, normalizeDim, dimArgs, checkFloat, shapeStr, composite, contiguousCopy } from './core.js';
-import { reshape, expand } from './shape.js';
+import { reshape, expand, cat } from './shape.js';
+import { cumprod, flip } from './scan.js';
 import { eq, div, mul, sub, exp } from './elementwise.js';
-import { zeros } from './creation.js';
+import { zeros, full } from './creation.js';
 
 type DimArg = number | number[] | { dim?: number | number[] | null; keepdim?: boolean; dtype?: DType } | null | undefined;
 /** keepdim, or the keyword arguments after a positional dim */
@@ -319,6 +320,65 @@ function variance(x: Tensor, dim: number[] | null, correction: number, keepdim: 
     return div(sum(mul(centered, centered), dims, keepdim), Math.max(0, n - correction));
   });
 }
+
+/** var_mean and std_mean: (var or std, mean) of one call's arguments, in var's forms. */
+const pairOf = (a: Tensor, b: Tensor): [Tensor, Tensor] => [a, b];
+export const var_mean = overloadedOp<(...args: Parameters<VarCall>) => [Tensor, Tensor]>(varForms('var_mean'), (form, v) => {
+  const x = v[0] as Tensor;
+  const [dim, correction, keepdim] = varValues(form, v);
+  return pairOf(variance(x, dim, correction, keepdim), mean(x, dim ?? [], keepdim));
+});
+export const std_mean = overloadedOp<(...args: Parameters<VarCall>) => [Tensor, Tensor]>(varForms('std_mean'), (form, v) => {
+  const x = v[0] as Tensor;
+  const [dim, correction, keepdim] = varValues(form, v);
+  return pairOf(composite(() => variance(x, dim, correction, keepdim).sqrt()), mean(x, dim ?? [], keepdim));
+});
+
+type OneDimCall = (input: Tensor, dim?: number | { dim?: number | null; keepdim?: boolean; dtype?: DType | null } | null, keepdim?: boolean, options?: { dtype?: DType | null }) => Tensor;
+/**
+ * torch.prod(input, dim=None, keepdim=False, *, dtype=None): integers and bools exactly, in int64. The gradient is
+ * the product of the others: y / x where x != 0, and at a zero the product of the rest of its row.
+ */
+export const prod = op<OneDimCall>('prod(Tensor input, int? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor',
+  (input: Tensor, dim: number | null, keepdim: boolean, dtype: DType | null) => {
+    const x = dtype !== null && dtype !== input.dtype ? input.to(dtype) : input;
+    const dims = dim === null ? reductionDims(null, x.dim()) : [normalizeDim(dim, x.dim())];
+    const yk = reduceKeep(x, dims, codes.R_PROD, true);
+    const y = finishShape(yk, x, dims, dim === null ? false : keepdim);
+    return record(y, 'ProdBackward0', [x], (g) => {
+      const gk = reshape(g, keptShape(x.shape, dims));
+      const flat = dims.length === x.dim() && x.dim() > 1 ? reshape(x, [-1]) : x;
+      const d = flat === x ? (dims.length === 1 ? dims[0] : 0) : 0;
+      // the product of the others, by exclusive cumulative products from both ends (exact where zeros are)
+      const others = productOfOthers(flat, d).reshape(x.shape);
+      return [mul(gk, others)];
+    }, [x]);
+  });
+
+/** For each element, the product of the other elements along d: exclusive cumprod from the front times from the back. */
+function productOfOthers(x: Tensor, d: number): Tensor {
+  if (x.dim() === 0) return x.mul(0).add(1);
+  const n = x.shape[d];
+  const ones = x.narrow(d, 0, Math.min(1, n)).mul(0).add(1);
+  const front = cat([ones, cumprod(x.narrow(d, 0, Math.max(n - 1, 0)), d)], d).narrow(d, 0, n);
+  const back = flip(cat([ones, cumprod(flip(x, [d]).narrow(d, 0, Math.max(n - 1, 0)), d)], d).narrow(d, 0, n), [d]);
+  return front.mul(back);
+}
+
+type BoolReduceCall = (input: Tensor, dim?: number | number[] | { dim?: number | number[] | null; keepdim?: boolean } | null, keepdim?: boolean) => Tensor;
+/** torch.all / torch.any: whether every (some) element along dims is nonzero; a bool result. */
+function truthReduce(name: string, isAll: boolean): BoolReduceCall {
+  return op<BoolReduceCall>(`${name}(Tensor input, int[]? dim=None, bool keepdim=False) -> Tensor`, (x: Tensor, dim: number[] | null, keepdim: boolean) => {
+    const dims = reductionDims(dim, x.dim());
+    const nonzero = x.ne(0);
+    // all: no zero in the run (the minimum of 0/1 values); any: some one (the maximum); empty runs give True / False
+    const v = dims.some((d) => x.shape[d] === 0) ? full(keptShape(x.shape, dims), isAll ? 1 : 0)
+      : reduceKeep(nonzero, dims, isAll ? codes.R_MIN : codes.R_MAX);
+    return finishShape(v.ne(0), x, dims, keepdim);
+  });
+}
+export const all = truthReduce('all', true);
+export const any = truthReduce('any', false);
 
 /** Sums a broadcast gradient back to `shape` (the adjoint of broadcasting). */
 export function sumToShape(g: Tensor, shape: Shape): Tensor {
