@@ -135,3 +135,97 @@ export function adagrad_step(p: usize, grad: usize, sum: usize, n: i32, clr: f32
     store<f32>(p + o, pi + (-clr * g) / (Mathf.sqrt(s) + eps));
   }
 }
+
+// torch.optim.Adamax: m = lerp(m, g, 1 - beta1); u = max(u * beta2, |g| + eps); p += (-clr * m) / u
+export function adamax_step(p: usize, grad: usize, m: usize, u: usize, n: i32, clr: f32, w1: f32, beta2: f32, eps: f32,
+  weightDecay: f32, maximize: i32): void {
+  checkRange(p, <usize>n << 2);
+  checkRange(grad, <usize>n << 2);
+  checkRange(m, <usize>n << 2);
+  checkRange(u, <usize>n << 2);
+  const sign: f32 = maximize ? -1 : 1;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const pi = load<f32>(p + o);
+    const g = decayedGrad(grad, o, sign, weightDecay, pi);
+    const mi = load<f32>(m + o);
+    const mNew = mi + w1 * (g - mi);
+    store<f32>(m + o, mNew);
+    const uNew = max(load<f32>(u + o) * beta2, Mathf.abs(g) + eps);
+    store<f32>(u + o, uNew);
+    store<f32>(p + o, pi + (-clr * mNew) / uNew);
+  }
+}
+
+// torch.optim.Adadelta (w = 1 - rho): sq = sq rho + w g g; delta = sqrt(acc + eps) / sqrt(sq + eps) * g;
+// acc = acc rho + w delta delta; p += -lr delta
+export function adadelta_step(p: usize, grad: usize, sq: usize, acc: usize, n: i32, lr: f32, rho: f32, w: f32, eps: f32,
+  weightDecay: f32, maximize: i32): void {
+  checkRange(p, <usize>n << 2);
+  checkRange(grad, <usize>n << 2);
+  checkRange(sq, <usize>n << 2);
+  checkRange(acc, <usize>n << 2);
+  const sign: f32 = maximize ? -1 : 1;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const pi = load<f32>(p + o);
+    const g = decayedGrad(grad, o, sign, weightDecay, pi);
+    const s = load<f32>(sq + o) * rho + w * g * g;
+    store<f32>(sq + o, s);
+    const std = Mathf.sqrt(s + eps);
+    const a = load<f32>(acc + o);
+    const delta = Mathf.sqrt(a + eps) / std * g;
+    store<f32>(acc + o, a * rho + w * delta * delta);
+    store<f32>(p + o, pi + -lr * delta);
+  }
+}
+
+// torch.optim.NAdam: m = lerp(m, g, 1 - beta1); v = v beta2 + w2 g g; d = sqrt(v / bc2) + eps;
+// p += (cg * g) / d; p += (cm * m) / d, the two coefficients from the caller (in double, with mu_product in float32)
+export function nadam_step(p: usize, grad: usize, m: usize, v: usize, n: i32, cg: f32, cm: f32, w1: f32, beta2: f32, w2: f32,
+  bc2: f32, eps: f32, weightDecay: f32, decoupledDecay: f32, maximize: i32): void {
+  checkRange(p, <usize>n << 2);
+  checkRange(grad, <usize>n << 2);
+  checkRange(m, <usize>n << 2);
+  checkRange(v, <usize>n << 2);
+  const sign: f32 = maximize ? -1 : 1;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    let pi = load<f32>(p + o);
+    if (decoupledDecay != 1) pi *= decoupledDecay;
+    const g = decayedGrad(grad, o, sign, weightDecay, pi);
+    const mi = load<f32>(m + o);
+    const mNew = mi + w1 * (g - mi);
+    store<f32>(m + o, mNew);
+    const vNew = load<f32>(v + o) * beta2 + w2 * g * g;
+    store<f32>(v + o, vNew);
+    const d = Mathf.sqrt(vNew / bc2) + eps;
+    pi = pi + (cg * g) / d;
+    store<f32>(p + o, pi + (cm * mNew) / d);
+  }
+}
+
+// torch.optim.RAdam: m = lerp(m, g, 1 - beta1); v = v beta2 + w2 g g; mh = m / bc1;
+// rectified (rect > 0): p += -(((mh * lr) * (sqrtBc2 / (sqrt(v) + eps))) * rect); else p += -(mh * lr)
+export function radam_step(p: usize, grad: usize, m: usize, v: usize, n: i32, lr: f32, w1: f32, beta2: f32, w2: f32, bc1: f32,
+  sqrtBc2: f32, rect: f32, eps: f32, weightDecay: f32, decoupledDecay: f32, maximize: i32): void {
+  checkRange(p, <usize>n << 2);
+  checkRange(grad, <usize>n << 2);
+  checkRange(m, <usize>n << 2);
+  checkRange(v, <usize>n << 2);
+  const sign: f32 = maximize ? -1 : 1;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    let pi = load<f32>(p + o);
+    if (decoupledDecay != 1) pi *= decoupledDecay;
+    const g = decayedGrad(grad, o, sign, weightDecay, pi);
+    const mi = load<f32>(m + o);
+    const mNew = mi + w1 * (g - mi);
+    store<f32>(m + o, mNew);
+    const vNew = load<f32>(v + o) * beta2 + w2 * g * g;
+    store<f32>(v + o, vNew);
+    const mh = mNew / bc1;
+    const upd = rect > 0 ? ((mh * lr) * (sqrtBc2 / (Mathf.sqrt(vNew) + eps))) * rect : mh * lr;
+    store<f32>(p + o, pi + -1 * upd);
+  }
+}

@@ -5,7 +5,7 @@ import * as torch from '../src/index.js';
 import { gradcheck, sample } from './helpers/gradcheck.js';
 import { expectIntact } from './helpers/intact.js';
 
-type Ctx = torch.autograd.FunctionCtx;
+type Ctx = InstanceType<typeof torch.autograd.FunctionCtx>;
 
 class LegendrePolynomial3 extends torch.autograd.Function {
   static forward(ctx: Ctx, input: torch.Tensor): torch.Tensor {

@@ -256,3 +256,29 @@ describe('errors in PyTorch\'s words, the library intact after each', () => {
     });
   }
 });
+
+describe('ModuleDict, ParameterList, ParameterDict', () => {
+  it('register their entries under PyTorch\'s state-dict keys and iterate in order', () => {
+    class Net extends torch.nn.Module {
+      heads = new torch.nn.ModuleDict({ cls: new torch.nn.Linear(2, 3), box: new torch.nn.Linear(2, 4) });
+      scales = new torch.nn.ParameterList([torch.ones(2), torch.zeros(1)]);
+      extra = new torch.nn.ParameterDict({ bias: torch.zeros(3) });
+    }
+    const net = new Net();
+    expect(Object.keys(net.state_dict())).toEqual(['heads.cls.weight', 'heads.cls.bias', 'heads.box.weight', 'heads.box.bias', 'scales.0', 'scales.1', 'extra.bias']);
+    expect(net.parameters().length).toBe(7);
+    expect(net.heads.keys()).toEqual(['cls', 'box']);
+    expect(net.heads.get('box')).toBeInstanceOf(torch.nn.Linear);
+    expect([...net.scales].map((p) => p.shape)).toEqual([[2], [1]]);
+    expect(net.scales[0]).toBeInstanceOf(torch.nn.Parameter);
+    expect(net.extra.get('bias').requires_grad).toBe(true);
+    net.heads.set('extra', new torch.nn.ReLU());
+    expect(net.heads.length).toBe(3);
+    expect(net.heads.pop('extra')).toBeInstanceOf(torch.nn.ReLU);
+    expect(() => net.heads.get('nope')).toThrow("'nope'");
+    const md = new torch.nn.ModuleDict(new Map([['a', new torch.nn.Tanh()]]));
+    md.update([['b', new torch.nn.Sigmoid()]]);
+    expect([...md]).toEqual(['a', 'b']);
+    expect(String(md)).toContain('(a): Tanh()');
+  });
+});

@@ -32,7 +32,7 @@ describe('training.json optimizer trajectories', () => {
   const optimizers = optimizerClasses(torch);
   const cases = fixture.optimizers;
   it('covers every optimizer in the fixture', () => {
-    expect(cases.length).toBe(11);
+    expect(cases.length).toBe(21);
     for (const c of cases) expect(optimizers[c.optimizer], c.optimizer).toBeDefined();
   });
   for (const c of cases) {

@@ -35,7 +35,7 @@ const PICKUP_MS = 500;
 // the part is run again where that gives the same bits (a GEMM that overwrites its output), else the call fails.
 const FINISH_MS = 2000;
 // the kernels a worker runs a part of, by index
-const SHARED_KERNELS = ['gemm', 'sgd_step', 'adam_step', 'rmsprop_step', 'adagrad_step'] as const;
+const SHARED_KERNELS = ['gemm', 'sgd_step', 'adam_step', 'rmsprop_step', 'adagrad_step', 'adamax_step', 'adadelta_step', 'nadam_step', 'radam_step'] as const;
 type SharedKernel = typeof SHARED_KERNELS[number];
 
 // The worker's loop, once it has the modules, memory and control block: run its part of each job, with the

@@ -46,6 +46,12 @@ export interface KernelFunctions {
   rmsprop_step(p: Ptr, grad: Ptr, sq: Ptr, gavg: Ptr, buf: Ptr, n: number, lr: number, alpha: number, w: number,
     eps: number, weightDecay: number, momentum: number, maximize: number): void;
   adagrad_step(p: Ptr, grad: Ptr, sum: Ptr, n: number, clr: number, eps: number, weightDecay: number, maximize: number): void;
+  adamax_step(p: Ptr, grad: Ptr, m: Ptr, u: Ptr, n: number, clr: number, w1: number, beta2: number, eps: number, weightDecay: number, maximize: number): void;
+  adadelta_step(p: Ptr, grad: Ptr, sq: Ptr, acc: Ptr, n: number, lr: number, rho: number, w: number, eps: number, weightDecay: number, maximize: number): void;
+  nadam_step(p: Ptr, grad: Ptr, m: Ptr, v: Ptr, n: number, cg: number, cm: number, w1: number, beta2: number, w2: number, bc2: number, eps: number,
+    weightDecay: number, decoupledDecay: number, maximize: number): void;
+  radam_step(p: Ptr, grad: Ptr, m: Ptr, v: Ptr, n: number, lr: number, w1: number, beta2: number, w2: number, bc1: number, sqrtBc2: number,
+    rect: number, eps: number, weightDecay: number, decoupledDecay: number, maximize: number): void;
   unfold(x: Ptr, cols: Ptr, geo: Ptr, batch: number): void;
   fold(cols: Ptr, x: Ptr, geo: Ptr, batch: number): void;
   max_pool2d(x: Ptr, out: Ptr, idx: Ptr, planes: number, geo: Ptr): void;

@@ -1,5 +1,5 @@
 // torch.nn
-export { Module, Parameter, Sequential, ModuleList, type StateDict } from './module.js';
+export { Module, Parameter, Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, type StateDict } from './module.js';
 export * from './layers.js';
 export * as functional from './functional.js';
 export * as init from './init.js';

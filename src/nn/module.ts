@@ -520,3 +520,151 @@ export class ModuleList extends Module {
     return items(this)[Symbol.iterator]();
   }
 }
+
+const MODULE_DICT = signature('ModuleDict(Any modules=None)');
+
+/** The [key, value] pairs of a Map, a plain object, or an iterable of pairs (what PyTorch's dict containers take). */
+function pairsOf(what: string, v: unknown): [string, unknown][] {
+  if (v instanceof Map) return [...v.entries()];
+  if (v !== null && typeof v === 'object' && !(Symbol.iterator in v) && !(v instanceof Module) && !(v instanceof Tensor)) return Object.entries(v);
+  if (v !== null && typeof v === 'object' && Symbol.iterator in v) {
+    return [...(v as Iterable<unknown>)].map((p, i) => {
+      if (!Array.isArray(p) || p.length !== 2) throw new TypeError(`${what}.update should be called with an iterable of key/value pairs, but element #${i} is ${pyClassName(p)}`);
+      return p as [string, unknown];
+    });
+  }
+  throw new TypeError(`${what}.update should be called with an iterable of key/value pairs, but got ${pyClassName(v)}`);
+}
+
+/** nn.ModuleDict(modules=None): children by key (a Map, an object, or [key, module] pairs), in insertion order. */
+export class ModuleDict extends Module {
+  [key: string]: unknown;
+  constructor(...args: CallArgs<[modules: Map<string, Module> | Record<string, Module> | Iterable<[string, Module]> | null], { modules?: unknown }>) {
+    super();
+    const [modules] = args.length === 0 ? [null] : bind(MODULE_DICT, args.length === 1 && !(args[0] instanceof Map) && isModulesObject(args[0]) ? [{ modules: args[0] }] : args);
+    if (modules !== null) this.update(modules);
+  }
+  /** md[key] */
+  get(key: string): Module {
+    const v = Object.prototype.hasOwnProperty.call(this, key) ? (this as Record<string, unknown>)[key] : undefined;
+    if (!(v instanceof Module)) throw new RangeError(`'${key}'`); // Python's KeyError
+    return v;
+  }
+  /** md[key] = module */
+  set(key: string, module: Module): void {
+    this.add_module(key, module);
+  }
+  has(key: string): boolean {
+    return this.keys().includes(key);
+  }
+  keys(): string[] {
+    return this._entries().filter(([, v]) => v instanceof Module).map(([k]) => k);
+  }
+  values(): Module[] {
+    return items(this);
+  }
+  items(): [string, Module][] {
+    return this._entries().filter(([, v]) => v instanceof Module) as [string, Module][];
+  }
+  get length(): number {
+    return this.keys().length;
+  }
+  /** Removes key and returns its module. */
+  pop(key: string): Module {
+    const m = this.get(key);
+    delete (this as Record<string, unknown>)[key];
+    return m;
+  }
+  clear(): void {
+    for (const k of this.keys()) delete (this as Record<string, unknown>)[k];
+  }
+  update(modules: unknown): void {
+    for (const [k, m] of pairsOf('ModuleDict', modules)) this.add_module(String(k), child(m));
+  }
+  [Symbol.iterator](): Iterator<string> {
+    return this.keys()[Symbol.iterator]();
+  }
+}
+
+/** A plain object of modules given to a dict container (not its options object). */
+function isModulesObject(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !('modules' in v) && !('parameters' in v) && !('values' in v) &&
+    Object.values(v).every((m) => m instanceof Module || m instanceof Tensor);
+}
+
+const PARAMETER_LIST = signature('ParameterList(Any values=None)');
+const asParameter = (v: unknown): unknown => (v instanceof Tensor && !(v instanceof Parameter) ? new Parameter(v) : v);
+
+/** nn.ParameterList(values=None): parameters named 0, 1, ... (tensors are made Parameters, as PyTorch's). */
+export class ParameterList extends Module {
+  [index: number]: Parameter;
+  constructor(...args: CallArgs<[values: Iterable<Tensor> | null], { values?: Iterable<Tensor> | null }>) {
+    super();
+    const [values] = args.length === 0 ? [null] : bind(PARAMETER_LIST, args);
+    if (values !== null) this.extend(values as Iterable<Tensor>);
+  }
+  get length(): number {
+    return this._entries().length;
+  }
+  append(value: Tensor): this {
+    (this as unknown as Record<string, unknown>)[String(this.length)] = asParameter(value);
+    return this;
+  }
+  extend(values: Iterable<Tensor>): this {
+    if (values === null || values === undefined || typeof (values as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+      throw new TypeError(`ParameterList.extend should be called with an iterable, but got ${pyClassName(values)}`);
+    }
+    for (const v of values) this.append(v);
+    return this;
+  }
+  [Symbol.iterator](): Iterator<Parameter> {
+    return (this._entries().map(([, v]) => v) as Parameter[])[Symbol.iterator]();
+  }
+}
+
+const PARAMETER_DICT = signature('ParameterDict(Any parameters=None)');
+
+/** nn.ParameterDict(parameters=None): parameters by key (tensors are made Parameters). */
+export class ParameterDict extends Module {
+  [key: string]: unknown;
+  constructor(...args: CallArgs<[parameters: Map<string, Tensor> | Record<string, Tensor> | Iterable<[string, Tensor]> | null], { parameters?: unknown }>) {
+    super();
+    const [params] = args.length === 0 ? [null] : bind(PARAMETER_DICT, args.length === 1 && !(args[0] instanceof Map) && isModulesObject(args[0]) ? [{ parameters: args[0] }] : args);
+    if (params !== null) this.update(params);
+  }
+  get(key: string): Parameter {
+    const v = Object.prototype.hasOwnProperty.call(this, key) ? (this as Record<string, unknown>)[key] : undefined;
+    if (!(v instanceof Parameter)) throw new RangeError(`'${key}'`);
+    return v;
+  }
+  set(key: string, value: Tensor): void {
+    checkName(this, 'parameter', key, (v) => v instanceof Parameter || v === null);
+    (this as Record<string, unknown>)[key] = asParameter(value);
+  }
+  has(key: string): boolean {
+    return this.keys().includes(key);
+  }
+  keys(): string[] {
+    return this._entries().filter(([, v]) => v instanceof Parameter).map(([k]) => k);
+  }
+  values(): Parameter[] {
+    return this.keys().map((k) => this.get(k));
+  }
+  items(): [string, Parameter][] {
+    return this.keys().map((k) => [k, this.get(k)]);
+  }
+  get length(): number {
+    return this.keys().length;
+  }
+  pop(key: string): Parameter {
+    const p = this.get(key);
+    delete (this as Record<string, unknown>)[key];
+    return p;
+  }
+  update(parameters: unknown): void {
+    for (const [k, v] of pairsOf('ParameterDict', parameters)) this.set(String(k), v as Tensor);
+  }
+  [Symbol.iterator](): Iterator<string> {
+    return this.keys()[Symbol.iterator]();
+  }
+}
